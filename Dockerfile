@@ -1,0 +1,21 @@
+# The production image: gunicorn serves the app, WhiteNoise the static files.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+# Pango for WeasyPrint's PDF reports.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir .
+COPY . .
+RUN pybabel_dirs=$(ls -d locale */locale 2>/dev/null) \
+    && for d in $pybabel_dirs; do pybabel compile -q -d "$d" -D django; done \
+    && SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0
+
+RUN useradd --system --uid 1000 app && mkdir -p /app/media && chown app /app/media
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "training_monitor.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

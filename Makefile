@@ -1,0 +1,83 @@
+# Training Monitor. The two commands a person needs: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+DEMO_ADDR ?= 127.0.0.1:8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/training_monitor
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+LOCALE_DIRS := $(wildcard locale */locale)
+
+.PHONY: help demo test install install-dev messages compile-messages extract-messages \
+        services lint typecheck migrations-check pytest demo-check clean
+
+help:
+	@echo "make demo   - install, create the SQLite demo database and serve http://$(DEMO_ADDR)"
+	@echo "make test   - lint, type-check and run every test on PostgreSQL and Redis"
+
+$(PY):
+	@scripts/system-deps.sh venv
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when pyproject.toml changes.
+$(VENV)/.runtime: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml $(VENV)/.runtime
+	$(PY) -m pip install --quiet ".[dev]"
+	@touch $@
+
+install: $(VENV)/.runtime
+	@scripts/system-deps.sh pdf
+
+install-dev: $(VENV)/.dev
+	@scripts/system-deps.sh pdf
+
+# Translations: .po files are the source, .mo files are built (Babel, no gettext needed).
+compile-messages: $(VENV)/.runtime
+	@for dir in $(LOCALE_DIRS); do $(BIN)/pybabel compile --statistics -d $$dir -D django 2>&1 | grep -v "^compiling" || true; done
+
+# Extraction needs GNU gettext (apt-get install gettext); only developers run it.
+extract-messages: $(VENV)/.dev
+	DEBUG=true $(PY) manage.py makemessages -l nl --no-obsolete --ignore ".venv/*"
+
+.demo-password:
+	@$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(9))" > $@
+
+demo: install compile-messages .demo-password
+	DEBUG=true $(PY) manage.py migrate --verbosity 0
+	DEBUG=true $(PY) manage.py seed_demo --password "$$(cat .demo-password)"
+	@echo "Serving on http://$(DEMO_ADDR)/ - log in with one of the logins above (Ctrl-C stops)."
+	DEBUG=true $(PY) manage.py runserver --noreload $(DEMO_ADDR)
+
+services:
+	@scripts/ensure-services.sh
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy .
+
+migrations-check: $(VENV)/.dev
+	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run --settings training_monitor.settings_test
+
+pytest: install-dev compile-messages services
+	@scripts/system-deps.sh browser
+	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m "not demo"
+
+# The demo path on the embedded SQLite database: migrate, seed, serve, a few pages.
+demo-check: install-dev compile-messages
+	env -u DATABASE_URL $(BIN)/pytest -m demo
+
+test: lint typecheck migrations-check pytest demo-check
+
+clean:
+	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache .pytest_cache artifacts

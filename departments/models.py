@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any, Self
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from departments.access import (
+    DepartmentScopedQuerySet,
+    Role,
+    is_administrator,
+    sees_all_departments,
+    user_roles,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+
+class EnforcementMode(models.TextChoices):
+    # How hard the system pushes back when an untrained member sits on a committee.
+    ADVISORY = "advisory", _("Advisory: show a warning")
+    JUSTIFY = "justify", _("Justify: a written reason is needed to confirm")
+    STRICT = "strict", _("Strict: cannot be confirmed until trained")
+
+
+_ALIAS_NOISE = re.compile(
+    r"\b(ministerie|ministry|min|van|voor|of|the|en|and|het|de)\b|[^a-z0-9 ]", re.IGNORECASE
+)
+
+
+def normalise_department_name(text: str) -> str:
+    """Fold the ways suppliers write a department to one comparable key.
+
+    "Ministerie van BZK", "min. BZK" and "BZK" all become "bzk"; accents and
+    punctuation are dropped so "Financiën" matches "Financien".
+    """
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    folded = folded.lower().replace("&", " en ")
+    return " ".join(_ALIAS_NOISE.sub(" ", folded).split())
+
+
+class DepartmentQuerySet(models.QuerySet["Department"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        if sees_all_departments(user):
+            return self
+        return self.filter(staff=user.pk) if user.is_authenticated else self.none()
+
+    def editable_by(self, user: User | AnonymousUser) -> Self:
+        """Departments `user` may put committees and people in."""
+        if is_administrator(user):
+            return self
+        if Role.OP_STAFF not in user_roles(user):
+            return self.none()
+        return self.filter(staff=user.pk)
+
+    def in_tender(self) -> Self:
+        return self.filter(in_tender=True)
+
+    def resolve(self, text: str) -> Department | None:
+        """The department a supplier means by `text` (code, Dutch/English name or alias)."""
+        key = normalise_department_name(text)
+        if not key:
+            return None
+        by_code = self.filter(code__iexact=text.strip()).first()
+        if by_code:
+            return by_code
+        for department in self.prefetch_related("aliases"):
+            if key in department.lookup_keys():
+                return department
+        return None
+
+
+class Department(models.Model):
+    """A ministry (departement) of the Rijk."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    in_tender = models.BooleanField(
+        _("takes part in the central tender"),
+        default=False,
+        help_text=_("Departments outside the tender organise and report their own training."),
+    )
+    enforcement_mode = models.CharField(
+        _("enforcement mode"),
+        max_length=10,
+        choices=EnforcementMode.choices,
+        default=EnforcementMode.ADVISORY,
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("O&P staff"),
+        blank=True,
+        related_name="staff_departments",
+        help_text=_("Users who may see and change this department's committees."),
+    )
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+    def lookup_keys(self) -> set[str]:
+        names = [self.code, self.name_nl, self.name_en, *(a.name for a in self.aliases.all())]
+        return {normalise_department_name(n) for n in names} - {""}
+
+
+class DepartmentAlias(models.Model):
+    """Another name suppliers use for a department ("Binnenlandse Zaken", "BiZa")."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("department")
+    )
+    name = models.CharField(_("alias"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department alias")
+        verbose_name_plural = _("department aliases")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(DepartmentScopedQuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        """People of the user's departments, and anyone who sits on their committees."""
+        if sees_all_departments(user):
+            return self
+        from committees.models import CommitteeMembership
+
+        own = super().visible_to(user)
+        on_own_committee = CommitteeMembership.objects.visible_to(user).filter(
+            person=OuterRef("pk")
+        )
+        return self.filter(Q(pk__in=own.values("pk")) | Exists(on_own_committee))
+
+    def search(self, text: str) -> Self:
+        """Match by name, employee number or email; every word must match somewhere."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(employee_number__iexact=word)
+                | Q(email__icontains=word)
+            )
+        return qs
+
+
+def normalise_email(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if value.lower().startswith("mailto:"):
+        value = value[len("mailto:") :]
+    return value.lower() or None
+
+
+def normalise_employee_number(value: str | None) -> str | None:
+    return "".join((value or "").split()).upper() or None
+
+
+class Person(models.Model):
+    """A civil servant who sits on committees and/or follows the workshop."""
+
+    employee_number = models.CharField(
+        _("employee number"), max_length=30, null=True, blank=True, unique=True
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(
+        _("last name"), max_length=150, help_text=_("Including prefixes such as 'van der'.")
+    )
+    email = models.EmailField(_("email"), null=True, blank=True, unique=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name=_("department"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            # Matching on email is case-insensitive, so only one spelling may be stored.
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="person_email_lowercase"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["department", "last_name", "first_name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def clean(self) -> None:
+        self.email = normalise_email(self.email)
+        self.employee_number = normalise_employee_number(self.employee_number)
+        self.first_name = " ".join(self.first_name.split())
+        self.last_name = " ".join(self.last_name.split())
+        if not self.first_name and not self.last_name:
+            raise ValidationError(_("A person needs a name."))
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        # Normalise first so "A@X.nl" and "a@x.nl" collide here with a clear message
+        # instead of at the database.
+        self.email = normalise_email(self.email)
+        self.employee_number = normalise_employee_number(self.employee_number)
+        super().validate_unique(exclude=exclude)

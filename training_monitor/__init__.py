@@ -1,0 +1,5 @@
+"""Training Monitor: the bias-prevention workshop for selection committees."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

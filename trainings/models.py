@@ -1,0 +1,277 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from departments.access import DepartmentScopedQuerySet, sees_all_departments
+from departments.models import Department, Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+
+class Supplier(models.Model):
+    """An external training supplier contracted through the central tender."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tender(models.Model):
+    """A contract period of the central training offer (one lot of it)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    lot = models.CharField(_("lot"), max_length=50, blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    suppliers = models.ManyToManyField(
+        Supplier, related_name="tenders", verbose_name=_("suppliers"), blank=True
+    )
+    departments = models.ManyToManyField(
+        Department,
+        related_name="tenders",
+        verbose_name=_("participating departments"),
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "lot"]
+        verbose_name = _("tender")
+        verbose_name_plural = _("tenders")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="tender_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.lot}".strip()
+
+
+class TrainingProgramme(models.Model):
+    """The content of the workshop as a supplier delivers it, by version."""
+
+    supplier = models.ForeignKey(
+        Supplier,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("supplier"),
+        null=True,
+        blank=True,
+    )
+    name = models.CharField(_("name"), max_length=200)
+    version = models.CharField(_("version"), max_length=30, blank=True)
+    modules = models.TextField(
+        _("modules"), blank=True, help_text=_("The parts of the workshop, one per line.")
+    )
+
+    class Meta:
+        ordering = ["name", "version"]
+        verbose_name = _("training programme")
+        verbose_name_plural = _("training programmes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "name", "version"], name="programme_unique_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}".strip()
+
+
+class TrainingSession(models.Model):
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("supplier")
+    )
+    programme = models.ForeignKey(
+        TrainingProgramme,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("programme"),
+    )
+    tender = models.ForeignKey(
+        Tender,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("tender"),
+        null=True,
+        blank=True,
+    )
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    is_online = models.BooleanField(_("online"), default=False)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    external_id = models.CharField(
+        _("supplier's session id"), max_length=100, blank=True, db_index=True
+    )
+    cancelled = models.BooleanField(
+        _("cancelled"), default=False, help_text=_("A cancelled session trains nobody.")
+    )
+
+    class Meta:
+        ordering = ["-date", "supplier"]
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        indexes = [models.Index(fields=["date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplier", "external_id"],
+                condition=~Q(external_id=""),
+                name="session_unique_external_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = _("online") if self.is_online else self.place
+        return f"{self.date:%d-%m-%Y} {self.supplier} ({where})"
+
+
+class CompletionStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("No-show")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class TrainingCompletionQuerySet(DepartmentScopedQuerySet):
+    department_lookup = "person__department"
+
+    def attended(self) -> Self:
+        return self.filter(status=CompletionStatus.ATTENDED, session__cancelled=False)
+
+
+class TrainingCompletion(models.Model):
+    """A person's place in a session: registered, attended, no-show or cancelled."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="completions", verbose_name=_("person")
+    )
+    session = models.ForeignKey(
+        TrainingSession,
+        on_delete=models.PROTECT,
+        related_name="completions",
+        verbose_name=_("session"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CompletionStatus.choices,
+        default=CompletionStatus.REGISTERED,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = TrainingCompletionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-session__date"]
+        verbose_name = _("training completion")
+        verbose_name_plural = _("training completions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "session"], name="completion_unique_person_session"
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.session} ({self.get_status_display()})"
+
+
+class EvaluationQuerySet(models.QuerySet["Evaluation"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        """Session aggregates are not personal; participants' scores follow their person."""
+        if sees_all_departments(user):
+            return self
+        people = Person.objects.visible_to(user).values("pk")
+        return self.filter(Q(person__isnull=True) | Q(person__in=people))
+
+
+class Evaluation(models.Model):
+    """A participant's evaluation of a session, or the session's aggregate score.
+
+    Aggregates (no person) carry the number of responses they summarise.
+    """
+
+    session = models.ForeignKey(
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="evaluations",
+        verbose_name=_("session"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        related_name="evaluations",
+        verbose_name=_("participant"),
+        null=True,
+        blank=True,
+    )
+    score = models.DecimalField(
+        _("score"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(1)],
+    )
+    scale = models.PositiveSmallIntegerField(
+        _("scale"),
+        default=10,
+        choices=[(5, "1–5"), (10, "1–10")],
+        validators=[MinValueValidator(5), MaxValueValidator(10)],
+    )
+    response_count = models.PositiveIntegerField(
+        _("number of responses"),
+        default=1,
+        validators=[MinValueValidator(1)],
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "pk"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__lte=models.F("scale")), name="score_in_scale"
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=True) | Q(response_count=1),
+                name="evaluation_participant_single_response",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "person"],
+                condition=Q(person__isnull=False),
+                name="evaluation_one_per_participant",
+            ),
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(person__isnull=True),
+                name="evaluation_one_aggregate_per_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.score}/{self.scale}"
+
+    @property
+    def is_aggregate(self) -> bool:
+        return self.person_id is None
