@@ -1,0 +1,564 @@
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import tracemalloc
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from tests.imports.conftest import (
+    HEADERS,
+    ROW,
+    csv_bytes,
+    ods_bytes,
+    parse,
+    parse_rows,
+    write,
+    xlsx_bytes,
+    xlsx_bytes_fast,
+)
+from trainings.imports import Attendance, Field, parse_attendance_file, sources, xlsx
+
+MARCH_3 = datetime.date(2025, 3, 3)
+TITLE = ["Presentielijst workshop 12 maart"]
+
+
+# --- formats -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
+def test_it_reads_csv_in_each_encoding_and_separator(delimiter: str, encoding: str) -> None:
+    data = csv_bytes([HEADERS, ROW], delimiter=delimiter, encoding=encoding)
+    parsed = parse(data, "lijst.csv")
+    rows = list(parsed.rows())
+    assert parsed.format == "csv"
+    assert [(row.employee_number, row.full_name, row.session_date) for row in rows] == [
+        ("12345", "Jan Berg", MARCH_3)
+    ]
+
+
+def test_it_reads_cp1252_names_with_accents() -> None:
+    data = csv_bytes(
+        [HEADERS, ["1", "Zoë", "Hélène-Sørensen", "", "3-3-2025", "ja"]], encoding="cp1252"
+    )
+    [row] = parse_rows(data, "lijst.csv")
+    assert row.full_name == "Zoë Hélène-Sørensen"
+
+
+def test_a_late_cp1252_byte_makes_the_whole_file_cp1252_not_half_garbled() -> None:
+    rows = [HEADERS] + [["1", "Jan", "Berg", "", "3-3-2025", "ja"]] * 5000
+    rows.append(["2", "Zoë", "Berg", "", "3-3-2025", "ja"])
+    parsed_rows = parse_rows(csv_bytes(rows, encoding="cp1252"), "lijst.csv")
+    assert parsed_rows[-1].first_name == "Zoë"
+
+
+def test_utf8_text_is_not_mistaken_for_cp1252() -> None:
+    data = csv_bytes([HEADERS, ["1", "Zoë", "Berg", "", "3-3-2025", "ja"]], encoding="utf-8")
+    assert parse_rows(data, "lijst.csv")[0].first_name == "Zoë"
+
+
+def test_a_text_encoding_that_is_neither_is_refused() -> None:
+    data = csv_bytes([HEADERS, ROW]) + b"\x81\x8d\xc3"  # invalid UTF-8, undefined in cp1252
+    assert [p.code for p in parse(data, "lijst.csv").file_problems] == ["unknown_encoding"]
+
+
+def test_it_honours_excels_sep_line_and_numbers_rows_after_it() -> None:
+    data = b"sep=,\r\n" + csv_bytes([HEADERS, ROW], delimiter=",")
+    parsed = parse(data, "lijst.csv")
+    [row] = list(parsed.rows())
+    assert (parsed.header_row, row.row_number) == (1, 2)
+
+
+def test_a_quoted_cell_with_a_line_break_is_one_row() -> None:
+    data = ";".join(HEADERS) + '\r\n1;"Jan\r\nPiet";Berg;;3-3-2025;ja\r\n2;A;B;;3-3-2025;ja\r\n'
+    rows = parse_rows(data.encode(), "lijst.csv")
+    assert [(row.row_number, row.first_name) for row in rows] == [(2, "Jan Piet"), (3, "A")]
+
+
+def test_it_reads_xlsx_with_real_dates_and_numbers(xlsx_reader: str) -> None:
+    data = xlsx_bytes(
+        [[*HEADERS, "Score"], [12345, "Jan", "Berg", "jan@example.nl", MARCH_3, "x", 7.5]]
+    )
+    parsed = parse(data, "lijst.xlsx")
+    [row] = list(parsed.rows())
+    assert (parsed.format, parsed.sheet_name) == ("xlsx", "Presentielijst")
+    assert (row.employee_number, row.session_date, row.attendance, row.score) == (
+        "12345",
+        MARCH_3,
+        Attendance.ATTENDED,
+        Decimal("7.5"),
+    )
+    assert row.raw["Datum"] == "2025-03-03"
+    assert row.raw["Personeelsnummer"] == "12345"
+
+
+def test_it_reads_an_excel_serial_number_in_a_date_column(xlsx_reader: str) -> None:
+    [row] = parse_rows(xlsx_bytes([HEADERS, ["1", "Jan", "Berg", "", 45719, "ja"]]), "l.xlsx")
+    assert row.session_date == MARCH_3
+
+
+def test_it_reads_shared_and_inline_strings_in_the_streaming_reader(xlsx_reader: str) -> None:
+    # openpyxl writes shared strings; this checks the on-disk table and its cache.
+    rows = [HEADERS] + [
+        [str(number), f"Naam{number}", "Berg", "", "3-3-2025", "ja"] for number in range(300)
+    ]
+    parsed_rows = parse_rows(xlsx_bytes(rows), "lijst.xlsx")
+    assert [row.first_name for row in parsed_rows][-2:] == ["Naam298", "Naam299"]
+
+
+def test_it_takes_the_first_sheet_with_data(xlsx_reader: str) -> None:
+    parsed = parse(xlsx_bytes([HEADERS, ROW], extra_sheets=2), "lijst.xlsx")
+    assert parsed.sheet_name == "Presentielijst"
+    assert len(list(parsed.rows())) == 1
+
+
+def test_it_skips_hidden_sheets_unless_chosen(xlsx_reader: str) -> None:
+    workbook = Workbook()
+    hidden = workbook.active
+    assert hidden is not None
+    hidden.title = "Verborgen"
+    hidden.append(HEADERS)
+    hidden.append(["999", "Geheim", "X", "", "3-3-2025", "ja"])
+    hidden.sheet_state = "hidden"
+    visible = workbook.create_sheet("Lijst")
+    visible.append(HEADERS)
+    visible.append(ROW)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert [row.employee_number for row in parse_rows(buffer.getvalue(), "l.xlsx")] == ["12345"]
+    chosen = parse_rows(buffer.getvalue(), "l.xlsx", sheet="verborgen")
+    assert [row.employee_number for row in chosen] == ["999"]
+
+
+def test_it_reads_a_chosen_sheet_by_name(xlsx_reader: str) -> None:
+    workbook = Workbook()
+    first = workbook.active
+    assert first is not None
+    first.append(HEADERS)
+    first.append(ROW)
+    second = workbook.create_sheet("Maart")
+    second.append(HEADERS)
+    second.append(["777", "Piet", "Jansen", "", "4-3-2025", "nee"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse(buffer.getvalue(), "lijst.xlsx", sheet="Maart")
+    assert parsed.sheet_name == "Maart"
+    assert [row.employee_number for row in parsed.rows()] == ["777"]
+
+
+def test_a_missing_sheet_is_a_file_problem_listing_the_sheets(xlsx_reader: str) -> None:
+    parsed = parse(xlsx_bytes([HEADERS, ROW]), "lijst.xlsx", sheet="April")
+    [problem] = parsed.file_problems
+    assert problem.code == "sheet_not_found"
+    assert "“Presentielijst”" in str(problem.message)
+
+
+def test_a_workbook_without_data_is_refused(xlsx_reader: str) -> None:
+    assert [p.code for p in parse(xlsx_bytes([]), "lijst.xlsx").file_problems] == ["no_data"]
+
+
+def test_it_reads_ods() -> None:
+    parsed = parse(ods_bytes([TITLE, [""], HEADERS, ROW]), "lijst.ods")
+    [row] = list(parsed.rows())
+    assert (parsed.format, parsed.sheet_name, parsed.header_row) == ("ods", "Lijst", 3)
+    assert (row.row_number, row.employee_number) == (4, "12345")
+
+
+def test_it_accepts_a_path(tmp_path: Path) -> None:
+    path = write(tmp_path, "lijst.xlsx", xlsx_bytes([HEADERS, ROW]))
+    parsed = parse_attendance_file(path, filename=path.name)
+    assert [row.employee_number for row in parsed.rows()] == ["12345"]
+
+
+# --- layout --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("filename", ["lijst.csv", "lijst.xlsx"])
+def test_it_finds_the_header_below_title_rows(filename: str) -> None:
+    rows = [TITLE, [], ["Leverancier: Bureau X"], HEADERS, ROW]
+    data = csv_bytes(rows) if filename.endswith(".csv") else xlsx_bytes(rows)
+    parsed = parse(data, filename)
+    [row] = list(parsed.rows())
+    assert (parsed.header_row, row.row_number) == (4, 5)
+
+
+def test_it_ignores_blank_rows_and_blank_columns(xlsx_reader: str) -> None:
+    def spaced(row: list[Any]) -> list[Any]:
+        return [None, *row[:3], None, *row[3:]]
+
+    rows = [TITLE, [], spaced(HEADERS), [], spaced(ROW), [None, "  "], spaced(ROW)]
+    parsed = parse(xlsx_bytes(rows), "lijst.xlsx")
+    assert [row.row_number for row in parsed.rows()] == [5, 7]
+    assert parsed.ignored_columns == []
+
+
+def test_it_skips_rows_that_repeat_the_header() -> None:
+    rows = parse_rows(csv_bytes([HEADERS, ROW, HEADERS, ROW]), "lijst.csv")
+    assert [row.row_number for row in rows] == [2, 4]
+
+
+def test_it_reports_mapping_and_ignored_columns() -> None:
+    parsed = parse(csv_bytes([[*HEADERS, "Opmerking"], [*ROW, "te laat"]]), "lijst.csv")
+    assert parsed.mapping[Field.EMAIL] == "E-mailadres"
+    assert parsed.ignored_columns == ["Opmerking"]
+    assert next(parsed.rows()).raw["Opmerking"] == "te laat"
+
+
+def test_a_header_written_twice_keeps_both_raw_values() -> None:
+    [row] = parse_rows(csv_bytes([[*HEADERS, "Opm", "Opm"], [*ROW, "a", "b"]]), "lijst.csv")
+    assert (row.raw["Opm"], row.raw["Opm (2)"]) == ("a", "b")
+
+
+@pytest.mark.parametrize(
+    ("headers", "values", "field", "expected"),
+    [
+        (
+            ["P-nummer", "Naam", "Trainingsdatum", "Status"],
+            ["P1", "Jan Berg", "3-3-2025", "ja"],
+            Field.EMPLOYEE_NUMBER,
+            "P1",
+        ),
+        (
+            ["Employee ID", "Full name", "Date", "Attended"],
+            ["7", "Jan Berg", "3-3-2025", "yes"],
+            Field.FULL_NAME,
+            "Jan Berg",
+        ),
+        (
+            ["E-mail adres", "Datum", "Aanwezigheid", "Ministerie"],
+            ["j@x.nl", "3-3-2025", "ja", "BZK"],
+            Field.DEPARTMENT,
+            "BZK",
+        ),
+        (
+            ["Emailadres", "Datum", "Present", "Locatie"],
+            ["j@x.nl", "3-3-2025", "ja", "Utrecht"],
+            Field.SESSION_PLACE,
+            "Utrecht",
+        ),
+        (
+            ["Mail", "Date", "Present", "Sessie-ID"],
+            ["j@x.nl", "3-3-2025", "ja", 12.0],
+            Field.SESSION_ID,
+            "12",
+        ),
+        (
+            ["Mail", "Date", "Present", "Workshop"],
+            ["j@x.nl", "3-3-2025", "ja", "Bias"],
+            Field.PROGRAMME,
+            "Bias",
+        ),
+        (
+            ["Mail", "Date", "Present", "Cijfer"],
+            ["j@x.nl", "3-3-2025", "ja", "8"],
+            Field.SCORE,
+            Decimal(8),
+        ),
+        (
+            ["Pers.nr", "Date", "Present", "Evaluatie:"],
+            ["1", "3-3-2025", "ja", "4"],
+            Field.SCORE,
+            Decimal(4),
+        ),
+    ],
+)
+def test_it_maps_dutch_and_english_headers(
+    headers: list[str], values: list[object], field: Field, expected: object
+) -> None:
+    [row] = parse_rows(xlsx_bytes([headers, values]), "lijst.xlsx")
+    assert getattr(row, field.value) == expected
+    assert row.problems == []
+
+
+def test_it_folds_a_name_prefix_column_into_the_last_name() -> None:
+    headers = ["Voornaam", "Tussenvoegsel", "Achternaam", "Datum", "Aanwezig"]
+    [row] = parse_rows(csv_bytes([headers, ["Jan", "van der", "Berg", "3-3-2025", "ja"]]), "l.csv")
+    assert (row.first_name, row.last_name, row.full_name) == (
+        "Jan",
+        "van der Berg",
+        "Jan van der Berg",
+    )
+
+
+def test_it_splits_a_surname_first_full_name_column() -> None:
+    headers = ["Naam", "Datum", "Aanwezig"]
+    [row] = parse_rows(csv_bytes([headers, ['"Berg, Jan van der"', "3-3-2025", "ja"]]), "l.csv")
+    assert (row.first_name, row.last_name, row.full_name) == (
+        "Jan",
+        "van der Berg",
+        "Jan van der Berg",
+    )
+
+
+# --- profiles and required columns ---------------------------------------------------
+
+
+def test_a_profile_maps_a_suppliers_own_headers() -> None:
+    headers = ["Kenmerk", "Dag", "Gekomen?"]
+    data = csv_bytes([headers, ["P1", "3-3-2025", "ja"]])
+    profile = {"Kenmerk": "employee_number", "Dag": "session_date", "Gekomen?": "attendance"}
+    [row] = parse_rows(data, "lijst.csv", profile=profile)
+    assert (row.employee_number, row.session_date, row.attendance) == (
+        "P1",
+        MARCH_3,
+        Attendance.ATTENDED,
+    )
+
+
+def test_a_profile_takes_precedence_over_the_default_aliases() -> None:
+    headers = ["Personeelsnummer", "Datum", "Aanwezig", "Geplande datum"]
+    data = csv_bytes([headers, ["1", "1-1-2025", "ja", "3-3-2025"]])
+    parsed = parse(data, "lijst.csv", profile={"Geplande datum": "session_date"})
+    [row] = list(parsed.rows())
+    assert row.session_date == MARCH_3
+    assert parsed.mapping[Field.SESSION_DATE] == "Geplande datum"
+    assert "Datum" in parsed.ignored_columns
+
+
+def test_a_profile_can_ignore_a_column() -> None:
+    headers = [*HEADERS, "Status"]
+    parsed = parse(csv_bytes([headers, [*ROW, "betaald"]]), "l.csv", profile={"Status": ""})
+    assert parsed.file_problems == []
+    assert parsed.ignored_columns == ["Status"]
+
+
+def test_two_columns_for_one_field_reject_the_file() -> None:
+    parsed = parse(csv_bytes([[*HEADERS, "Status"], [*ROW, "ja"]]), "lijst.csv")
+    [problem] = parsed.file_problems
+    assert problem.code == "duplicate_column"
+    assert "“Aanwezig” / “Status”" in str(problem.message)
+
+
+@pytest.mark.parametrize(
+    ("headers", "missing"),
+    [
+        (["Personeelsnummer", "Aanwezig", "Naam"], "session date"),
+        (["Personeelsnummer", "Datum", "Naam"], "attendance"),
+        (["Voornaam", "Datum", "Aanwezig"], "employee number, email address or name"),
+    ],
+)
+def test_missing_required_columns_reject_the_file(headers: list[str], missing: str) -> None:
+    parsed = parse(csv_bytes([headers, ["a", "b", "c"]]), "lijst.csv")
+    [problem] = parsed.file_problems
+    assert problem.code == "missing_columns"
+    assert missing in str(problem.message)
+    assert all(f"“{header}”" in str(problem.message) for header in headers)
+    assert list(parsed.rows()) == []
+
+
+def test_a_file_without_any_known_header_lists_what_it_found() -> None:
+    parsed = parse(csv_bytes([["Wie", "Wanneer"], ["Jan", "gisteren"]]), "lijst.csv")
+    [problem] = parsed.file_problems
+    assert problem.code == "missing_columns"
+    assert "“Wie”, “Wanneer”" in str(problem.message)
+    assert parsed.header_row is None
+
+
+# --- rows and problems ---------------------------------------------------------------
+
+
+def test_a_row_with_problems_is_still_yielded_with_its_raw_values() -> None:
+    bad = ["12345", "Jan", "Berg", "geen mail", "31-02-2025", "misschien"]
+    [row] = parse_rows(csv_bytes([TITLE, HEADERS, bad]), "lijst.csv")
+    assert [(p.row, p.column, p.field, p.code) for p in row.problems] == [
+        (3, "E-mailadres", Field.EMAIL, "invalid_email"),
+        (3, "Datum", Field.SESSION_DATE, "impossible_date"),
+        (3, "Aanwezig", Field.ATTENDANCE, "unknown_attendance"),
+    ]
+    assert (row.email, row.session_date, row.attendance) == (None, None, None)
+    assert row.raw["Datum"] == "31-02-2025"
+
+
+def test_a_blank_attendance_cell_is_a_no_show() -> None:
+    [row] = parse_rows(csv_bytes([HEADERS, ["1", "Jan", "Berg", "", "3-3-2025", ""]]), "l.csv")
+    assert row.attendance is Attendance.NO_SHOW
+    assert row.problems == []
+
+
+def test_a_row_without_anyone_in_it_is_a_problem() -> None:
+    [row] = parse_rows(csv_bytes([HEADERS, ["", "", "", "", "3-3-2025", "ja"]]), "l.csv")
+    assert [problem.code for problem in row.problems] == ["missing_identity"]
+
+
+def test_problems_serialise_to_json_in_the_active_language() -> None:
+    [row] = parse_rows(csv_bytes([HEADERS, ["1", "Jan", "Berg", "", "31-02-2025", "ja"]]), "l.csv")
+    assert json.loads(json.dumps(row.problems[0].as_dict())) == {
+        "row": 2,
+        "column": "Datum",
+        "field": "session_date",
+        "code": "impossible_date",
+        "message": "“31-02-2025” is a date that does not exist.",
+    }
+
+
+# --- scores --------------------------------------------------------------------------
+
+
+def score_file(*scores: str) -> bytes:
+    headers = [*HEADERS, "Score"]
+    return csv_bytes([headers, *[[*ROW, score] for score in scores]])
+
+
+def test_the_score_scale_is_five_when_no_score_is_above_five() -> None:
+    parsed = parse(score_file("4", "3,5", ""), "lijst.csv")
+    assert parsed.score_scale is None
+    assert [row.score for row in parsed.rows()] == [Decimal(4), Decimal("3.5"), None]
+    assert parsed.score_scale == 5
+
+
+def test_the_score_scale_is_ten_when_any_score_is_above_five() -> None:
+    parsed = parse(score_file("4", "7,5"), "lijst.csv")
+    list(parsed.rows())
+    assert parsed.score_scale == 10
+
+
+def test_a_file_without_scores_has_no_scale() -> None:
+    parsed = parse(csv_bytes([HEADERS, ROW]), "lijst.csv")
+    list(parsed.rows())
+    assert parsed.score_scale is None
+
+
+def test_a_fixed_scale_turns_higher_scores_into_problems() -> None:
+    parsed = parse(score_file("4", "7"), "lijst.csv", score_scale=5)
+    rows = list(parsed.rows())
+    assert [row.score for row in rows] == [Decimal(4), None]
+    assert [problem.code for problem in rows[1].problems] == ["score_out_of_range"]
+    assert parsed.score_scale == 5
+
+
+def test_an_out_of_range_score_is_a_row_problem() -> None:
+    [row] = parse_rows(score_file("11"), "lijst.csv")
+    assert [(problem.code, problem.column) for problem in row.problems] == [
+        ("score_out_of_range", "Score")
+    ]
+
+
+# --- streaming -----------------------------------------------------------------------
+
+
+class ReadTracker(io.BytesIO):
+    """Records how far the current reading pass (since the last seek to 0) has got."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.pass_position = 0
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        position = super().seek(offset, whence)
+        if position == 0:
+            self.pass_position = 0
+        return position
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.pass_position = self.tell()
+        return data
+
+    def read1(self, size: int | None = -1) -> bytes:
+        data = super().read1(size)
+        self.pass_position = self.tell()
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        count = super().readinto(buffer)
+        self.pass_position = self.tell()
+        return count
+
+
+def generated_rows(count: int) -> Iterator[list[str]]:
+    yield HEADERS
+    for number in range(count):
+        yield [str(number), f"Naam{number}", "Berg", f"n{number}@example.nl", "3-3-2025", "ja"]
+
+
+def test_csv_rows_come_out_before_the_whole_file_is_read() -> None:
+    data = csv_bytes(generated_rows(100_000))
+    stream = ReadTracker(data)
+    rows = parse_attendance_file(stream, filename="lijst.csv").rows()
+    next(rows)
+    assert stream.pass_position < len(data) / 10
+
+
+def test_xlsx_rows_come_out_before_the_whole_sheet_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sources, "CALAMINE_MAX_SHEET_BYTES", -1)
+    parts_read: list[int] = []
+    original = xlsx._sheet_rows
+
+    def counting(part: Any, *args: Any) -> Iterator[Any]:
+        for row in original(part, *args):
+            parts_read.append(part.tell())
+            yield row
+
+    monkeypatch.setattr(xlsx, "_sheet_rows", counting)
+    data = xlsx_bytes_fast(generated_rows(5_000))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet_size = archive.getinfo("xl/worksheets/sheet1.xml").file_size
+    parsed = parse(data, "lijst.xlsx")
+    next(parsed.rows())
+    assert parts_read[-1] < sheet_size / 10
+    parsed.close()
+
+
+def peak_memory(data: bytes, filename: str) -> int:
+    tracemalloc.start()
+    try:
+        for _row in parse_attendance_file(io.BytesIO(data), filename=filename).rows():
+            pass
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize(
+    ("filename", "build"),
+    [("lijst.csv", csv_bytes), ("lijst.xlsx", xlsx_bytes), ("lijst.xlsx", xlsx_bytes_fast)],
+    ids=["csv", "xlsx-shared-strings", "xlsx-inline-strings"],
+)
+def test_peak_memory_does_not_grow_with_the_number_of_rows(
+    filename: str, build: Callable[[Iterable[list[str]]], bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Buffers and caches are constant in size; shrink them so that small files, which
+    # keep this test fast, already exceed them.
+    monkeypatch.setattr(sources, "CALAMINE_MAX_SHEET_BYTES", -1)
+    monkeypatch.setattr(sources, "_VALIDATE_CHUNK", 16 * 1024)
+    monkeypatch.setattr(xlsx, "SHARED_STRING_CACHE_SIZE", 64)
+    small, large = build(generated_rows(1_000)), build(generated_rows(4_000))
+    assert peak_memory(large, filename) < 1.5 * peak_memory(small, filename)
+
+
+def test_rows_can_be_iterated_only_once() -> None:
+    parsed = parse(csv_bytes([HEADERS, ROW]), "lijst.csv")
+    list(parsed.rows())
+    with pytest.raises(RuntimeError):
+        next(parsed.rows())
+
+
+def test_a_file_that_breaks_halfway_adds_a_file_problem(xlsx_reader: str) -> None:
+    if xlsx_reader == "calamine":
+        pytest.skip("calamine reads the sheet before the first row")
+    parsed = parse(xlsx_bytes_fast([HEADERS] + [ROW] * 1_000), "lijst.xlsx")
+    produced = 0
+    with pytest.MonkeyPatch.context() as patch:
+        original = xlsx._cell_value
+
+        def failing(*args: Any) -> Any:
+            nonlocal produced
+            produced += 1
+            if produced > 3_000:  # some 500 rows in
+                raise xlsx.expat.ExpatError("mismatched tag")
+            return original(*args)
+
+        patch.setattr(xlsx, "_cell_value", failing)
+        count = sum(1 for _ in parsed.rows())
+    assert 0 < count < 1_000
+    assert [problem.code for problem in parsed.file_problems] == ["unreadable_file"]

@@ -1,0 +1,573 @@
+"""Parse a supplier's attendance list into rows for the import, without touching the DB.
+
+parsed = parse_attendance_file(upload, filename=upload.name, profile=supplier_profile)
+if parsed.file_problems:
+    ...  # refuse the file, show the problems
+for row in parsed.rows():
+    ...  # store it, or queue it for review when row.problems
+if parsed.file_problems:
+    ...  # the file broke halfway: roll back what was stored
+scale = parsed.score_scale  # known once all rows have been read
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import logging
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Self
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
+
+from django.utils.translation import gettext_lazy as _
+from python_calamine import CalamineError
+
+from trainings.imports.fields import (
+    FIELD_LABELS,
+    Field,
+    default_header_lookup,
+    normalise_header,
+    profile_header_lookup,
+)
+from trainings.imports.messages import lazy_format
+from trainings.imports.safety import (
+    DEFAULT_MAX_BYTES,
+    FileRejected,
+    check_signature,
+    open_upload,
+)
+from trainings.imports.sources import (
+    HEADER_SEARCH_ROWS,
+    Table,
+    open_calamine,
+    open_csv,
+    open_xlsx,
+)
+from trainings.imports.values import (
+    Attendance,
+    ValueProblem,
+    cell_text,
+    collapse_whitespace,
+    is_blank,
+    join_name_prefix,
+    normalise_last_name,
+    parse_attendance,
+    parse_date,
+    parse_email,
+    parse_employee_number,
+    parse_score,
+    parse_text,
+    score_scale,
+    split_full_name,
+)
+from trainings.imports.xlsx import Row
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+logger = logging.getLogger(__name__)
+
+FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".ods": "ods"}
+IDENTITY_FIELDS = (Field.EMPLOYEE_NUMBER, Field.EMAIL, Field.FULL_NAME, Field.LAST_NAME)
+# A header row has at least this many recognised headers; one match could be a title
+# such as "Training".
+MIN_HEADER_MATCHES = 2
+# What a damaged or hostile file makes the readers raise. Anything else is a bug, which
+# is logged with its traceback but still reported to the user as an unreadable file.
+_UNREADABLE_FILE_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,  # also UnicodeDecodeError and defusedxml's refusals
+    ParseError,
+    expat.ExpatError,
+    csv.Error,
+    KeyError,
+    IndexError,
+    NotImplementedError,  # zipfile, for a compression method it does not know
+    CalamineError,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with the file (row is None) or with one cell or row."""
+
+    row: int | None
+    column: str | None
+    field: Field | None
+    code: str
+    message: StrOrPromise
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe, with the message in the language that is active now."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "field": None if self.field is None else self.field.value,
+            "code": self.code,
+            "message": str(self.message),
+        }
+
+
+@dataclass(slots=True)
+class AttendanceRow:
+    """One row of the list. A row with problems is still produced, for a review queue.
+
+    session_date and attendance are None only when the row has a problem for them.
+    """
+
+    row_number: int
+    employee_number: str | None
+    first_name: str | None
+    last_name: str | None
+    full_name: str | None
+    email: str | None
+    department: str | None
+    session_date: datetime.date | None
+    session_place: str | None
+    session_id: str | None
+    programme: str | None
+    attendance: Attendance | None
+    score: Decimal | None
+    problems: list[Problem]
+    raw: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    index: int
+    field: Field
+    header: str
+
+
+class ParsedFile:
+    """The outcome of reading the header; rows() then streams the data rows.
+
+    file_problems not empty means the file is refused. It can also grow during rows()
+    when the file turns out to be damaged halfway; check it again after the loop and
+    treat the import as failed if it did.
+
+    score_scale is 5 or 10 once rows() has been read to the end (None before that and for
+    a file without scores), unless the caller fixed it: the scale of a file follows from
+    its highest score, which is only known at the end of the stream.
+    """
+
+    def __init__(self, format: str | None) -> None:
+        self.format = format
+        self.sheet_name: str | None = None
+        self.header_row: int | None = None
+        self.mapping: dict[Field, str] = {}
+        self.ignored_columns: list[str] = []
+        self.file_problems: list[Problem] = []
+        self.score_scale: int | None = None
+        self._fixed_scale: int | None = None
+        self._columns: list[_Column] = []
+        self._raw_columns: list[tuple[int, str]] = []
+        self._data_rows: Iterator[Row] = iter(())
+        self._table: Table | None = None
+        self._closers: list[Callable[[], object]] = []
+        self._started = False
+
+    def rows(self) -> Iterator[AttendanceRow]:
+        """Stream the data rows; blank rows and repeated header rows are left out."""
+        if self._started:
+            raise RuntimeError("ParsedFile.rows() can only be iterated once")
+        self._started = True
+        if self.file_problems:
+            self.close()
+            return
+        highest_score: Decimal | None = None
+        try:
+            build = _RowBuilder(self._columns, self._raw_columns, self._fixed_scale)
+            for number, cells in self._data_rows:
+                if _is_blank_row(cells) or build.is_repeated_header(cells):
+                    continue
+                row = build(number, cells)
+                if row.score is not None and (highest_score is None or row.score > highest_score):
+                    highest_score = row.score
+                yield row
+        except Exception as error:  # untrusted input must not crash the caller
+            self.file_problems.append(_problem_for(error))
+        finally:
+            self.close()
+        if self._fixed_scale is not None:
+            self.score_scale = self._fixed_scale
+        elif highest_score is not None:
+            self.score_scale = score_scale(highest_score)
+
+    def close(self) -> None:
+        """Release the file and temporary files; rows() does this when it ends."""
+        if self._table is not None:
+            self._table.close()
+            self._table = None
+        for close in self._closers:
+            close()
+        self._closers.clear()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def parse_attendance_file(
+    source: BinaryIO | Path,
+    *,
+    filename: str,
+    sheet: str | None = None,
+    profile: Mapping[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    score_scale: int | None = None,
+) -> ParsedFile:
+    """Check the file, find its header row and columns, and prepare to stream its rows.
+
+    `profile` maps the supplier's header texts to Field values and wins from the built-in
+    aliases; mapping a header to "" ignores that column. `score_scale` (5 or 10) fixes
+    the scale instead of inferring it, and turns a score above it into a row problem.
+    A `source` stream is not closed; a Path is opened and closed here.
+    """
+    if score_scale not in (None, 5, 10):
+        raise ValueError(f"score_scale must be 5 or 10, not {score_scale!r}")
+    profile_lookup = profile_header_lookup(profile or {})
+    extension = Path(filename).suffix.lower()
+    parsed = ParsedFile(FORMATS.get(extension))
+    parsed._fixed_scale = score_scale
+    try:
+        if parsed.format is None:
+            raise FileRejected(
+                "unsupported_extension",
+                lazy_format(
+                    _("Files of type “%(extension)s” cannot be imported. Use %(allowed)s."),
+                    extension=extension or filename,
+                    allowed=list(FORMATS),
+                ),
+            )
+        stream, owned = open_upload(source, max_bytes)
+        if owned:
+            parsed._closers.append(stream.close)
+        _read_header(parsed, stream, extension, sheet, profile_lookup)
+    except Exception as error:  # untrusted input must not crash the caller
+        parsed.file_problems.append(_problem_for(error))
+    if parsed.file_problems:
+        parsed.close()
+    return parsed
+
+
+def _read_header(
+    parsed: ParsedFile,
+    stream: IO[bytes],
+    extension: str,
+    sheet: str | None,
+    profile_lookup: Mapping[str, Field | None],
+) -> None:
+    default_lookup = default_header_lookup()
+
+    def field_of(header: str) -> Field | None:
+        key = normalise_header(header)
+        if key in profile_lookup:
+            return profile_lookup[key]
+        return default_lookup.get(key)
+
+    def is_header(text: str) -> bool:
+        return field_of(text) is not None
+
+    check_signature(stream.read(8), extension)
+    stream.seek(0)
+    if extension == ".csv":
+        table = open_csv(stream, is_header)
+    elif extension == ".xlsx":
+        table = open_xlsx(stream, sheet)
+    else:
+        table = open_calamine(stream, extension, sheet)
+    parsed._table = table
+    parsed.sheet_name = table.sheet_name
+
+    head: list[Row] = []
+    for row in table.rows:
+        if not _is_blank_row(row[1]):
+            head.append(row)
+        if len(head) == HEADER_SEARCH_ROWS:
+            break
+    if not head:
+        raise FileRejected("no_data", _("The file contains no data."))
+    matches = [
+        sum(1 for cell in cells if isinstance(cell, str) and is_header(cell)) for _, cells in head
+    ]
+    best = max(range(len(head)), key=lambda position: (matches[position], -position))
+    header_number, header_cells = head[best]
+    headers = [collapse_whitespace(cell_text(cell)) for cell in header_cells]
+    if matches[best] >= MIN_HEADER_MATCHES:
+        parsed.header_row = header_number
+        _map_columns(parsed, headers, field_of, profile_lookup)
+    _check_required(parsed, headers)
+    remaining = head[best + 1 :]
+    parsed._data_rows = _chain_rows(remaining, table.rows)
+
+
+def _chain_rows(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
+    yield from first
+    yield from rest
+
+
+def _map_columns(
+    parsed: ParsedFile,
+    headers: Sequence[str],
+    field_of: Callable[[str], Field | None],
+    profile_lookup: Mapping[str, Field | None],
+) -> None:
+    """Assign each header to a field. A profile header wins from a default alias."""
+    fields = [field_of(header) if header else None for header in headers]
+    profile_owner: dict[Field, int] = {}
+    for index, header in enumerate(headers):
+        field = fields[index]
+        if field is not None and normalise_header(header) in profile_lookup:
+            profile_owner.setdefault(field, index)
+    duplicates: list[str] = []
+    for index, header in enumerate(headers):
+        field = fields[index]
+        if not header:
+            continue
+        if field is None or profile_owner.get(field, index) != index:
+            parsed.ignored_columns.append(header)
+        elif field in parsed.mapping:
+            duplicates.append(f"“{parsed.mapping[field]}” / “{header}”")
+        else:
+            parsed._columns.append(_Column(index, field, header))
+            parsed.mapping[field] = header
+    if duplicates:
+        raise FileRejected(
+            "duplicate_column",
+            lazy_format(
+                _(
+                    "These columns seem to contain the same information: %(columns)s. "
+                    "Remove one of them or ask for an import profile."
+                ),
+                columns=duplicates,
+            ),
+        )
+    seen: set[str] = set()
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        # Two columns with the same header would overwrite each other in `raw`.
+        key = header
+        copy = 1
+        while key in seen:
+            copy += 1
+            key = f"{header} ({copy})"
+        seen.add(key)
+        parsed._raw_columns.append((index, key))
+
+
+def _check_required(parsed: ParsedFile, headers: Sequence[str]) -> None:
+    missing: list[StrOrPromise] = [
+        FIELD_LABELS[required]
+        for required in (Field.SESSION_DATE, Field.ATTENDANCE)
+        if required not in parsed.mapping
+    ]
+    if not any(identity in parsed.mapping for identity in IDENTITY_FIELDS):
+        missing.append(
+            lazy_format(
+                _("%(first)s, %(second)s or %(third)s"),
+                first=FIELD_LABELS[Field.EMPLOYEE_NUMBER],
+                second=FIELD_LABELS[Field.EMAIL],
+                third=_("name"),
+            )
+        )
+    if missing:
+        raise FileRejected(
+            "missing_columns",
+            lazy_format(
+                _("Required columns are missing: %(missing)s. The columns found are: %(found)s."),
+                missing=missing,
+                found=[f"“{header}”" for header in headers if header] or "-",
+            ),
+        )
+
+
+def _is_blank_row(cells: Sequence[object]) -> bool:
+    return all(is_blank(cell) for cell in cells)
+
+
+def _problem_for(error: Exception) -> Problem:
+    if isinstance(error, FileRejected):
+        return Problem(None, None, None, error.code, error.message)
+    if not isinstance(error, _UNREADABLE_FILE_ERRORS):
+        logger.exception("Unexpected error while reading an attendance file")
+    return Problem(
+        None,
+        None,
+        None,
+        "unreadable_file",
+        _("The file is damaged or is not a spreadsheet, and cannot be read."),
+    )
+
+
+# Slots of the per-row value list: a list indexed by int is much cheaper than a dict
+# keyed by Field, whose enum hash is a Python-level call.
+_SLOT = {field: slot for slot, field in enumerate(Field)}
+(
+    _EMPLOYEE_NUMBER,
+    _FIRST_NAME,
+    _LAST_NAME,
+    _NAME_PREFIX,
+    _FULL_NAME,
+    _EMAIL,
+    _DEPARTMENT,
+    _SESSION_DATE,
+    _SESSION_PLACE,
+    _SESSION_ID,
+    _PROGRAMME,
+    _ATTENDANCE,
+    _SCORE,
+) = (_SLOT[field] for field in Field)
+
+
+def _optional_score(value: object) -> Decimal | None:
+    return None if is_blank(value) else parse_score(value)
+
+
+_PARSERS: dict[Field, Callable[[object], Any]] = {
+    Field.EMPLOYEE_NUMBER: parse_employee_number,
+    Field.FIRST_NAME: parse_text,
+    Field.LAST_NAME: parse_text,
+    Field.NAME_PREFIX: parse_text,
+    Field.FULL_NAME: parse_text,
+    Field.EMAIL: parse_email,
+    Field.DEPARTMENT: parse_text,
+    Field.SESSION_DATE: parse_date,
+    Field.SESSION_PLACE: parse_text,
+    Field.SESSION_ID: parse_text,
+    Field.PROGRAMME: parse_text,
+    Field.ATTENDANCE: parse_attendance,
+    Field.SCORE: _optional_score,
+}
+
+
+class _RowBuilder:
+    """Turns the cells of one data row into an AttendanceRow."""
+
+    def __init__(
+        self,
+        columns: Sequence[_Column],
+        raw_columns: Sequence[tuple[int, str]],
+        fixed_scale: int | None,
+    ) -> None:
+        self._plan = [
+            (column.index, _SLOT[column.field], _PARSERS[column.field], column)
+            for column in columns
+        ]
+        self._raw_columns = raw_columns
+        self._fixed_scale = fixed_scale
+        self._score_header = next(
+            (column.header for column in columns if column.field is Field.SCORE), None
+        )
+        self._header_keys = [(column.index, normalise_header(column.header)) for column in columns]
+        self._date_index = next(
+            column.index for column in columns if column.field is Field.SESSION_DATE
+        )
+
+    def is_repeated_header(self, cells: Sequence[object]) -> bool:
+        date = cells[self._date_index] if self._date_index < len(cells) else None
+        # A date cell that starts with a letter is rare, so the full check seldom runs.
+        if not isinstance(date, str) or not date.lstrip()[:1].isalpha():
+            return False
+        return all(
+            index < len(cells) and normalise_header(cell_text(cells[index])) == key
+            for index, key in self._header_keys
+        )
+
+    def __call__(self, number: int, cells: Sequence[object]) -> AttendanceRow:
+        width = len(cells)
+        values: list[Any] = [None] * len(_SLOT)
+        problems: list[Problem] = []
+        for index, slot, parser, column in self._plan:
+            try:
+                values[slot] = parser(cells[index] if index < width else None)
+            except ValueProblem as problem:
+                problems.append(
+                    Problem(number, column.header, column.field, problem.code, problem.message)
+                )
+        score = values[_SCORE]
+        if score is not None and self._fixed_scale is not None and score > self._fixed_scale:
+            problems.append(self._score_above_scale(number, score))
+            score = None
+        first_name, last_name, full_name = _names(
+            values[_FIRST_NAME], values[_LAST_NAME], values[_NAME_PREFIX], values[_FULL_NAME]
+        )
+        employee_number, email = values[_EMPLOYEE_NUMBER], values[_EMAIL]
+        if not (employee_number or email or full_name) and not any(
+            problem.field in IDENTITY_FIELDS for problem in problems
+        ):
+            problems.append(
+                Problem(
+                    number,
+                    None,
+                    None,
+                    "missing_identity",
+                    _("This row has no employee number, email address or name."),
+                )
+            )
+        return AttendanceRow(
+            row_number=number,
+            employee_number=employee_number,
+            first_name=first_name,
+            last_name=last_name,
+            full_name=full_name,
+            email=email,
+            department=values[_DEPARTMENT],
+            session_date=values[_SESSION_DATE],
+            session_place=values[_SESSION_PLACE],
+            session_id=values[_SESSION_ID],
+            programme=values[_PROGRAMME],
+            attendance=values[_ATTENDANCE],
+            score=score,
+            problems=problems,
+            raw={key: cell_text(cells[index]) for index, key in self._raw_columns if index < width},
+        )
+
+    def _score_above_scale(self, number: int, score: Decimal) -> Problem:
+        return Problem(
+            number,
+            self._score_header,
+            Field.SCORE,
+            "score_out_of_range",
+            lazy_format(
+                _("The score %(value)s is higher than %(highest)s."),
+                value=score,
+                highest=self._fixed_scale,
+            ),
+        )
+
+
+def _names(
+    first_name: str | None,
+    last_name: str | None,
+    prefix: str | None,
+    full_name: str | None,
+) -> tuple[str | None, str | None, str | None]:
+    """First name, last name (with its prefix) and display name of a row."""
+    last_name = join_name_prefix(prefix, normalise_last_name(last_name) if last_name else None)
+    if full_name and (split := split_full_name(full_name)):
+        first_name = first_name or split[0]
+        last_name = last_name or split[1]
+        full_name = f"{split[0]} {split[1]}"
+    elif not full_name:
+        full_name = " ".join(part for part in (first_name, last_name) if part) or None
+    return first_name, last_name, full_name
