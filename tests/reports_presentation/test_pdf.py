@@ -1,0 +1,135 @@
+"""The PDF export: rendered offline, with the figures and the privacy footnote."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from django.utils import translation
+from weasyprint.document import Document, Page
+from weasyprint.formatting_structure.boxes import TextBox
+
+from reports.presentation.pdf import OfflineURLFetcher, render_document, render_pdf, report_html
+from reports.presentation.tables import Report
+
+from .conftest import department_table
+
+# A base64 1x1 transparent GIF: the only kind of URL the renderer may fetch.
+DATA_GIF = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA="
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Fail the test on any attempt to open a network connection."""
+    attempts: list[object] = []
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        attempts.append(args)
+        raise OSError("network access during a test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return attempts
+
+
+def page_text(*pages: Page) -> str:
+    """The laid-out text of the pages (there is no pdftotext on the CI image)."""
+
+    def texts(box: object) -> Iterator[str]:
+        if isinstance(box, TextBox):
+            yield box.text
+        for child in getattr(box, "children", ()):
+            yield from texts(child)
+
+    return " ".join(text for page in pages for text in texts(page._page_box))
+
+
+@pytest.fixture
+def document(report: Report, no_network: list[object]) -> Document:
+    return render_document(report_html(report))
+
+
+def test_it_renders_a_pdf(report: Report, no_network: list[object]) -> None:
+    pdf = render_pdf(report)
+
+    assert pdf.startswith(b"%PDF")
+    assert no_network == []
+
+
+def test_the_pages_are_a4_with_a_cover_page(document: Document) -> None:
+    assert len(document.pages) >= 2
+    first = document.pages[0]
+    assert (round(first.width * 25.4 / 96), round(first.height * 25.4 / 96)) == (210, 297)
+    assert "Bias-prevention workshop" in page_text(first)
+    assert "Defensie" not in page_text(first)
+
+
+def test_the_pdf_shows_the_quarter_and_the_figures(document: Document) -> None:
+    text = page_text(*document.pages)
+
+    assert "2025Q4" in text
+    assert "Defensie" in text
+    assert "<5" in text
+    assert "fewer than 5 people" in text
+
+
+def test_the_html_embeds_charts_as_data_uris_with_alt_text(report: Report) -> None:
+    html = report_html(report)
+
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert 'alt="Share trained per quarter.' in html
+
+
+def test_the_html_repeats_table_headers_on_every_page(report: Report) -> None:
+    html = report_html(report)
+
+    assert "thead { display: table-header-group; }" in html
+    assert "size: A4" in html
+
+
+def test_the_language_follows_the_active_language(report: Report) -> None:
+    with translation.override("nl"):
+        assert '<html lang="nl">' in report_html(report)
+    with translation.override("en"):
+        assert '<html lang="en">' in report_html(report)
+
+
+def test_text_from_the_data_is_escaped(report: Report) -> None:
+    table = replace(report.tables[0], title='<img src="http://evil.example/x.png">')
+
+    html = report_html(replace(report, tables=(table,)))
+
+    assert '<img src="http://evil.example' not in html
+    assert "&lt;img src=&quot;http://evil.example/x.png&quot;&gt;" in html
+
+
+def test_a_template_that_refers_to_the_network_fetches_nothing(
+    no_network: list[object],
+) -> None:
+    fetcher = OfflineURLFetcher()
+    html = (
+        '<link rel="stylesheet" href="https://cdn.example/style.css">'
+        '<style>@import url("http://fonts.example/font.css");</style>'
+        '<p>Kwartaal 2025Q4</p><img src="http://tracker.example/pixel.png">'
+        '<img src="file:///etc/passwd">'
+        f'<img src="{DATA_GIF}">'
+    )
+
+    document = render_document(html, fetcher)
+
+    assert sorted(fetcher.refused) == [
+        "file:///etc/passwd",
+        "http://fonts.example/font.css",
+        "http://tracker.example/pixel.png",
+        "https://cdn.example/style.css",
+    ]
+    assert no_network == []
+    assert "2025Q4" in page_text(*document.pages)
+
+
+def test_it_refuses_a_table_that_was_not_suppressed(report: Report) -> None:
+    with pytest.raises(ValueError, match="suppress"):
+        render_pdf(replace(report, tables=(department_table(),)))
