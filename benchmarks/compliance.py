@@ -55,7 +55,7 @@ def main() -> None:
         for _ in range(args.repeat):
             count = [0]
 
-            def counter(execute, sql, params, many, context, count=count):  # type: ignore[no-untyped-def]
+            def counter(execute, sql, params, many, context, count=count):
                 count[0] += 1
                 return execute(sql, params, many, context)
 

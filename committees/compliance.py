@@ -22,6 +22,7 @@ from django.db.models import (
     DateField,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     Subquery,
@@ -123,8 +124,15 @@ def annotate_committees(qs: _QS) -> _QS:
     # Inside `required`, OuterRef("person") points at the membership row and the
     # committee date is that membership's own committee.
     trained_member = trained_before(OuterRef("person"), OuterRef("committee__interview_date"))
+    # `is_compliant` compares the two counts instead of asking NOT EXISTS(untrained
+    # member): PostgreSQL plans that anti-join as one hash over every membership in the
+    # database, which a paginated page of 25 committees then pays for in full (45 ms
+    # against 6 ms at --scale 10). The counts are per-row index lookups.
     return qs.annotate(
         required_count=_count(required),
         trained_count=_count(required.filter(trained_member)),
-        is_compliant=~Exists(required.filter(~trained_member)),
+    ).annotate(
+        is_compliant=ExpressionWrapper(
+            Q(required_count=F("trained_count")), output_field=models.BooleanField()
+        )
     )

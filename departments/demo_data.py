@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 
 from committees.models import CommitteeMembership, CommitteeStatus, MembershipRole
 from committees.models import SelectionCommittee as Committee
@@ -206,7 +206,13 @@ def seed(*, seed: int, scale: float, today: datetime.date) -> SeedResult:
         return SeedResult(created=False)
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     builder = _Builder(rng=rng, scale=scale, today=today)
-    return SeedResult(created=True, counts=builder.build())
+    counts = builder.build()
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics: without them PostgreSQL plans the compliance
+        # subqueries for the empty tables it last saw.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return SeedResult(created=True, counts=counts)
 
 
 class _Builder:
