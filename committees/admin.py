@@ -1,8 +1,26 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from committees.models import CommitteeMembership, SelectionCommittee
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from committees.enforcement import (
+    CONFIRMING_STATUSES,
+    EnforcementError,
+    committee_check_enforcement,
+    committee_enforce,
+)
+from committees.models import (
+    CommitteeJustification,
+    CommitteeMembership,
+    CommitteeStatus,
+    SelectionCommittee,
+)
+from committees.services import committee_record_justification
 from departments.admin_scoping import ScopedHistoryAdmin
 
 
@@ -15,15 +33,113 @@ class MembershipInline(admin.TabularInline[CommitteeMembership, SelectionCommitt
         return super().get_queryset(request).select_related("person")
 
 
+class JustificationInline(admin.TabularInline[CommitteeJustification, SelectionCommittee]):
+    model = CommitteeJustification
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "created_by", "status", "text", "untrained_members"]
+    readonly_fields = ["created_at", "created_by", "status", "text", "untrained_members"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class CommitteeAdminForm(forms.ModelForm[SelectionCommittee]):
+    """The admin applies the same enforcement rule as the pages (committees.enforcement)."""
+
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only needed in departments that ask for a reason when a committee with "
+            "untrained members is confirmed."
+        ),
+    )
+
+    class Meta:
+        model = SelectionCommittee
+        fields = [
+            "department",
+            "vacancy_reference",
+            "vacancy_title",
+            "interview_date",
+            "status",
+            "notes",
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        status, interview_date = data.get("status"), data.get("interview_date")
+        self.enforcement_check = None
+        if self.instance.pk and status and interview_date and self.has_changed():
+            if not ({"status", "interview_date"} & set(self.changed_data)):
+                return data
+            try:
+                self.enforcement_check = committee_enforce(
+                    committee=self.instance,
+                    status=status,
+                    justification=data.get("justification", ""),
+                    interview_date=interview_date,
+                )
+            except EnforcementError as error:
+                field = "justification" if error.code == "justification_required" else "status"
+                self.add_error(field, error)
+        return data
+
+
 @admin.register(SelectionCommittee)
 class SelectionCommitteeAdmin(ScopedHistoryAdmin):
+    form = CommitteeAdminForm
     list_display = ["vacancy_reference", "vacancy_title", "department", "interview_date", "status"]
     list_filter = ["status", "department", "interview_date"]
     list_select_related = ["department"]
     search_fields = ["vacancy_reference", "vacancy_title", "memberships__person__last_name"]
     date_hierarchy = "interview_date"
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, JustificationInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        check = getattr(form, "enforcement_check", None)
+        if check is not None:
+            committee_record_justification(
+                committee=obj,
+                check=check,
+                justification=form.cleaned_data.get("justification", ""),
+                user=request.user,
+            )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        committee = form.instance
+        touched = (
+            not change
+            or {"status", "interview_date"} & set(form.changed_data)
+            or any(getattr(formset, "new_objects", None) for formset in formsets)
+        )
+        # An old confirmed committee whose notes are edited is left alone, as on the pages.
+        if committee.status not in CONFIRMING_STATUSES or not touched:
+            return
+        # Members added in the same save (inlines) were not in the database when the
+        # form was checked: check again, and step back to planned if the rule refuses.
+        check = committee_check_enforcement(committee=committee, status=committee.status)
+        already_justified = getattr(form, "enforcement_check", None) is not None
+        if check.blocked or (check.needs_justification and not already_justified):
+            justification = form.cleaned_data.get("justification", "")
+            if not check.blocked and justification.strip():
+                committee_record_justification(
+                    committee=committee, check=check, justification=justification, user=request.user
+                )
+                return
+            committee.status = CommitteeStatus.PLANNED
+            committee.save(update_fields=["status", "updated_at"])
+            message = check.blocked_message() if check.blocked else check.justification_message()
+            self.message_user(
+                request,
+                gettext("The status was set back to planned. %(reason)s") % {"reason": message},
+                messages.ERROR,
+            )
 
 
 @admin.register(CommitteeMembership)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -129,3 +130,48 @@ class CommitteeMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"
+
+
+class CommitteeJustificationQuerySet(DepartmentScopedQuerySet):
+    department_lookup = "committee__department"
+
+
+class CommitteeJustification(models.Model):
+    """The written reason for confirming a committee with untrained members.
+
+    Kept as separate rows, never edited: each confirmation in `justify` mode adds one,
+    so the page and the reports show who gave which reason when.
+    """
+
+    committee = models.ForeignKey(
+        SelectionCommittee,
+        on_delete=models.CASCADE,
+        related_name="justifications",
+        verbose_name=_("committee"),
+    )
+    status = models.CharField(_("status confirmed"), max_length=10, choices=CommitteeStatus.choices)
+    text = models.TextField(_("justification"))
+    untrained_members = models.TextField(
+        _("untrained members at the time"),
+        blank=True,
+        help_text=_("The names of the members who were not trained, one per line."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("given by"),
+    )
+    created_at = models.DateTimeField(_("given at"), auto_now_add=True)
+
+    objects = CommitteeJustificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("justification")
+        verbose_name_plural = _("justifications")
+
+    def __str__(self) -> str:
+        return f"{self.committee}: {self.text[:50]}"

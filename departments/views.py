@@ -1,18 +1,122 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from departments.access import sees_all_departments
-from departments.models import Department
+from committees.models import CommitteeMembership, SelectionCommittee
+from departments import dashboard
+from departments.access import Role, sees_all_departments, user_roles
+from departments.charts import trend_chart
+from departments.models import Department, Person
+from trainings.models import TrainingCompletion
+
+ACTION_LIST_LIMIT = 50
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to what they need: O&P staff to their dashboard, the bureau to
+    the overview of all departments."""
     departments = Department.objects.visible_to(request.user)
+    sees_all = sees_all_departments(request.user)
+    if not sees_all and Role.OP_STAFF in user_roles(request.user):
+        own = list(departments[:2])
+        if len(own) == 1:
+            return redirect("departments:dashboard", code=own[0].code)
+    today = timezone.localdate()
+    quarter = dashboard.Quarter.of(today)
+    rows = dashboard.overview(departments, quarter.start, quarter.end) if sees_all else []
     return render(
         request,
         "home.html",
-        {"departments": departments, "sees_all": sees_all_departments(request.user)},
+        {
+            "departments": departments,
+            "sees_all": sees_all,
+            "overview": rows,
+            "quarter": quarter,
+        },
+    )
+
+
+@login_required
+def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    department = get_object_or_404(Department.objects.visible_to(request.user), code=code)
+    today = timezone.localdate()
+    figures = dashboard.quarterly_figures(Department.objects.filter(pk=department.pk), today)
+    current = figures[-1]
+    chart = trend_chart(
+        labels=[str(f.quarter) for f in figures],
+        series=[
+            (_("Memberships trained (%)"), [f.membership_share for f in figures]),
+            (_("Committees fully trained (%)"), [f.committee_share for f in figures]),
+        ],
+        title=_("Training per quarter, %(department)s") % {"department": department.code},
+        y_label=_("percent"),
+    )
+    actions = dashboard.action_list(department, today)
+    action_rows = list(actions[: ACTION_LIST_LIMIT + 1])
+    return render(
+        request,
+        "departments/dashboard.html",
+        {
+            "department": department,
+            "current": current,
+            "figures": list(reversed(figures)),
+            "chart": chart,
+            "actions": action_rows[:ACTION_LIST_LIMIT],
+            "more_actions": len(action_rows) > ACTION_LIST_LIMIT,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("department"), pk=pk
+    )
+    completions = TrainingCompletion.objects.filter(person=person).select_related(
+        "session__supplier", "session__programme"
+    )
+    committees = SelectionCommittee.objects.with_compliance().select_related("department")
+    memberships = (
+        CommitteeMembership.objects.visible_to(request.user)
+        .filter(person=person)
+        .with_training_status()
+        .prefetch_related(Prefetch("committee", queryset=committees))
+        .order_by("-committee__interview_date")
+    )
+    return render(
+        request,
+        "departments/person_detail.html",
+        {"person": person, "completions": completions, "memberships": memberships},
+    )
+
+
+@login_required
+def what_if_strict(request: HttpRequest) -> HttpResponse:
+    """For the programme bureau: what `strict` would have blocked in the last four quarters."""
+    if not sees_all_departments(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    last = dashboard.Quarter.of(today)
+    first = last.previous().previous().previous()
+    rows = dashboard.what_if_strict(Department.objects.all(), first.start, last.end)
+    return render(
+        request,
+        "departments/what_if_strict.html",
+        {
+            "rows": rows,
+            "first": first,
+            "last": last,
+            "start": first.start,
+            "end": last.end,
+            "total_confirmed": sum(r.confirmed for r in rows),
+            "total_blocked": sum(r.would_block for r in rows),
+        },
     )

@@ -1,0 +1,125 @@
+"""The enforcement rule ("less non-committal measures"), in one place.
+
+Each department chooses how hard the system pushes back when a committee is confirmed
+(status confirmed or held) while members who must be trained are not:
+
+- advisory: allowed, with a warning;
+- justify: allowed only with a written justification, which is stored;
+- strict: refused until every required member is trained or registered for a session
+  on or before the interview date.
+
+Pages, the admin and imports all call `committee_check_enforcement` /
+`committee_enforce`, so the rule cannot differ between them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import DateField, OuterRef, Value
+from django.utils.translation import gettext as _
+
+from committees import compliance
+from committees.models import CommitteeMembership, CommitteeStatus, SelectionCommittee
+from departments.models import EnforcementMode
+
+CONFIRMING_STATUSES = frozenset({CommitteeStatus.CONFIRMED, CommitteeStatus.HELD})
+
+
+class EnforcementError(ValidationError):
+    """Raised when the department's enforcement mode refuses a status change."""
+
+
+@dataclass(frozen=True)
+class EnforcementCheck:
+    mode: str
+    status: str
+    # Names of required members who are not trained by the interview date.
+    untrained: tuple[str, ...]
+    # Of those, the ones not even registered for a session on or before that date.
+    unplanned: tuple[str, ...]
+
+    @property
+    def confirming(self) -> bool:
+        return self.status in CONFIRMING_STATUSES
+
+    @property
+    def blocked(self) -> bool:
+        return self.mode == EnforcementMode.STRICT and self.confirming and bool(self.unplanned)
+
+    @property
+    def needs_justification(self) -> bool:
+        return self.mode == EnforcementMode.JUSTIFY and self.confirming and bool(self.untrained)
+
+    @property
+    def warns(self) -> bool:
+        return bool(self.untrained)
+
+    def blocked_message(self) -> str:
+        return _(
+            "This committee cannot be confirmed yet. These members must first be trained "
+            "or registered for a session on or before the interview date: %(names)s."
+        ) % {"names": ", ".join(self.unplanned)}
+
+    def justification_message(self) -> str:
+        return _(
+            "These members are not trained yet: %(names)s. Explain why the committee "
+            "is confirmed anyway."
+        ) % {"names": ", ".join(self.untrained)}
+
+    def warning_message(self) -> str:
+        return _("Not trained yet: %(names)s.") % {"names": ", ".join(self.untrained)}
+
+
+def committee_check_enforcement(
+    *,
+    committee: SelectionCommittee,
+    status: str,
+    interview_date: datetime.date | None = None,
+    mode: str | None = None,
+) -> EnforcementCheck:
+    """What the department's mode says about giving `committee` this status.
+
+    `interview_date` is the date the committee will have (a form may change it in the
+    same step); it defaults to the stored one. One query, whatever the committee size.
+    """
+    on_date = Value(interview_date or committee.interview_date, output_field=DateField())
+    rows = (
+        CommitteeMembership.objects.filter(
+            committee=committee, role__in=compliance.required_roles()
+        )
+        .annotate(
+            trained=compliance.trained_before(OuterRef("person"), on_date),
+            registered=compliance.registered_before(OuterRef("person"), on_date),
+        )
+        .filter(trained=False)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name")
+    )
+    untrained = [(m.person.full_name, m.registered) for m in rows]
+    return EnforcementCheck(
+        mode=mode or committee.department.enforcement_mode,
+        status=status,
+        untrained=tuple(name for name, _registered in untrained),
+        unplanned=tuple(name for name, registered in untrained if not registered),
+    )
+
+
+def committee_enforce(
+    *,
+    committee: SelectionCommittee,
+    status: str,
+    justification: str = "",
+    interview_date: datetime.date | None = None,
+) -> EnforcementCheck:
+    """Check the rule and raise `EnforcementError` when the change is not allowed."""
+    check = committee_check_enforcement(
+        committee=committee, status=status, interview_date=interview_date
+    )
+    if check.blocked:
+        raise EnforcementError(check.blocked_message(), code="strict")
+    if check.needs_justification and not justification.strip():
+        raise EnforcementError(check.justification_message(), code="justification_required")
+    return check

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from committees.forms import DateInput
+from committees.models import CommitteeMembership, CommitteeStatus, SelectionCommittee
+
+
+class CommitteeFilter(django_filters.FilterSet):
+    """Filters of the committee list; the queryset must carry `with_compliance()`."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Vacancy reference, title or member name."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CommitteeStatus.choices, empty_label=_("All statuses")
+    )
+    interview_from = django_filters.DateFilter(
+        label=_("Interview from"),
+        field_name="interview_date",
+        lookup_expr="gte",
+        widget=DateInput(),
+    )
+    interview_to = django_filters.DateFilter(
+        label=_("Interview until"),
+        field_name="interview_date",
+        lookup_expr="lte",
+        widget=DateInput(),
+    )
+    compliance = django_filters.ChoiceFilter(
+        label=_("Training"),
+        method="filter_compliance",
+        choices=[("all", _("All trained")), ("not_all", _("Not all trained"))],
+        empty_label=_("All committees"),
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("interview_date", "interview_date"),
+            ("vacancy_reference", "vacancy_reference"),
+            ("status", "status"),
+            ("trained_count", "trained"),
+        ],
+        field_labels={
+            "interview_date": _("Interview date"),
+            "vacancy_reference": _("Vacancy reference"),
+            "status": _("Status"),
+            "trained_count": _("Number trained"),
+        },
+        empty_label=_("Interview date, newest first"),
+    )
+
+    class Meta:
+        model = SelectionCommittee
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        for word in value.split():
+            member = CommitteeMembership.objects.filter(committee=OuterRef("pk")).filter(
+                Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)
+            )
+            queryset = queryset.filter(
+                Q(vacancy_reference__icontains=word)
+                | Q(vacancy_title__icontains=word)
+                | Exists(member)
+            )
+        return queryset
+
+    def filter_compliance(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == "all":
+            return queryset.filter(is_compliant=True)
+        if value == "not_all":
+            return queryset.filter(is_compliant=False)
+        return queryset

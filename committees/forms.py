@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from committees.enforcement import EnforcementError, committee_enforce
+from committees.models import MembershipRole, SelectionCommittee
+from departments.models import Department, Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class CommitteeForm(forms.ModelForm[SelectionCommittee]):
+    """Create or edit a committee; confirming it runs the department's enforcement rule."""
+
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only needed in departments that ask for a reason when a committee with "
+            "untrained members is confirmed."
+        ),
+    )
+
+    class Meta:
+        model = SelectionCommittee
+        fields = [
+            "department",
+            "vacancy_reference",
+            "vacancy_title",
+            "interview_date",
+            "status",
+            "notes",
+        ]
+        widgets = {
+            "interview_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        department_field = cast(forms.ModelChoiceField[Department], self.fields["department"])
+        department_field.queryset = Department.objects.editable_by(user)
+        department_field.empty_label = None
+        if self.instance.pk:
+            # Moving a committee to another department is an administrator's job.
+            del self.fields["department"]
+        self.enforcement_warning = ""
+
+    def clean_vacancy_reference(self) -> str:
+        return " ".join(self.cleaned_data["vacancy_reference"].split()).upper()
+
+    def clean_vacancy_title(self) -> str:
+        return " ".join(self.cleaned_data["vacancy_title"].split())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        status = data.get("status")
+        interview_date = data.get("interview_date")
+        if self.instance.pk and status and interview_date:
+            changed = status != self.initial.get("status") or interview_date != self.initial.get(
+                "interview_date"
+            )
+            if changed:
+                try:
+                    check = committee_enforce(
+                        committee=self.instance,
+                        status=status,
+                        justification=data.get("justification", ""),
+                        interview_date=interview_date,
+                    )
+                except EnforcementError as error:
+                    field = "justification" if error.code == "justification_required" else "status"
+                    self.add_error(field, error)
+                else:
+                    if check.confirming and check.warns:
+                        self.enforcement_warning = check.warning_message()
+        return data
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search people"),
+        required=False,
+        max_length=100,
+        help_text=_("Name, employee number or email."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def clean_q(self) -> str:
+        return " ".join(self.cleaned_data["q"].split())
+
+
+class AddMemberForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the person to add.")},
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        person_field = cast(forms.ModelChoiceField[Person], self.fields["person"])
+        person_field.queryset = Person.objects.visible_to(user)
+
+
+class NewPersonForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, help_text=_("Including prefixes such as 'van der'.")
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    employee_number = forms.CharField(label=_("Employee number"), max_length=30, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+    def clean_first_name(self) -> str:
+        return " ".join(self.cleaned_data["first_name"].split())
+
+    def clean_last_name(self) -> str:
+        return " ".join(self.cleaned_data["last_name"].split())

@@ -1,0 +1,364 @@
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from committees import services
+from committees.filters import CommitteeFilter
+from committees.forms import AddMemberForm, CommitteeForm, NewPersonForm, PersonSearchForm
+from committees.models import CommitteeMembership, SelectionCommittee
+from departments.access import may_edit_department_data
+from departments.models import Department, Person
+from trainings.models import CompletionStatus, TrainingCompletion
+
+PAGE_SIZE = 25
+SEARCH_LIMIT = 20
+
+
+def _visible_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
+    """The committee, or 404 when it belongs to a department the user cannot see."""
+    return get_object_or_404(
+        SelectionCommittee.objects.visible_to(request.user).select_related("department"), pk=pk
+    )
+
+
+def _editable_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
+    """404 for other departments; 403 for readers (the programme bureau) of this one."""
+    committee = _visible_committee(request, pk)
+    if not SelectionCommittee.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return committee
+
+
+@login_required
+def committee_list(request: HttpRequest) -> HttpResponse:
+    committees = (
+        SelectionCommittee.objects.visible_to(request.user)
+        .with_compliance()
+        .select_related("department")
+    )
+    committee_filter = CommitteeFilter(request.GET or None, queryset=committees)
+    page = Paginator(committee_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    departments = Department.objects.visible_to(request.user)
+    return render(
+        request,
+        "committees/committee_list.html",
+        {
+            "filter": committee_filter,
+            "page": page,
+            "show_department": departments.count() > 1,
+            "may_edit": Department.objects.editable_by(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def committee_create(request: HttpRequest) -> HttpResponse:
+    if not Department.objects.editable_by(request.user).exists():
+        raise PermissionDenied
+    form = CommitteeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        committee = services.committee_create(
+            user=request.user,
+            **{name: form.cleaned_data[name] for name in ("department", *services.EDITABLE_FIELDS)},
+        )
+        messages.success(request, _("The committee has been saved. Now add its members."))
+        return redirect("committees:detail", pk=committee.pk)
+    return render(request, "committees/committee_form.html", {"form": form, "committee": None})
+
+
+@login_required
+def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    committee = _editable_committee(request, pk)
+    form = CommitteeForm(request.POST or None, instance=committee, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        # The form already ran the enforcement check; the service runs it again so the
+        # rule holds even if members changed in between.
+        try:
+            services.committee_update(
+                committee=SelectionCommittee.objects.select_related("department").get(pk=pk),
+                user=request.user,
+                justification=form.cleaned_data["justification"],
+                **{name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS},
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The committee has been saved."))
+            if form.enforcement_warning:
+                messages.warning(request, form.enforcement_warning)
+            return redirect("committees:detail", pk=pk)
+    return render(request, "committees/committee_form.html", {"form": form, "committee": committee})
+
+
+@dataclass
+class MemberRow:
+    """One member on the committee page, with what is known about their training."""
+
+    membership: CommitteeMembership
+    state: str  # trained, registered, untrained or exempt
+    completion: TrainingCompletion | None = None
+    registration: TrainingCompletion | None = None
+    registration_in_time: bool = False
+
+
+def _member_rows(committee: SelectionCommittee) -> list[MemberRow]:
+    # All of the members' places in one query; newest first, so the first match wins.
+    places = (
+        TrainingCompletion.objects.filter(session__cancelled=False)
+        .filter(status__in=[CompletionStatus.ATTENDED, CompletionStatus.REGISTERED])
+        .select_related("session__supplier")
+        .order_by("-session__date", "-pk")
+    )
+    memberships = (
+        committee.memberships.with_training_status()
+        .select_related("person")
+        .prefetch_related(Prefetch("person__completions", queryset=places, to_attr="places"))
+        .order_by("person__last_name", "person__first_name")
+    )
+    rows: list[MemberRow] = []
+    for membership in memberships:
+        mine: list[TrainingCompletion] = membership.person.places
+        row = MemberRow(membership=membership, state="untrained")
+        if membership.is_trained:
+            row.state = "trained"
+            row.completion = next(
+                (
+                    c
+                    for c in mine
+                    if c.status == CompletionStatus.ATTENDED
+                    and c.session.date <= committee.interview_date
+                ),
+                None,
+            )
+        else:
+            registrations = [c for c in mine if c.status == CompletionStatus.REGISTERED]
+            if registrations:
+                # The earliest registration says when the member will be trained.
+                row.registration = registrations[-1]
+                row.registration_in_time = row.registration.session.date <= committee.interview_date
+                row.state = "registered"
+            if not membership.requires_training:
+                row.state = "exempt"
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    what: str
+    details: list[str] = field(default_factory=list)
+
+
+def _shown(field_name: str, value: Any) -> str:
+    """A history value as people read it: the label of a choice, a date as a date."""
+    model_field = SelectionCommittee._meta.get_field(field_name)
+    choices = dict(getattr(model_field, "flatchoices", None) or [])
+    if value in choices:
+        return str(choices[value])
+    if isinstance(value, datetime.date):
+        return date_format(value)
+    return str(value) if value not in (None, "") else "–"
+
+
+def _history(committee: SelectionCommittee) -> list[HistoryEntry]:
+    entries: list[HistoryEntry] = []
+    records = list(committee.history.select_related("history_user").order_by("history_id"))
+    labels = {f.name: str(f.verbose_name) for f in SelectionCommittee._meta.fields}
+    previous: Any = None
+    for record in records:
+        who = record.history_user.get_username() if record.history_user else _("the system")
+        if previous is None:
+            entries.append(HistoryEntry(record.history_date, who, _("Committee created")))
+        else:
+            delta = record.diff_against(previous, excluded_fields=["updated_at", "created_at"])
+            details = [
+                f"{labels.get(change.field, change.field)}: "
+                f"{_shown(change.field, change.old)} → {_shown(change.field, change.new)}"
+                for change in delta.changes
+            ]
+            if details:
+                entries.append(HistoryEntry(record.history_date, who, _("Changed"), details))
+        previous = record
+    member_records = (
+        CommitteeMembership.history.filter(committee_id=committee.pk)
+        .select_related("history_user", "person")
+        .order_by("history_id")
+    )
+    for record in member_records:
+        who = record.history_user.get_username() if record.history_user else _("the system")
+        name = record.person.full_name
+        if record.history_type == "+":
+            what = _("Member added: %(name)s") % {"name": name}
+        elif record.history_type == "-":
+            what = _("Member removed: %(name)s") % {"name": name}
+        else:
+            what = _("Member changed: %(name)s") % {"name": name}
+        entries.append(HistoryEntry(record.history_date, who, what))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _search_people(request: HttpRequest, committee: SelectionCommittee, text: str) -> list[Person]:
+    if not text:
+        return []
+    return list(
+        Person.objects.visible_to(request.user)
+        .search(text)
+        .exclude(memberships__committee=committee)
+        .select_related("department")[:SEARCH_LIMIT]
+    )
+
+
+@login_required
+def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    committee = get_object_or_404(
+        SelectionCommittee.objects.visible_to(request.user)
+        .with_compliance()
+        .select_related("department"),
+        pk=pk,
+    )
+    may_edit = (
+        may_edit_department_data(request.user)
+        and SelectionCommittee.objects.editable_by(request.user).filter(pk=pk).exists()
+    )
+    search_form = PersonSearchForm(request.GET or None)
+    query = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    return render(
+        request,
+        "committees/committee_detail.html",
+        {
+            "committee": committee,
+            "rows": _member_rows(committee),
+            "history": _history(committee),
+            "justifications": committee.justifications.select_related("created_by"),
+            "may_edit": may_edit,
+            "search_form": search_form,
+            "query": query,
+            "results": _search_people(request, committee, query) if may_edit else [],
+            "add_form": AddMemberForm(user=request.user, auto_id="add_%s"),
+            "person_form": NewPersonForm(auto_id="new_%s"),
+        },
+    )
+
+
+@login_required
+def people_search(request: HttpRequest, pk: int) -> HttpResponse:
+    """The autocomplete fragment (htmx); without JavaScript the committee page searches."""
+    committee = _editable_committee(request, pk)
+    search_form = PersonSearchForm(request.GET)
+    query = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    if not request.htmx:  # type: ignore[attr-defined]
+        detail = reverse("committees:detail", args=[pk])
+        return redirect(f"{detail}?{urlencode({'q': query})}#add-member")
+    return render(
+        request,
+        "committees/_people_results.html",
+        {
+            "committee": committee,
+            "query": query,
+            "results": _search_people(request, committee, query),
+            "add_form": AddMemberForm(user=request.user, auto_id="add_%s"),
+        },
+    )
+
+
+def _back_to_members(pk: int) -> HttpResponse:
+    return redirect(f"{reverse('committees:detail', args=[pk])}#members")
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, pk: int) -> HttpResponseBase:
+    committee = _editable_committee(request, pk)
+    form = AddMemberForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return _back_to_members(pk)
+    try:
+        membership = services.committee_add_member(
+            committee=committee,
+            person=form.cleaned_data["person"],
+            role=form.cleaned_data["role"],
+            user=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s has been added to the committee.") % {"name": membership.person.full_name},
+        )
+    return _back_to_members(pk)
+
+
+@login_required
+def member_add_new_person(request: HttpRequest, pk: int) -> HttpResponse:
+    committee = _editable_committee(request, pk)
+    form = NewPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_create(
+                department=committee.department,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                employee_number=data["employee_number"],
+                user=request.user,
+            )
+            services.committee_add_member(
+                committee=committee, person=person, role=data["role"], user=request.user
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has been created and added to the committee.")
+                % {"name": person.full_name},
+            )
+            return _back_to_members(pk)
+    return render(request, "committees/person_form.html", {"form": form, "committee": committee})
+
+
+@login_required
+def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    committee = _editable_committee(request, pk)
+    membership = get_object_or_404(committee.memberships.select_related("person"), pk=membership_pk)
+    if request.method == "POST":
+        services.committee_remove_member(membership=membership, user=request.user)
+        messages.success(
+            request,
+            _("%(name)s has been removed from the committee.")
+            % {"name": membership.person.full_name},
+        )
+        return _back_to_members(pk)
+    return render(
+        request,
+        "committees/member_remove.html",
+        {"committee": committee, "membership": membership},
+    )

@@ -1,0 +1,43 @@
+"""The department dashboard's trend chart, drawn by the shared report chart code."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from django.core.cache import cache
+
+from reports.presentation.charts import alt_text, render_svg, svg_data_uri
+from reports.presentation.tables import Chart, Series
+
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def trend_chart(
+    *,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    title: str,
+    y_label: str,
+) -> dict[str, str]:
+    """The chart as an image (`src`, a data: URI) with its text alternative (`alt`).
+
+    Drawing takes far longer than the queries behind it, and the same figures always
+    give the same SVG, so the image is cached under a hash of its input.
+    """
+    chart = Chart(
+        key="trend",
+        title=title,
+        x_labels=tuple(labels),
+        series=tuple(Series(name=name, values=tuple(values)) for name, values in series),
+        kind="line",
+        y_label=y_label,
+        y_max=100,
+        percent=True,
+    )
+    key = "trend-chart:" + hashlib.sha256(repr(chart.to_dict()).encode()).hexdigest()
+    src = cache.get(key)
+    if src is None:
+        src = svg_data_uri(render_svg(chart))
+        cache.set(key, src, CACHE_SECONDS)
+    return {"src": src, "alt": alt_text(chart)}

@@ -1,0 +1,266 @@
+"""Figures for the department dashboard, the bureau overview and the "what if strict" view.
+
+Every figure is one grouped query (per quarter or per department), so the cost does not
+grow with the number of committees.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncQuarter
+
+from committees import compliance
+from committees.models import (
+    CommitteeMembership,
+    CommitteeMembershipQuerySet,
+    CommitteeStatus,
+    SelectionCommittee,
+)
+from departments.models import Department
+from trainings.models import TrainingCompletion
+
+FIRST_YEAR = 2021
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @classmethod
+    def of(cls, day: datetime.date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return self.next().start - datetime.timedelta(days=1)
+
+    def next(self) -> Quarter:
+        if self.number == 4:
+            return Quarter(self.year + 1, 1)
+        return Quarter(self.year, self.number + 1)
+
+    def previous(self) -> Quarter:
+        if self.number == 1:
+            return Quarter(self.year - 1, 4)
+        return Quarter(self.year, self.number - 1)
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.number}"
+
+
+def quarters_since(first_year: int, today: datetime.date) -> list[Quarter]:
+    quarter, last = Quarter(first_year, 1), Quarter.of(today)
+    result = []
+    while (quarter.year, quarter.number) <= (last.year, last.number):
+        result.append(quarter)
+        quarter = quarter.next()
+    return result
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass(frozen=True)
+class QuarterFigures:
+    quarter: Quarter
+    memberships: int
+    memberships_trained: int
+    committees: int
+    committees_compliant: int
+    people_trained: int
+
+    @property
+    def membership_share(self) -> float | None:
+        return _share(self.memberships_trained, self.memberships)
+
+    @property
+    def committee_share(self) -> float | None:
+        return _share(self.committees_compliant, self.committees)
+
+
+def _as_date(value: Any) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _required_memberships() -> CommitteeMembershipQuerySet:
+    return CommitteeMembership.objects.filter(role__in=compliance.required_roles()).exclude(
+        committee__status=CommitteeStatus.CANCELLED
+    )
+
+
+def quarterly_figures(
+    departments: QuerySet[Department], today: datetime.date, first_year: int = FIRST_YEAR
+) -> list[QuarterFigures]:
+    """Per quarter since `first_year`: memberships and committees by interview date,
+    people trained by session date. Three queries in all."""
+    since = datetime.date(first_year, 1, 1)
+    until = Quarter.of(today).end
+    memberships = (
+        _required_memberships()
+        .filter(committee__department__in=departments)
+        .filter(committee__interview_date__range=(since, until))
+        .annotate(trained=compliance.membership_trained())
+        .annotate(quarter=TruncQuarter("committee__interview_date"))
+        .values("quarter")
+        .annotate(total=Count("pk"), trained_total=Count("pk", filter=Q(trained=True)))
+    )
+    committees = (
+        SelectionCommittee.objects.filter(department__in=departments)
+        .active()
+        .interviewing_between(since, until)
+        .with_compliance()
+        .annotate(quarter=TruncQuarter("interview_date"))
+        .values("quarter")
+        .annotate(total=Count("pk"), compliant=Count("pk", filter=Q(is_compliant=True)))
+    )
+    people = (
+        TrainingCompletion.objects.attended()
+        .filter(person__department__in=departments, session__date__range=(since, until))
+        .annotate(quarter=TruncQuarter("session__date"))
+        .values("quarter")
+        .annotate(total=Count("person", distinct=True))
+    )
+    by_membership = {_as_date(r["quarter"]): r for r in memberships}
+    by_committee = {_as_date(r["quarter"]): r for r in committees}
+    by_people = {_as_date(r["quarter"]): r["total"] for r in people}
+    figures = []
+    for quarter in quarters_since(first_year, today):
+        m = by_membership.get(quarter.start, {})
+        c = by_committee.get(quarter.start, {})
+        figures.append(
+            QuarterFigures(
+                quarter=quarter,
+                memberships=m.get("total", 0),
+                memberships_trained=m.get("trained_total", 0),
+                committees=c.get("total", 0),
+                committees_compliant=c.get("compliant", 0),
+                people_trained=by_people.get(quarter.start, 0),
+            )
+        )
+    return figures
+
+
+def action_list(department: Department, today: datetime.date) -> QuerySet[CommitteeMembership]:
+    """Untrained required members of committees still to interview, soonest first."""
+    return (
+        _required_memberships()
+        .filter(committee__department=department, committee__interview_date__gte=today)
+        .with_training_status()
+        .filter(is_trained=False)
+        .select_related("person", "committee")
+        .order_by("committee__interview_date", "committee__vacancy_reference", "person__last_name")
+    )
+
+
+@dataclass(frozen=True)
+class DepartmentFigures:
+    department: Department
+    memberships: int
+    memberships_trained: int
+    committees: int
+    committees_compliant: int
+
+    @property
+    def membership_share(self) -> float | None:
+        return _share(self.memberships_trained, self.memberships)
+
+    @property
+    def committee_share(self) -> float | None:
+        return _share(self.committees_compliant, self.committees)
+
+
+def overview(
+    departments: QuerySet[Department], start: datetime.date, end: datetime.date
+) -> list[DepartmentFigures]:
+    """This period's figures for each department (bureau overview): two grouped queries."""
+    memberships = (
+        _required_memberships()
+        .filter(committee__interview_date__range=(start, end))
+        .annotate(trained=compliance.membership_trained())
+        .values("committee__department")
+        .annotate(total=Count("pk"), trained_total=Count("pk", filter=Q(trained=True)))
+    )
+    committees = (
+        SelectionCommittee.objects.active()
+        .interviewing_between(start, end)
+        .with_compliance()
+        .values("department")
+        .annotate(total=Count("pk"), compliant=Count("pk", filter=Q(is_compliant=True)))
+    )
+    by_membership = {r["committee__department"]: r for r in memberships}
+    by_committee = {r["department"]: r for r in committees}
+    rows = []
+    for department in departments:
+        m = by_membership.get(department.pk, {})
+        c = by_committee.get(department.pk, {})
+        rows.append(
+            DepartmentFigures(
+                department=department,
+                memberships=m.get("total", 0),
+                memberships_trained=m.get("trained_total", 0),
+                committees=c.get("total", 0),
+                committees_compliant=c.get("compliant", 0),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class WhatIfRow:
+    department: Department
+    confirmed: int
+    would_block: int
+    would_ask_justification: int
+
+
+def what_if_strict(
+    departments: QuerySet[Department], start: datetime.date, end: datetime.date
+) -> list[WhatIfRow]:
+    """Per department: confirmed/held committees in the period that `strict` would have
+    refused (a required member neither trained nor registered on or before the interview
+    date), and those `justify` would have asked a reason for (a required member untrained).
+    """
+    required = CommitteeMembership.objects.filter(
+        committee=OuterRef("pk"), role__in=compliance.required_roles()
+    )
+    person, on_date = OuterRef("person"), OuterRef("committee__interview_date")
+    unplanned = required.filter(
+        ~compliance.trained_before(person, on_date), ~compliance.registered_before(person, on_date)
+    )
+    untrained = required.filter(~compliance.trained_before(person, on_date))
+    counts = (
+        SelectionCommittee.objects.filter(
+            status__in=[CommitteeStatus.CONFIRMED, CommitteeStatus.HELD]
+        )
+        .interviewing_between(start, end)
+        .annotate(blocked=Exists(unplanned), unjustified=Exists(untrained))
+        .values("department")
+        .annotate(
+            total=Count("pk"),
+            blocked_total=Count("pk", filter=Q(blocked=True)),
+            untrained_total=Count("pk", filter=Q(unjustified=True)),
+        )
+    )
+    by_department = {r["department"]: r for r in counts}
+    rows = []
+    for department in departments:
+        r = by_department.get(department.pk, {})
+        rows.append(
+            WhatIfRow(
+                department=department,
+                confirmed=r.get("total", 0),
+                would_block=r.get("blocked_total", 0),
+                would_ask_justification=r.get("untrained_total", 0),
+            )
+        )
+    return rows

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from departments import views
+
+app_name = "departments"
+
+urlpatterns = [
+    path("departments/what-if-strict/", views.what_if_strict, name="what_if_strict"),
+    path("departments/<str:code>/", views.department_dashboard, name="dashboard"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+]

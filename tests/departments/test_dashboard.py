@@ -1,0 +1,98 @@
+"""The department dashboard: this quarter, the trend (chart + table), the action list."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+
+import pytest
+
+from committees.models import MembershipRole
+from departments.dashboard import Quarter, quarterly_figures
+from departments.models import Department
+from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2025, 5, 15)
+
+
+@pytest.fixture
+def today(monkeypatch) -> datetime.date:
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    return TODAY
+
+
+def test_another_departments_dashboard_is_not_found(client, outsider, department) -> None:
+    client.force_login(outsider)
+    assert client.get(f"/departments/{department.code}/").status_code == 404
+
+
+def test_the_quarter_figures_count_memberships_committees_and_people(department) -> None:
+    done = CommitteeFactory(department=department, interview_date=datetime.date(2025, 4, 20))
+    trained = MembershipFactory(committee=done)
+    CompletionFactory(person=trained.person, session__date=datetime.date(2025, 4, 1))
+    MembershipFactory(committee=done, role=MembershipRole.EXTERNAL)
+    open_ = CommitteeFactory(department=department, interview_date=datetime.date(2025, 5, 20))
+    MembershipFactory(committee=open_)
+    figures = quarterly_figures(Department.objects.filter(pk=department.pk), TODAY)
+    assert figures[0].quarter == Quarter(2021, 1)
+    current = figures[-1]
+    assert current.quarter == Quarter(2025, 2)
+    assert (current.memberships, current.memberships_trained) == (2, 1)
+    assert (current.committees, current.committees_compliant) == (2, 1)
+    assert current.membership_share == 50.0
+    assert current.people_trained == 1
+
+
+def test_the_dashboard_has_a_chart_with_the_same_figures_in_a_table(
+    client, op_user, department, today
+) -> None:
+    client.force_login(op_user)
+    response = client.get(f"/departments/{department.code}/")
+    html = response.content.decode()
+    chart = response.context["chart"]
+    # An image with a text alternative; the SVG inside keeps its title and description.
+    assert f'<img src="{chart["src"]}" alt="{chart["alt"]}"' in html.replace("&#x27;", "'")
+    svg = base64.b64decode(chart["src"].split(",", 1)[1]).decode()
+    assert 'role="img"' in svg
+    assert "<desc" in svg
+    assert html.count("<tr>") >= len(response.context["figures"])
+    assert response.context["figures"][0].quarter == Quarter(2025, 2)
+
+
+def test_the_chart_is_the_same_for_the_same_data(client, op_user, department, today) -> None:
+    client.force_login(op_user)
+    first = client.get(f"/departments/{department.code}/").context["chart"]
+    second = client.get(f"/departments/{department.code}/").context["chart"]
+    assert first == second
+
+
+def test_the_action_list_shows_untrained_members_soonest_first(
+    client, op_user, department, today
+) -> None:
+    later = CommitteeFactory(department=department, interview_date=datetime.date(2025, 7, 1))
+    sooner = CommitteeFactory(department=department, interview_date=datetime.date(2025, 6, 1))
+    past = CommitteeFactory(department=department, interview_date=datetime.date(2025, 5, 1))
+    MembershipFactory(committee=later, person__last_name="Later")
+    MembershipFactory(committee=sooner, person__last_name="Eerder")
+    MembershipFactory(committee=past, person__last_name="Voorbij")
+    trained = MembershipFactory(committee=sooner, person__last_name="Klaar")
+    CompletionFactory(person=trained.person, session__date=datetime.date(2025, 1, 1))
+    client.force_login(op_user)
+    actions = client.get(f"/departments/{department.code}/").context["actions"]
+    assert [m.person.last_name for m in actions] == ["Eerder", "Later"]
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_queries_do_not_grow_with_rows(
+    client, op_user, department, django_assert_max_num_queries, rows, today
+) -> None:
+    for committee in CommitteeFactory.create_batch(
+        rows, department=department, interview_date=datetime.date(2025, 6, 1)
+    ):
+        MembershipFactory(committee=committee)
+    client.force_login(op_user)
+    client.get(f"/departments/{department.code}/")
+    with django_assert_max_num_queries(13):
+        assert client.get(f"/departments/{department.code}/").status_code == 200

@@ -1,0 +1,45 @@
+"""The programme bureau's "what if strict" view."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from committees.models import CommitteeStatus
+from departments.dashboard import what_if_strict
+from departments.models import Department
+from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory
+from trainings.models import CompletionStatus
+
+pytestmark = pytest.mark.django_db
+
+START, END = datetime.date(2024, 7, 1), datetime.date(2025, 6, 30)
+
+
+def test_it_counts_confirmed_committees_strict_would_have_blocked(department) -> None:
+    confirmed = {"department": department, "status": CommitteeStatus.HELD}
+    blocked = CommitteeFactory(**confirmed, interview_date=datetime.date(2025, 1, 1))
+    MembershipFactory(committee=blocked)
+    registered = CommitteeFactory(**confirmed, interview_date=datetime.date(2025, 1, 1))
+    member = MembershipFactory(committee=registered)
+    CompletionFactory(
+        person=member.person,
+        session__date=datetime.date(2024, 12, 1),
+        status=CompletionStatus.REGISTERED,
+    )
+    CommitteeFactory(**confirmed, interview_date=datetime.date(2025, 2, 1))  # no members
+    old = CommitteeFactory(**confirmed, interview_date=datetime.date(2023, 1, 1))
+    MembershipFactory(committee=old)
+    planned = CommitteeFactory(department=department, interview_date=datetime.date(2025, 1, 1))
+    MembershipFactory(committee=planned)
+    [row] = what_if_strict(Department.objects.filter(pk=department.pk), START, END)
+    assert (row.confirmed, row.would_ask_justification, row.would_block) == (3, 2, 1)
+
+
+def test_only_the_bureau_and_administrators_see_it(client, op_user, bureau, admin_user_):
+    client.force_login(op_user)
+    assert client.get("/departments/what-if-strict/").status_code == 403
+    for user in (bureau, admin_user_):
+        client.force_login(user)
+        assert client.get("/departments/what-if-strict/").status_code == 200
