@@ -1,16 +1,27 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from import_export.admin import ImportExportMixin
+
+from departments.access import is_administrator
 from departments.admin_scoping import ScopedAdmin, ScopedHistoryAdmin
 from trainings.models import (
     Evaluation,
+    ImportBatch,
+    ImportProfile,
+    ImportRow,
     Supplier,
     Tender,
     TrainingCompletion,
     TrainingProgramme,
     TrainingSession,
 )
+from trainings.resources import TrainingCompletionResource
+from trainings.services import attendance_import_preview, import_batch_create
 
 
 @admin.register(Supplier)
@@ -45,13 +56,34 @@ class TrainingSessionAdmin(admin.ModelAdmin[TrainingSession]):
 
 
 @admin.register(TrainingCompletion)
-class TrainingCompletionAdmin(ScopedHistoryAdmin):
-    list_display = ["person", "session", "status"]
+class TrainingCompletionAdmin(ImportExportMixin, ScopedHistoryAdmin):
+    """Completions with django-import-export's import (administrators) and export.
+
+    The export holds only the rows the changelist shows the user: `get_queryset` is
+    scoped, and the resource narrows the queryset again with the exporting user.
+    """
+
+    list_display = ["person", "session", "status", "import_batch"]
     list_filter = ["status", "session__supplier", "person__department"]
-    list_select_related = ["person", "session", "session__supplier"]
+    list_select_related = ["person", "session", "session__supplier", "import_batch"]
     search_fields = ["person__last_name", "person__employee_number", "person__email"]
     autocomplete_fields = ["person"]
-    raw_id_fields = ["session"]
+    raw_id_fields = ["session", "import_batch"]
+    resource_classes = [TrainingCompletionResource]
+
+    def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return {**kwargs, "user": request.user}
+
+    def get_export_queryset(self, request: HttpRequest) -> QuerySet[TrainingCompletion]:
+        queryset: QuerySet[TrainingCompletion] = super().get_export_queryset(request)
+        return queryset.visible_to(request.user)  # type: ignore[attr-defined]
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        # Imports change every department's data: administrators only.
+        return is_administrator(request.user) and self.has_add_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
 
 
 @admin.register(Evaluation)
@@ -62,3 +94,127 @@ class EvaluationAdmin(ScopedAdmin):
     search_fields = ["person__last_name", "session__place"]
     raw_id_fields = ["session"]
     autocomplete_fields = ["person"]
+
+
+# --- attendance imports ----------------------------------------------------------------
+
+
+@admin.register(ImportProfile)
+class ImportProfileAdmin(admin.ModelAdmin[ImportProfile]):
+    list_display = ["name", "supplier", "created_by", "created_at"]
+    list_filter = ["supplier"]
+    list_select_related = ["supplier", "created_by"]
+    search_fields = ["name", "supplier__code", "supplier__name"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request: HttpRequest, obj: ImportProfile, form: Any, change: bool) -> None:
+        if not change and request.user.is_authenticated:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ImportRowInline(admin.TabularInline[ImportRow, ImportBatch]):
+    model = ImportRow
+    fields = ["row_number", "outcome", "problems", "person", "resolution", "resolved_by"]
+    readonly_fields = ["row_number", "outcome", "problems", "person", "resolution", "resolved_by"]
+    can_delete = False
+    extra = 0
+    max_num = 0
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ImportRow]:
+        # Only the rows that need attention: a file may hold 100,000 applied rows.
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(outcome__in=["new", "updated", "unchanged"])
+            .select_related("person", "resolved_by")
+        )
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
+    """Imports: adding one uploads a file and previews it, as /imports/ does.
+
+    The file's facts (name, size, SHA-256, who, when, counts, problems) are read-only;
+    apply the file and work the review queue on /imports/.
+    """
+
+    list_display = ["file_name", "supplier", "status", "uploaded_by", "created_at", "applied_at"]
+    list_filter = ["status", "supplier", "hold_invalid"]
+    list_select_related = ["supplier", "uploaded_by"]
+    search_fields = ["file_name", "sha256", "supplier__code", "supplier__name"]
+    date_hierarchy = "created_at"
+    add_fields = ["supplier", "profile", "file", "sheet"]
+    readonly_fields = [
+        "supplier",
+        "profile",
+        "file",
+        "file_name",
+        "file_size",
+        "sha256",
+        "sheet",
+        "uploaded_by",
+        "created_at",
+        "applied_at",
+        "status",
+        "hold_invalid",
+        "duplicate_of",
+        "score_scale",
+        "counts",
+        "problems",
+        "rows_done",
+        "error",
+    ]
+    inlines = [ImportRowInline]
+
+    def get_fields(self, request: HttpRequest, obj: ImportBatch | None = None) -> Any:
+        return self.add_fields if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ImportBatch | None = None) -> Any:
+        return [] if obj is None else self.readonly_fields
+
+    def get_inlines(self, request: HttpRequest, obj: ImportBatch | None) -> Any:
+        return [] if obj is None else self.inlines
+
+    def save_model(self, request: HttpRequest, obj: ImportBatch, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        upload = form.cleaned_data["file"]
+        batch = import_batch_create(
+            file=upload,
+            file_name=upload.name,
+            supplier=obj.supplier,
+            profile=obj.profile,
+            sheet=obj.sheet,
+            user=request.user,
+        )
+        attendance_import_preview(batch=batch)
+        obj.pk = batch.pk
+        obj.refresh_from_db()
+
+
+@admin.register(ImportRow)
+class ImportRowAdmin(admin.ModelAdmin[ImportRow]):
+    """Imported rows; correct, match or discard held rows in the review queue on /imports/."""
+
+    list_display = ["batch", "row_number", "outcome", "person", "resolution", "resolved_at"]
+    list_filter = ["outcome", "resolution", "batch__supplier"]
+    list_select_related = ["batch", "batch__supplier", "person", "resolved_by"]
+    search_fields = ["batch__file_name", "person__last_name", "person__employee_number"]
+    raw_id_fields = ["batch", "person", "completion", "resolved_by"]
+    change_readonly_fields = [
+        "batch",
+        "row_number",
+        "outcome",
+        "raw",
+        "data",
+        "problems",
+        "completion",
+        "resolved_by",
+        "resolved_at",
+    ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ImportRow | None = None) -> Any:
+        return [] if obj is None else self.change_readonly_fields

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -175,6 +177,15 @@ class TrainingCompletion(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="completions",
+        verbose_name=_("import"),
+        help_text=_("The attendance import that last changed this completion."),
+    )
 
     history = HistoricalRecords()
     objects = TrainingCompletionQuerySet.as_manager()
@@ -275,3 +286,213 @@ class Evaluation(models.Model):
     @property
     def is_aggregate(self) -> bool:
         return self.person_id is None
+
+
+# --- Supplier attendance imports -----------------------------------------------------
+
+
+class ImportProfile(models.Model):
+    """A supplier's own column headers, mapped once to the import's fields."""
+
+    supplier = models.ForeignKey(
+        Supplier,
+        on_delete=models.CASCADE,
+        related_name="import_profiles",
+        verbose_name=_("supplier"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # {"their header": "field name"}; "" ignores the column.
+    mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["supplier", "name"]
+        verbose_name = _("import profile")
+        verbose_name_plural = _("import profiles")
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "name"], name="import_profile_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier}: {self.name}"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    PREVIEWED = "previewed", _("Previewed")
+    QUEUED = "queued", _("Waiting to be applied")
+    APPLYING = "applying", _("Being applied")
+    APPLIED = "applied", _("Applied")
+    REJECTED = "rejected", _("Rejected")
+    FAILED = "failed", _("Failed")
+
+
+def _import_upload_path(instance: ImportBatch, filename: str) -> str:
+    return f"imports/{instance.sha256[:2]}/{instance.sha256}{Path(filename).suffix.lower()}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded attendance file and everything that happened to it."""
+
+    supplier = models.ForeignKey(
+        Supplier, on_delete=models.PROTECT, related_name="imports", verbose_name=_("supplier")
+    )
+    profile = models.ForeignKey(
+        ImportProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imports",
+        verbose_name=_("import profile"),
+    )
+    file = models.FileField(_("file"), upload_to=_import_upload_path, max_length=200)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("file size"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    hold_invalid = models.BooleanField(
+        _("hold invalid rows for review"),
+        default=False,
+        help_text=_("Apply the valid rows and keep the others in the review queue."),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("same file as"),
+    )
+    score_scale = models.PositiveSmallIntegerField(_("score scale"), null=True, blank=True)
+    # {"total", "new", "updated", "unchanged", "review", "rejected"}
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # [Problem.as_dict(), ...]: file problems (row None) and row problems.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("attendance import")
+        verbose_name_plural = _("attendance imports")
+        indexes = [models.Index(fields=["supplier", "sha256"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.supplier})"
+
+    @property
+    def total_rows(self) -> int:
+        return int(self.counts.get("total", 0))
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == ImportStatus.APPLIED:
+            return 100
+        total = self.total_rows
+        return min(100, round(100 * self.rows_done / total)) if total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ImportStatus.APPLIED, ImportStatus.REJECTED, ImportStatus.FAILED}
+
+
+class RowOutcome(models.TextChoices):
+    NEW = "new", _("New")
+    UPDATED = "updated", _("Updated")
+    UNCHANGED = "unchanged", _("Unchanged")
+    REVIEW = "review", _("Held for review")
+    REJECTED = "rejected", _("Rejected")
+
+
+class RowResolution(models.TextChoices):
+    MATCHED = "matched", _("Matched to a person")
+    CORRECTED = "corrected", _("Corrected")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class ImportRowQuerySet(models.QuerySet["ImportRow"]):
+    def pending_review(self) -> Self:
+        """Rows held back from an applied file that nobody has dealt with yet."""
+        return self.filter(
+            outcome__in=[RowOutcome.REVIEW, RowOutcome.REJECTED],
+            resolution="",
+            batch__status=ImportStatus.APPLIED,
+        )
+
+
+class ImportRow(models.Model):
+    """One data row of an applied file and what became of it."""
+
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="rows", verbose_name=_("import")
+    )
+    row_number = models.PositiveIntegerField(_("row"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=RowOutcome.choices)
+    # The cells as the supplier wrote them (only kept for rows held back).
+    raw = models.JSONField(_("cells"), default=dict, blank=True)
+    # The parsed values, JSON-safe, so a held row can be corrected and applied later.
+    data = models.JSONField(_("values"), default=dict, blank=True)
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    completion = models.ForeignKey(
+        "TrainingCompletion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("completion"),
+    )
+    resolution = models.CharField(
+        _("resolution"), max_length=10, choices=RowResolution.choices, blank=True
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    objects = ImportRowQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        verbose_name = _("imported row")
+        verbose_name_plural = _("imported rows")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "row_number"], name="import_row_unique"),
+        ]
+        indexes = [models.Index(fields=["outcome", "resolution"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch} #{self.row_number}"

@@ -1,0 +1,90 @@
+"""An administrator imports an attendance list in the browser; axe scans every page."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import FilePayload, Page, expect
+
+from tests.browser.conftest import assert_accessible, log_in
+from tests.factories import (
+    PersonFactory,
+    ProgrammeFactory,
+    SupplierFactory,
+    administrator,
+    op_staff,
+)
+from trainings.models import ImportRow, ImportStatus, RowOutcome, TrainingCompletion
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CSV = (
+    b"Personeelsnummer;Voornaam;Achternaam;E-mailadres;Ministerie;Datum;Locatie;Aanwezig\n"
+    b"1;Anna;Akkerman;;;03-03-2025;Utrecht;ja\n"
+    b";Piet;Puk;;Onbekend ministerie;03-03-2025;Utrecht;ja\n"
+)
+
+
+def in_english(page: Page, live_server) -> None:
+    """The pages default to Dutch; these steps read the English texts."""
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+    )
+
+
+def test_an_administrator_previews_applies_and_reviews_a_list(
+    page: Page, live_server, department
+) -> None:
+    supplier = SupplierFactory(code="ACME", name="Acme Trainingen")
+    ProgrammeFactory(supplier=supplier, name="Objectief selecteren")
+    PersonFactory(employee_number="1", first_name="Anna", last_name="Akkerman")
+    user = administrator()
+    log_in(page, user.username)
+    in_english(page, live_server)
+
+    page.goto("/imports/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Attendance imports")
+    assert_accessible(page, "imports-index")
+
+    page.get_by_label("Supplier").select_option(label=str(supplier))
+    upload: FilePayload = {"name": "aanwezigheid.csv", "mimeType": "text/csv", "buffer": CSV}
+    page.get_by_label("Attendance list").set_input_files(files=[upload])
+    page.get_by_role("button", name="Upload and preview").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import of aanwezigheid.csv")
+    expect(page.get_by_role("heading", name="Preview")).to_be_visible()
+    problems = page.get_by_role("table", name="Problems")
+    expect(problems.get_by_role("row").nth(1)).to_contain_text("3")
+    expect(problems).to_contain_text("“Onbekend ministerie” is not a known ministry.")
+    assert_accessible(page, "imports-preview")
+
+    hold = page.get_by_label("Apply the valid rows and hold the others for review")
+    expect(hold).to_be_checked()
+    page.get_by_role("button", name="Apply this file").click()
+
+    expect(page.get_by_role("heading", name="Result")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Applied")
+    assert_accessible(page, "imports-result")
+    assert TrainingCompletion.objects.filter(person__employee_number="1").count() == 1
+    held = ImportRow.objects.get(outcome=RowOutcome.REJECTED)
+    assert held.batch.status == ImportStatus.APPLIED
+    assert held.row_number == 3
+
+    page.get_by_role("link", name="Back to the imports").click()
+    page.get_by_role("link", name="Open the review queue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review queue")
+    expect(page.get_by_role("table")).to_contain_text("aanwezigheid.csv")
+    assert_accessible(page, "imports-review-queue")
+
+    page.get_by_role("link", name="Deal with row 3").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("3")
+    assert_accessible(page, "imports-row")
+
+
+def test_op_staff_are_refused_the_import_pages(page: Page, department) -> None:
+    op_staff(department, username="op.import")
+    log_in(page, "op.import")
+    response = page.goto("/imports/")
+    assert response is not None
+    assert response.status == 403
+    assert_accessible(page, "imports-refused")

@@ -1,0 +1,71 @@
+"""`manage.py import_attendance`: exit codes and JSON output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from tests.factories import PersonFactory
+from tests.trainings.conftest import csv_file
+from trainings.models import ImportBatch, TrainingCompletion
+
+pytestmark = pytest.mark.django_db
+GOOD = [["1", "", "", "", "", "03-03-2025", "Utrecht", "ja"]]
+BAD = [*GOOD, ["", "", "", "", "", "03-03-2025", "Utrecht", "ja"]]
+
+
+def run(*args: str, capsys) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exited:
+        call_command("import_attendance", *args)
+    return int(exited.value.code or 0), capsys.readouterr().out
+
+
+@pytest.fixture
+def good_file(tmp_path, supplier):
+    PersonFactory(employee_number="1")
+    path = tmp_path / "lijst.csv"
+    path.write_bytes(csv_file(GOOD))
+    return path
+
+
+def test_a_good_file_is_applied_with_exit_0(good_file, capsys) -> None:
+    code, out = run(str(good_file), "--supplier", "acme", capsys=capsys)
+    assert code == 0
+    assert TrainingCompletion.objects.count() == 1
+    assert "new: 1" in out
+
+
+def test_a_dry_run_writes_nothing_and_prints_json(good_file, capsys) -> None:
+    code, out = run(str(good_file), "--supplier", "ACME", "--dry-run", "--json", capsys=capsys)
+    assert code == 0
+    report = json.loads(out)
+    assert report["counts"]["new"] == 1
+    assert report["problems"] == []
+    assert not TrainingCompletion.objects.exists()
+
+
+def test_a_file_with_errors_exits_1_and_lists_them(tmp_path, supplier, capsys) -> None:
+    PersonFactory(employee_number="1")
+    path = tmp_path / "lijst.csv"
+    path.write_bytes(csv_file(BAD))
+    code, out = run(str(path), "--supplier", "ACME", "--json", capsys=capsys)
+    assert code == 1
+    report = json.loads(out)
+    assert report["status"] == "rejected"
+    assert [p["row"] for p in report["problems"]] == [3]
+    assert not TrainingCompletion.objects.exists()
+
+
+def test_the_same_file_twice_exits_1_and_says_so(good_file, capsys) -> None:
+    run(str(good_file), "--supplier", "ACME", capsys=capsys)
+    code, out = run(str(good_file), "--supplier", "ACME", capsys=capsys)
+    assert code == 1
+    assert "already imported" in out
+    assert ImportBatch.objects.count() == 2
+
+
+def test_an_unknown_supplier_or_missing_file_exits_2(good_file, capsys) -> None:
+    assert run(str(good_file), "--supplier", "NOPE", capsys=capsys)[0] == 2
+    assert run("/nonexistent.csv", "--supplier", "ACME", capsys=capsys)[0] == 2

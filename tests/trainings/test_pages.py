@@ -1,0 +1,125 @@
+"""The /imports/ pages: administrators only; upload, preview, apply, review."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from tests.factories import PersonFactory
+from tests.trainings.conftest import csv_file, make_batch
+from trainings.models import ImportBatch, ImportProfile, ImportStatus, TrainingCompletion
+from trainings.services import attendance_import_apply, attendance_import_preview
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(client) -> None:
+    """Pages are Dutch by default; these tests read the English msgids."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+GOOD = [["1", "", "", "", "", "03-03-2025", "Utrecht", "ja"]]
+
+
+def upload(client, supplier, content: bytes, name: str = "lijst.csv"):
+    return client.post(
+        "/imports/",
+        {"supplier": supplier.pk, "file": SimpleUploadedFile(name, content)},
+    )
+
+
+@pytest.mark.parametrize("who", ["op_user", "outsider", "bureau"])
+def test_only_administrators_reach_the_import_pages(client, supplier, who, request) -> None:
+    batch = make_batch(supplier, csv_file(GOOD))
+    client.force_login(request.getfixturevalue(who))
+    for url in ("/imports/", f"/imports/{batch.pk}/", "/imports/review/", "/imports/profiles/new/"):
+        assert client.get(url).status_code == 403
+    assert client.post(f"/imports/{batch.pk}/apply/").status_code == 403
+
+
+def test_anonymous_users_are_sent_to_log_in(client) -> None:
+    assert client.get("/imports/").status_code == 302
+
+
+def test_upload_previews_then_apply_applies(
+    client, admin_user_, supplier, django_capture_on_commit_callbacks
+) -> None:
+    PersonFactory(employee_number="1")
+    client.force_login(admin_user_)
+    response = upload(client, supplier, csv_file(GOOD))
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert batch.status == ImportStatus.PREVIEWED
+    assert batch.uploaded_by == admin_user_
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Apply this file" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/imports/{batch.pk}/apply/", {})
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.APPLIED  # eager Celery in tests
+    assert TrainingCompletion.objects.get().import_batch == batch
+    progress = client.get(f"/imports/{batch.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert progress["HX-Refresh"] == "true"
+
+
+@override_settings(IMPORT_MAX_UPLOAD_BYTES=10)
+def test_a_file_above_the_size_limit_is_refused_before_parsing(
+    client, admin_user_, supplier
+) -> None:
+    client.force_login(admin_user_)
+    response = upload(client, supplier, csv_file(GOOD))
+    assert response.status_code == 200
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_preview_lists_problems_with_row_and_column(client, admin_user_, supplier) -> None:
+    client.force_login(admin_user_)
+    upload(client, supplier, csv_file([["1", "", "", "", "", "31-02-2025", "", "ja"]]))
+    batch = ImportBatch.objects.get()
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Datum" in page
+    assert "does not exist" in page
+
+
+def test_a_held_row_can_be_discarded_from_the_review_page(client, admin_user_, supplier) -> None:
+    batch = make_batch(supplier, csv_file([["", "", "", "", "", "03-03-2025", "", "ja"]]))
+    attendance_import_preview(batch=batch)
+    attendance_import_apply(batch=batch, hold_invalid=True)
+    row = batch.rows.get()
+    client.force_login(admin_user_)
+    assert "Deal with row" in client.get("/imports/review/").content.decode()
+    assert client.get(f"/imports/rows/{row.pk}/?q=x").status_code == 200
+    response = client.post(f"/imports/rows/{row.pk}/", {"action": "discard"})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.resolved_by == admin_user_
+
+
+def test_a_profile_maps_a_suppliers_headers(client, admin_user_, supplier) -> None:
+    client.force_login(admin_user_)
+    response = client.post(
+        "/imports/profiles/new/",
+        {
+            "supplier": supplier.pk,
+            "name": "Eigen kolommen",
+            "header_employee_number": "Nr. medewerker",
+            "header_session_date": "Dag",
+            "header_attendance": "Was er",
+        },
+    )
+    assert response.status_code == 302
+    profile = ImportProfile.objects.get()
+    assert profile.mapping == {
+        "Nr. medewerker": "employee_number", "Dag": "session_date", "Was er": "attendance",
+    }  # fmt: skip
+    PersonFactory(employee_number="1")
+    batch = make_batch(
+        supplier, csv_file([["1", "03-03-2025", "x"]], ["Nr. medewerker", "Dag", "Was er"])
+    )
+    batch.profile = profile
+    attendance_import_apply(batch=batch, hold_invalid=False)
+    assert batch.status == ImportStatus.APPLIED

@@ -1,0 +1,1210 @@
+"""Attendance imports: from a parsed supplier file to people, sessions and completions.
+
+Shared by the /imports/ pages, the Celery task and `manage.py import_attendance`:
+
+    batch = import_batch_create(file=..., file_name=..., supplier=..., user=...)
+    attendance_import_preview(batch=batch)                    # dry run: counts, problems
+    attendance_import_apply(batch=batch, hold_invalid=True)   # one transaction
+    import_row_resolve(row=row, person=person, user=user)     # the review queue
+    import_row_correct(row=row, values={...}, user=user)
+    import_row_discard(row=row, user=user)
+
+Matching works in bulk: the people, departments and the supplier's sessions are loaded
+once per file into dictionaries; rows are then handled in chunks with a fixed number of
+queries per chunk, so the number of queries does not grow with the rows of a file
+smaller than one chunk, and grows by a handful per CHUNK_SIZE rows for large ones.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.files.base import File
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from departments.models import (
+    Department,
+    Person,
+    normalise_department_name,
+    normalise_email,
+    normalise_employee_number,
+)
+from trainings.imports import AttendanceRow, Problem, parse_attendance_file
+from trainings.imports.messages import lazy_format
+from trainings.imports.safety import DEFAULT_MAX_BYTES
+from trainings.imports.values import Attendance
+from trainings.models import (
+    CompletionStatus,
+    Evaluation,
+    ImportBatch,
+    ImportProfile,
+    ImportRow,
+    ImportStatus,
+    RowOutcome,
+    RowResolution,
+    Supplier,
+    TrainingCompletion,
+    TrainingProgramme,
+    TrainingSession,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django_stubs_ext import StrOrPromise
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 5000
+# Progress is written to the batch row (from a second connection) every this many rows.
+PROGRESS_EVERY = 5000
+OUTCOMES = ("new", "updated", "unchanged", "review", "rejected")
+_STATUS: dict[Attendance, str] = {
+    Attendance.ATTENDED: CompletionStatus.ATTENDED,
+    Attendance.NO_SHOW: CompletionStatus.NO_SHOW,
+    Attendance.CANCELLED: CompletionStatus.CANCELLED,
+    Attendance.REGISTERED: CompletionStatus.REGISTERED,
+}
+_ONLINE_PLACES = frozenset({"online", "digitaal", "virtueel", "virtual", "teams", "zoom"})
+
+
+class ImportNotAllowed(Exception):
+    """The batch cannot be applied (already applied, rejected, duplicate...)."""
+
+    def __init__(self, message: StrOrPromise) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class _RollBack(Exception):
+    """Raised inside the transaction to undo a dry run or a refused file."""
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES))
+
+
+# --- COPY: the fast path for large inserts on PostgreSQL -------------------------------
+
+
+def _copy_available() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _copy_into(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Write `rows` into `table` with PostgreSQL's COPY (psycopg 3), in the transaction."""
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _next_ids(table: str, count: int) -> list[int]:
+    """Reserve `count` primary keys from the table's identity sequence."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+# --- creating a batch ----------------------------------------------------------------
+
+
+def file_sha256(stream: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    stream.seek(0)
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
+def import_batch_create(
+    *,
+    file: IO[bytes],
+    file_name: str,
+    supplier: Supplier,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    profile: ImportProfile | None = None,
+    sheet: str = "",
+) -> ImportBatch:
+    """Store an uploaded file as a new batch; notes when the same file was applied before."""
+    sha256 = file_sha256(file)
+    file.seek(0, 2)
+    size = file.tell()
+    file.seek(0)
+    batch = ImportBatch(
+        supplier=supplier,
+        profile=profile,
+        file_name=Path(file_name).name[:255],
+        file_size=size,
+        sha256=sha256,
+        sheet=sheet,
+        uploaded_by=user if user is not None and user.is_authenticated else None,  # type: ignore[misc]
+        duplicate_of=ImportBatch.objects.filter(
+            supplier=supplier, sha256=sha256, status=ImportStatus.APPLIED
+        )
+        .order_by("-applied_at")
+        .first(),
+    )
+    batch.file.save(batch.file_name, File(file), save=False)
+    batch.save()
+    return batch
+
+
+def duplicate_message(batch: ImportBatch) -> StrOrPromise | None:
+    original = batch.duplicate_of
+    if original is None:
+        return None
+    return lazy_format(
+        _("This exact file was already imported on %(date)s (%(file)s)."),
+        date=timezone.localtime(original.applied_at or original.created_at).strftime(
+            "%d-%m-%Y %H:%M"
+        ),
+        file=original.file_name,
+    )
+
+
+# --- lookups loaded once per file ----------------------------------------------------
+
+
+def _name_key(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+@dataclass
+class _PersonRef:
+    """A person that exists, or will exist once the file is applied (pk None)."""
+
+    pk: int | None
+    employee_number: str | None
+    email: str | None
+    name: str
+    department_id: int
+    new: Person | None = None
+
+
+class _People:
+    def __init__(self) -> None:
+        self.by_number: dict[str, _PersonRef] = {}
+        self.by_email: dict[str, _PersonRef] = {}
+        self.by_name: dict[tuple[int, str], list[_PersonRef]] = defaultdict(list)
+        rows = Person.objects.values_list(
+            "pk", "employee_number", "email", "first_name", "last_name", "department_id"
+        )
+        for pk, number, email, first, last, department_id in rows.iterator(chunk_size=20000):
+            self.add(_PersonRef(pk, number, email, _name_key(f"{first} {last}"), department_id))
+
+    def add(self, ref: _PersonRef) -> None:
+        if ref.employee_number:
+            self.by_number[ref.employee_number] = ref
+        if ref.email:
+            self.by_email[ref.email] = ref
+        self.by_name[(ref.department_id, ref.name)].append(ref)
+
+
+class _Departments:
+    def __init__(self) -> None:
+        self.by_code: dict[str, Department] = {}
+        self.by_key: dict[str, Department] = {}
+        for department in Department.objects.prefetch_related("aliases"):
+            self.by_code[department.code.casefold()] = department
+            for key in department.lookup_keys():
+                self.by_key.setdefault(key, department)
+        self._cache: dict[str, Department | None] = {}
+
+    def resolve(self, text: str | None) -> Department | None:
+        if not text:
+            return None
+        if text not in self._cache:
+            self._cache[text] = self.by_code.get(text.strip().casefold()) or self.by_key.get(
+                normalise_department_name(text)
+            )
+        return self._cache[text]
+
+
+@dataclass
+class _SessionRef:
+    pk: int | None
+    date: datetime.date
+    place: str
+    programme: str
+    external_id: str
+    new: TrainingSession | None = None
+
+
+class _Sessions:
+    """The supplier's sessions and programmes; new ones are made in memory first."""
+
+    def __init__(self, supplier: Supplier) -> None:
+        self.supplier = supplier
+        self.by_external: dict[str, _SessionRef] = {}
+        self.by_date: dict[datetime.date, list[_SessionRef]] = defaultdict(list)
+        self.programmes: dict[str, TrainingProgramme] = {}
+        self.default_programme: TrainingProgramme | None = None
+        programmes = {p.pk: p for p in TrainingProgramme.objects.filter(supplier=supplier)}
+        for programme in programmes.values():
+            self.programmes.setdefault(_name_key(programme.name), programme)
+        latest: tuple[datetime.date, int] | None = None
+        for pk, date, place, is_online, external_id, programme_id in TrainingSession.objects.filter(
+            supplier=supplier
+        ).values_list("pk", "date", "place", "is_online", "external_id", "programme_id"):
+            found = programmes.get(programme_id)
+            if found is None:  # another supplier's programme
+                found = programmes[programme_id] = TrainingProgramme.objects.get(pk=programme_id)
+            programme = found
+            ref = _SessionRef(
+                pk,
+                date,
+                "online" if is_online and not place else _name_key(place),
+                _name_key(programme.name),
+                external_id,
+            )
+            self._add(ref)
+            if latest is None or (date, pk) > latest:
+                latest = (date, pk)
+                self.default_programme = programme
+        if self.default_programme is None and len(programmes) == 1:
+            self.default_programme = next(iter(programmes.values()))
+        self.new_programmes: list[TrainingProgramme] = []
+        self.new_sessions: list[_SessionRef] = []
+
+    def _add(self, ref: _SessionRef) -> None:
+        if ref.external_id:
+            self.by_external[ref.external_id] = ref
+        self.by_date[ref.date].append(ref)
+
+    def resolve(self, values: _Values) -> _SessionRef | StrOrPromise:
+        """The session a row means, found or made; or why there is none."""
+        if values.session_id and values.session_id in self.by_external:
+            return self.by_external[values.session_id]
+        if values.session_date is None:
+            return _("The row has no session date.")
+        place = _name_key(values.session_place)
+        programme = _name_key(values.programme)
+        if not values.session_id:
+            candidates = [
+                ref
+                for ref in self.by_date.get(values.session_date, [])
+                if (not place or ref.place == place)
+                and (not programme or ref.programme == programme)
+            ]
+            if candidates:
+                return min(candidates, key=lambda ref: (ref.pk is None, ref.pk or 0))
+        programme_obj = self._programme(values.programme)
+        if programme_obj is None:
+            return _(
+                "No programme is known for this supplier. Add a programme column or create "
+                "the programme first."
+            )
+        is_online = place in _ONLINE_PLACES
+        session = TrainingSession(
+            supplier=self.supplier,
+            programme=programme_obj,
+            date=values.session_date,
+            place="" if is_online else (values.session_place or ""),
+            is_online=is_online,
+            external_id=values.session_id or "",
+        )
+        ref = _SessionRef(
+            None,
+            values.session_date,
+            place,
+            _name_key(programme_obj.name),
+            values.session_id or "",
+            session,
+        )
+        self._add(ref)
+        self.new_sessions.append(ref)
+        return ref
+
+    def _programme(self, name: str | None) -> TrainingProgramme | None:
+        if not name:
+            return self.default_programme
+        key = _name_key(name)
+        if key not in self.programmes:
+            programme = TrainingProgramme(supplier=self.supplier, name=name[:200])
+            self.programmes[key] = programme
+            self.new_programmes.append(programme)
+        return self.programmes[key]
+
+    def save_new(self) -> None:
+        """Write the programmes and sessions made since the last call."""
+        if self.new_programmes:
+            TrainingProgramme.objects.bulk_create(self.new_programmes)
+            self.new_programmes = []
+        if self.new_sessions:
+            sessions = [ref.new for ref in self.new_sessions if ref.new is not None]
+            for session in sessions:
+                session.programme_id = session.programme.pk
+            TrainingSession.objects.bulk_create(sessions)
+            for ref in self.new_sessions:
+                if ref.new is not None:
+                    ref.pk = ref.new.pk
+            self.new_sessions = []
+
+
+# --- one row -------------------------------------------------------------------------
+
+
+@dataclass
+class _Values:
+    """The parsed values of a row, as stored in ImportRow.data for later correction."""
+
+    employee_number: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    full_name: str | None = None
+    email: str | None = None
+    department: str | None = None
+    session_date: datetime.date | None = None
+    session_place: str | None = None
+    session_id: str | None = None
+    programme: str | None = None
+    attendance: Attendance | None = None
+    score: Decimal | None = None
+
+    @classmethod
+    def from_row(cls, row: AttendanceRow) -> _Values:
+        return cls(
+            employee_number=normalise_employee_number(row.employee_number),
+            first_name=row.first_name,
+            last_name=row.last_name,
+            full_name=row.full_name,
+            email=normalise_email(row.email),
+            department=row.department,
+            session_date=row.session_date,
+            session_place=row.session_place,
+            session_id=row.session_id,
+            programme=row.programme,
+            attendance=row.attendance,
+            score=row.score,
+        )
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> _Values:
+        date = data.get("session_date")
+        attendance = data.get("attendance")
+        score = data.get("score")
+        first, last = data.get("first_name"), data.get("last_name")
+        full = data.get("full_name") or " ".join(p for p in (first, last) if p) or None
+        return cls(
+            employee_number=normalise_employee_number(data.get("employee_number")),
+            first_name=first or None,
+            last_name=last or None,
+            full_name=full,
+            email=normalise_email(data.get("email")),
+            department=data.get("department") or None,
+            session_date=datetime.date.fromisoformat(date) if date else None,
+            session_place=data.get("session_place") or None,
+            session_id=data.get("session_id") or None,
+            programme=data.get("programme") or None,
+            attendance=Attendance(attendance) if attendance else None,
+            score=Decimal(str(score)) if score not in (None, "") else None,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "employee_number": self.employee_number,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "full_name": self.full_name,
+            "email": self.email,
+            "department": self.department,
+            "session_date": self.session_date.isoformat() if self.session_date else None,
+            "session_place": self.session_place,
+            "session_id": self.session_id,
+            "programme": self.programme,
+            "attendance": self.attendance.value if self.attendance else None,
+            "score": str(self.score) if self.score is not None else None,
+        }
+
+
+@dataclass
+class _Planned:
+    """What one row will do: its outcome and the objects it touches."""
+
+    row_number: int
+    values: _Values
+    raw: dict[str, str]
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    outcome: str = ""
+    person: _PersonRef | None = None
+    session: _SessionRef | None = None
+    completion_id: int | None = None
+
+
+def _problem(
+    row: int, code: str, message: StrOrPromise, column: str | None = None
+) -> dict[str, Any]:
+    return Problem(row, column, None, code, message).as_dict()
+
+
+class _Importer:
+    """Plans and (when `write`) applies the rows of one file for one supplier."""
+
+    def __init__(
+        self,
+        *,
+        batch: ImportBatch,
+        write: bool,
+        person_override: dict[int, int] | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.batch = batch
+        self.write = write
+        self.people = _People()
+        self.departments = _Departments()
+        self.sessions = _Sessions(batch.supplier)
+        self.counts = dict.fromkeys(OUTCOMES, 0)
+        self.counts["total"] = 0
+        self.problems: list[dict[str, Any]] = []
+        self.seen: dict[tuple[int, int], str] = {}  # (person, session) -> status in this file
+        self.completion_ids: dict[tuple[int, int], int] = {}
+        # The supplier's (person, session) -> status, when loaded for a whole file.
+        self.known_status: dict[tuple[int, int], str] | None = None
+        self.evaluation_ids: list[int] = []
+        self.person_override = person_override or {}
+        self.on_progress = on_progress
+        self.history_user = batch.uploaded_by
+        self.held: list[_Planned] = []
+
+    # matching ---------------------------------------------------------------------
+
+    def match_person(self, planned: _Planned) -> None:
+        values = planned.values
+        number = planned.row_number
+        name = _name_key(values.full_name)
+        if number in self.person_override:
+            pk = self.person_override[number]
+            person = Person.objects.get(pk=pk)
+            planned.person = _PersonRef(
+                pk, person.employee_number, person.email, name, person.department_id
+            )
+            return
+        by_number = self.people.by_number.get(values.employee_number or "")
+        by_email = self.people.by_email.get(values.email or "")
+        if by_number is not None:
+            if name and by_number.name and name != by_number.name:
+                planned.outcome = RowOutcome.REVIEW
+                planned.problems.append(
+                    _problem(
+                        number,
+                        "name_mismatch",
+                        lazy_format(
+                            _(
+                                "Employee number %(number)s belongs to “%(person)s”, "
+                                "not to “%(name)s”."
+                            ),
+                            number=values.employee_number,
+                            person=by_number.name.title(),
+                            name=values.full_name,
+                        ),
+                    )
+                )
+                return
+            if by_email is not None and by_email is not by_number:
+                planned.outcome = RowOutcome.REVIEW
+                planned.problems.append(
+                    _problem(
+                        number,
+                        "two_people",
+                        _("The employee number and the email address belong to two people."),
+                    )
+                )
+                return
+            planned.person = by_number
+            return
+        if by_email is not None:
+            if (
+                values.employee_number
+                and by_email.employee_number
+                and by_email.employee_number != values.employee_number
+            ):
+                planned.outcome = RowOutcome.REVIEW
+                planned.problems.append(
+                    _problem(
+                        number,
+                        "number_mismatch",
+                        lazy_format(
+                            _(
+                                "The email address belongs to a person with another "
+                                "employee number (%(number)s)."
+                            ),
+                            number=by_email.employee_number,
+                        ),
+                    )
+                )
+                return
+            planned.person = by_email
+            return
+        department = self.departments.resolve(values.department)
+        if values.department and department is None:
+            planned.outcome = RowOutcome.REJECTED
+            planned.problems.append(
+                _problem(
+                    number,
+                    "unknown_department",
+                    lazy_format(_("“%(value)s” is not a known ministry."), value=values.department),
+                )
+            )
+            return
+        if department is not None and name:
+            candidates = [
+                ref
+                for ref in self.people.by_name.get((department.pk, name), [])
+                if not (
+                    values.employee_number
+                    and ref.employee_number
+                    and ref.employee_number != values.employee_number
+                )
+                and not (values.email and ref.email and ref.email != values.email)
+            ]
+            if len(candidates) > 1:
+                planned.outcome = RowOutcome.REVIEW
+                planned.problems.append(
+                    _problem(
+                        number,
+                        "ambiguous_name",
+                        lazy_format(
+                            _("%(count)s people in this ministry are called “%(name)s”."),
+                            count=len(candidates),
+                            name=values.full_name,
+                        ),
+                    )
+                )
+                return
+            if candidates:
+                planned.person = candidates[0]
+                return
+        if not (values.first_name and values.last_name) or not (
+            values.email or values.employee_number
+        ):
+            planned.outcome = RowOutcome.REJECTED
+            planned.problems.append(
+                _problem(
+                    number,
+                    "unknown_person",
+                    _(
+                        "No person matches this row, and a new person needs a first and "
+                        "last name plus an email address or employee number."
+                    ),
+                )
+            )
+            return
+        if department is None:
+            planned.outcome = RowOutcome.REJECTED
+            planned.problems.append(
+                _problem(
+                    number,
+                    "department_needed",
+                    _("No person matches this row; to add the person, the ministry is needed."),
+                )
+            )
+            return
+        person = Person(
+            employee_number=values.employee_number,
+            first_name=values.first_name[:100],
+            last_name=values.last_name[:150],
+            email=values.email,
+            department=department,
+        )
+        ref = _PersonRef(None, values.employee_number, values.email, name, department.pk, person)
+        self.people.add(ref)
+        planned.person = ref
+
+    # the whole file ---------------------------------------------------------------
+
+    def run(
+        self, rows: Iterable[tuple[int, _Values, dict[str, str], list[dict[str, Any]]]]
+    ) -> None:
+        self.preload_completions()
+        chunk: list[_Planned] = []
+        for number, values, raw, problems in rows:
+            planned = _Planned(number, values, raw, list(problems))
+            if problems:
+                planned.outcome = RowOutcome.REJECTED
+            chunk.append(planned)
+            if len(chunk) >= CHUNK_SIZE:
+                self._chunk(chunk)
+                chunk = []
+        if chunk:
+            self._chunk(chunk)
+
+    def _chunk(self, chunk: list[_Planned]) -> None:
+        self.plan(chunk)
+        for planned in chunk:
+            self.counts["total"] += 1
+            self.counts[planned.outcome] += 1
+            self.problems.extend(planned.problems)
+        if self.write:
+            self._write_rows(chunk)
+        if self.on_progress is not None:
+            self.on_progress(self.counts["total"])
+
+    def plan(self, chunk: list[_Planned]) -> None:
+        """Match and (when writing) apply the rows of one chunk; sets each outcome."""
+        new_people: list[Person] = []
+        for planned in chunk:
+            if planned.outcome:
+                continue
+            self.match_person(planned)
+            if planned.outcome:
+                continue
+            if planned.person is None:
+                continue
+            if planned.person.pk is None and planned.person.new is not None:
+                new_people.append(planned.person.new)
+                planned.person.new = None  # created once, even if matched again
+            session = self.sessions.resolve(planned.values)
+            if isinstance(session, _SessionRef):
+                planned.session = session
+            else:
+                planned.outcome = RowOutcome.REJECTED
+                planned.problems.append(_problem(planned.row_number, "no_session", session))
+        if self.write:
+            self._write_people(chunk, new_people)
+            self.sessions.save_new()
+        self._completions(chunk)
+        self._evaluations(chunk)
+
+    def _write_people(self, chunk: list[_Planned], new_people: list[Person]) -> None:
+        if not new_people:
+            return
+        created = bulk_create_with_history(
+            new_people, Person, batch_size=1000, default_user=self.history_user
+        )
+        by_key = {(p.employee_number, p.email): p.pk for p in created}
+        for planned in chunk:
+            ref = planned.person
+            if ref is not None and ref.pk is None:
+                ref.pk = by_key.get((ref.employee_number, ref.email))
+
+    def _pair(self, planned: _Planned) -> tuple[int, int] | None:
+        """(person, session) keys; in a dry run new ones get negative stand-in keys."""
+        person, session = planned.person, planned.session
+        if person is None or session is None:
+            return None
+        return (
+            person.pk if person.pk is not None else -id(person),
+            session.pk if session.pk is not None else -id(session),
+        )
+
+    def preload_completions(self) -> None:
+        """Load the supplier's completions once, instead of one lookup per chunk.
+
+        Used for whole files: one query however many chunks the file has.
+        """
+        self.known_status = {}
+        rows = TrainingCompletion.objects.filter(session__supplier=self.batch.supplier_id)
+        for pk, person_id, session_id, status in rows.values_list(
+            "pk", "person_id", "session_id", "status"
+        ).iterator(chunk_size=20000):
+            self.known_status[(person_id, session_id)] = status
+            self.completion_ids[(person_id, session_id)] = pk
+
+    def _existing_completions(self, live: list[_Planned]) -> dict[tuple[int, int], str]:
+        if self.known_status is not None:
+            return self.known_status
+        existing: dict[tuple[int, int], str] = {}
+        pairs = {pair for p in live if (pair := self._pair(p)) is not None}
+        known = [pair for pair in pairs if pair[0] > 0 and pair[1] > 0]
+        if known:
+            people = {person for person, _ in known}
+            sessions = {session for _, session in known}
+            for pk, person_id, session_id, status in TrainingCompletion.objects.filter(
+                person_id__in=people, session_id__in=sessions
+            ).values_list("pk", "person_id", "session_id", "status"):
+                existing[(person_id, session_id)] = status
+                self.completion_ids[(person_id, session_id)] = pk
+        return existing
+
+    def _completions(self, chunk: list[_Planned]) -> None:
+        live = [p for p in chunk if not p.outcome]
+        existing = self._existing_completions(live)
+        to_create: dict[tuple[int, int], str] = {}
+        to_update: dict[int, str] = {}
+        for planned in live:
+            pair = self._pair(planned)
+            if planned.values.attendance is None or pair is None:
+                continue
+            status = _STATUS[planned.values.attendance]
+            before = self.seen.get(pair, existing.get(pair))
+            self.seen[pair] = status
+            if before is None:
+                planned.outcome = RowOutcome.NEW
+                to_create[pair] = status
+            elif before == status:
+                planned.outcome = RowOutcome.UNCHANGED
+            else:
+                planned.outcome = RowOutcome.UPDATED
+                if pair in to_create:
+                    to_create[pair] = status
+                elif pair in self.completion_ids:
+                    to_update[self.completion_ids[pair]] = status
+        if not self.write:
+            return
+        if to_create:
+            self.completion_ids.update(self._create_completions(to_create))
+        if to_update:
+            now = timezone.now()
+            # The history needs whole rows: read them back in one query.
+            changed = list(TrainingCompletion.objects.filter(pk__in=to_update))
+            for completion in changed:
+                completion.status = to_update[completion.pk]
+                completion.import_batch_id = self.batch.pk
+                completion.updated_at = now
+            bulk_update_with_history(
+                changed,
+                TrainingCompletion,
+                ["status", "import_batch", "updated_at"],
+                batch_size=1000,
+                default_user=self.history_user,
+            )
+        for planned in live:
+            pair = self._pair(planned)
+            if pair is not None:
+                planned.completion_id = self.completion_ids.get(pair)
+
+    def _create_completions(
+        self, statuses: dict[tuple[int, int], str]
+    ) -> dict[tuple[int, int], int]:
+        """Insert new completions with their history rows (COPY on PostgreSQL); their pks."""
+        batch_id = self.batch.pk
+        if not _copy_available():
+            created = bulk_create_with_history(
+                [
+                    TrainingCompletion(
+                        person_id=person_id,
+                        session_id=session_id,
+                        status=status,
+                        import_batch_id=batch_id,
+                    )
+                    for (person_id, session_id), status in statuses.items()
+                ],
+                TrainingCompletion,
+                batch_size=1000,
+                default_user=self.history_user,
+            )
+            return {(c.person_id, c.session_id): c.pk for c in created}
+        table = TrainingCompletion._meta.db_table
+        history_table = TrainingCompletion.history.model._meta.db_table
+        now = timezone.now()
+        user = self.history_user
+        user_id = user.pk if user is not None and user.is_authenticated else None
+        ids = dict(zip(statuses, _next_ids(table, len(statuses)), strict=True))
+        completions = [(ids[pair], pair[0], pair[1], status) for pair, status in statuses.items()]
+        _copy_into(
+            table,
+            [
+                "id",
+                "person_id",
+                "session_id",
+                "status",
+                "created_at",
+                "updated_at",
+                "import_batch_id",
+            ],
+            (
+                (pk, person, session, status, now, now, batch_id)
+                for pk, person, session, status in completions
+            ),
+        )
+        _copy_into(
+            history_table,
+            [
+                "id",
+                "person_id",
+                "session_id",
+                "status",
+                "created_at",
+                "updated_at",
+                "import_batch_id",
+                "history_date",
+                "history_type",
+                "history_user_id",
+            ],
+            (
+                (pk, person, session, status, now, now, batch_id, now, "+", user_id)
+                for pk, person, session, status in completions
+            ),
+        )
+        return ids
+
+    def _evaluations(self, chunk: list[_Planned]) -> None:
+        scored = [
+            p
+            for p in chunk
+            if p.values.score is not None
+            and p.outcome in (RowOutcome.NEW, RowOutcome.UNCHANGED, RowOutcome.UPDATED)
+        ]
+        pairs = {pair: p for p in scored if (pair := self._pair(p)) is not None}
+        if not pairs:
+            return
+        existing = {
+            (e.person_id, e.session_id): e
+            for e in Evaluation.objects.filter(
+                person_id__in={person for person, _ in pairs},
+                session_id__in={session for _, session in pairs},
+            ).only("pk", "person_id", "session_id", "score", "scale")
+        }
+        scale = self.batch.score_scale or 10
+        to_create: list[Evaluation] = []
+        to_update: list[Evaluation] = []
+        for pair, planned in pairs.items():
+            score = planned.values.score or Decimal(0)
+            evaluation = existing.get(pair)
+            if evaluation is None:
+                to_create.append(
+                    Evaluation(person_id=pair[0], session_id=pair[1], score=score, scale=scale)
+                )
+                if planned.outcome == RowOutcome.UNCHANGED:
+                    planned.outcome = RowOutcome.UPDATED
+            elif evaluation.score != score:
+                evaluation.score = score
+                evaluation.scale = max(evaluation.scale, scale)
+                to_update.append(evaluation)
+                if planned.outcome == RowOutcome.UNCHANGED:
+                    planned.outcome = RowOutcome.UPDATED
+            if evaluation is not None:
+                self.evaluation_ids.append(evaluation.pk)
+        if self.write:
+            created = Evaluation.objects.bulk_create(to_create, batch_size=1000)
+            self.evaluation_ids.extend(e.pk for e in created)
+            Evaluation.objects.bulk_update(to_update, ["score", "scale"], batch_size=1000)
+
+    def finish_scale(self, scale: int | None) -> None:
+        """Set the file's score scale (known only at the end) on its evaluations."""
+        if self.write and scale and self.evaluation_ids:
+            Evaluation.objects.filter(pk__in=self.evaluation_ids).exclude(scale=scale).filter(
+                score__lte=scale
+            ).update(scale=scale)
+
+    def _write_rows(self, chunk: list[_Planned]) -> None:
+        if _copy_available():
+            self._copy_rows(chunk)
+            return
+        rows = []
+        for planned in chunk:
+            held = planned.outcome in (RowOutcome.REVIEW, RowOutcome.REJECTED)
+            person = planned.person
+            rows.append(
+                ImportRow(
+                    batch_id=self.batch.pk,
+                    row_number=planned.row_number,
+                    outcome=planned.outcome,
+                    raw=planned.raw if held else {},
+                    data=planned.values.as_json() if held else {},
+                    problems=planned.problems,
+                    person_id=person.pk if person is not None else None,
+                    completion_id=planned.completion_id,
+                )
+            )
+        ImportRow.objects.bulk_create(rows, batch_size=2000)
+
+    def _copy_rows(self, chunk: list[_Planned]) -> None:
+        """The same rows as `_write_rows`, written with COPY (no model instances)."""
+        batch_id = self.batch.pk
+        held_outcomes = (RowOutcome.REVIEW, RowOutcome.REJECTED)
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for planned in chunk:
+                held = planned.outcome in held_outcomes
+                person = planned.person
+                yield (
+                    batch_id,
+                    planned.row_number,
+                    planned.outcome,
+                    _json(planned.raw) if held else "{}",
+                    _json(planned.values.as_json()) if held else "{}",
+                    _json(planned.problems) if planned.problems else "[]",
+                    person.pk if person is not None else None,
+                    planned.completion_id,
+                    "",
+                )
+
+        _copy_into(
+            ImportRow._meta.db_table,
+            [
+                "batch_id",
+                "row_number",
+                "outcome",
+                "raw",
+                "data",
+                "problems",
+                "person_id",
+                "completion_id",
+                "resolution",
+            ],
+            rows(),
+        )
+
+
+# --- reading the file ----------------------------------------------------------------
+
+
+def _parsed_rows(
+    batch: ImportBatch, file_problems: list[dict[str, Any]], scale_out: list[int | None]
+) -> Iterator[tuple[int, _Values, dict[str, str], list[dict[str, Any]]]]:
+    profile = batch.profile.mapping if batch.profile is not None else None
+    with batch.file.open("rb") as stream:
+        parsed = parse_attendance_file(
+            stream,
+            filename=batch.file_name,
+            sheet=batch.sheet or None,
+            profile=profile,
+            max_bytes=max_upload_bytes(),
+            score_scale=batch.score_scale,
+        )
+        if not parsed.file_problems:
+            for row in parsed.rows():
+                yield (
+                    row.row_number,
+                    _Values.from_row(row),
+                    row.raw,
+                    [problem.as_dict() for problem in row.problems],
+                )
+        file_problems.extend(problem.as_dict() for problem in parsed.file_problems)
+        scale_out.append(parsed.score_scale)
+
+
+def _run(
+    batch: ImportBatch, *, write: bool, on_progress: Callable[[int], None] | None = None
+) -> tuple[_Importer, list[dict[str, Any]], int | None]:
+    importer = _Importer(batch=batch, write=write, on_progress=on_progress)
+    file_problems: list[dict[str, Any]] = []
+    scale: list[int | None] = []
+    importer.run(_parsed_rows(batch, file_problems, scale))
+    file_scale = scale[0] if scale else None
+    importer.finish_scale(file_scale)
+    return importer, file_problems, file_scale
+
+
+# --- the services --------------------------------------------------------------------
+
+
+def attendance_import_preview(*, batch: ImportBatch) -> ImportBatch:
+    """Dry run: count what each row would do and list every problem; writes only the batch."""
+    if batch.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED):
+        raise ImportNotAllowed(_("This import has already been applied or refused."))
+    importer, file_problems, scale = _run(batch, write=False)
+    duplicate = duplicate_message(batch)
+    if duplicate is not None:
+        file_problems.insert(0, _problem(0, "already_imported", duplicate) | {"row": None})
+    batch.counts = importer.counts if not file_problems or duplicate else {}
+    batch.problems = file_problems + importer.problems
+    batch.score_scale = scale
+    batch.status = ImportStatus.PREVIEWED
+    batch.save(update_fields=["counts", "problems", "score_scale", "status"])
+    return batch
+
+
+def file_problems_of(batch: ImportBatch) -> list[dict[str, Any]]:
+    return [p for p in batch.problems if p.get("row") is None]
+
+
+def attendance_import_queue(*, batch: ImportBatch, hold_invalid: bool) -> ImportBatch:
+    """Mark the batch for the worker and enqueue it once the transaction commits."""
+    from trainings.tasks import apply_attendance_import
+
+    _check_can_apply(batch, force=False)
+    batch.status = ImportStatus.QUEUED
+    batch.hold_invalid = hold_invalid
+    batch.rows_done = 0
+    batch.save(update_fields=["status", "hold_invalid", "rows_done"])
+    transaction.on_commit(lambda: apply_attendance_import.delay(batch.pk))
+    return batch
+
+
+def _check_can_apply(batch: ImportBatch, *, force: bool) -> None:
+    if batch.status in (ImportStatus.APPLIED, ImportStatus.REJECTED, ImportStatus.FAILED):
+        raise ImportNotAllowed(_("This import has already been applied or refused."))
+    if batch.duplicate_of_id is not None and not force:
+        raise ImportNotAllowed(
+            duplicate_message(batch) or _("This exact file was already imported.")
+        )
+
+
+def _progress_writer(batch: ImportBatch) -> Callable[[int], None] | None:
+    """Write progress from a second connection, so the page sees it during the transaction."""
+    if connection.vendor != "postgresql":
+        return None
+    side = connections.create_connection("default")
+    table = ImportBatch._meta.db_table
+
+    def write(rows: int) -> None:
+        try:
+            with side.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET rows_done = %s WHERE id = %s",  # noqa: S608
+                    [rows, batch.pk],
+                )
+        except Exception:  # progress is a nicety, never a reason to fail the import
+            logger.warning("Could not write import progress", exc_info=True)
+
+    write.close = side.close  # type: ignore[attr-defined]
+    return write
+
+
+def attendance_import_apply(
+    *, batch: ImportBatch, hold_invalid: bool, force: bool = False
+) -> ImportBatch:
+    """Apply the file in one transaction.
+
+    With `hold_invalid` the valid rows are applied and the rows held for review or
+    rejected wait in the review queue; without it a file with any such row is refused
+    and nothing is written. `force` applies a byte-identical file again (which changes
+    nothing that did not change). Redelivered calls for an applied batch do nothing.
+    """
+    if batch.status == ImportStatus.APPLIED:
+        return batch
+    _check_can_apply(batch, force=force)
+    batch.hold_invalid = hold_invalid
+    progress = _progress_writer(batch)
+    try:
+        with transaction.atomic():
+            # One import per supplier at a time: overlapping files cannot race.
+            Supplier.objects.select_for_update().filter(pk=batch.supplier_id).first()
+            importer, file_problems, scale = _run(batch, write=True, on_progress=progress)
+            held = importer.counts["review"] + importer.counts["rejected"]
+            if file_problems or (held and not hold_invalid):
+                raise _RollBack
+            batch.counts = importer.counts
+            batch.problems = importer.problems
+            batch.score_scale = scale
+            batch.rows_done = importer.counts["total"]
+            batch.status = ImportStatus.APPLIED
+            batch.applied_at = timezone.now()
+            batch.save()
+    except _RollBack:
+        batch.counts = importer.counts if not file_problems else {}
+        batch.problems = file_problems + importer.problems
+        batch.status = ImportStatus.REJECTED
+        batch.rows_done = 0
+        batch.save()
+    finally:
+        if progress is not None:
+            progress.close()  # type: ignore[attr-defined]
+    return batch
+
+
+def attendance_import_fail(*, batch: ImportBatch, error: str) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.FAILED, error=error[:2000], rows_done=0
+    )
+
+
+# --- the review queue ----------------------------------------------------------------
+
+
+def _resolve_row(
+    row: ImportRow, values: _Values, *, person: Person | None, user: Any, resolution: str
+) -> ImportRow:
+    batch = row.batch
+    batch.score_scale = batch.score_scale or 10
+    importer = _Importer(
+        batch=batch,
+        write=True,
+        person_override={row.row_number: person.pk} if person is not None else None,
+    )
+    importer.history_user = user
+    planned = _Planned(row.row_number, values, row.raw)
+    if values.attendance is None:
+        planned.outcome = RowOutcome.REJECTED
+        planned.problems.append(
+            _problem(row.row_number, "no_attendance", _("The attendance is missing."))
+        )
+    with transaction.atomic():
+        importer.plan([planned])
+        if planned.outcome in (RowOutcome.REVIEW, RowOutcome.REJECTED):
+            raise ImportNotAllowed(" ".join(p["message"] for p in planned.problems))
+        row.person_id = planned.person.pk if planned.person is not None else None
+        row.completion_id = planned.completion_id
+        row.data = values.as_json()
+        row.resolution = resolution
+        row.resolved_by = user
+        row.resolved_at = timezone.now()
+        row.save()
+    return row
+
+
+def import_row_resolve(*, row: ImportRow, person: Person, user: Any) -> ImportRow:
+    """Apply a held row to the person an administrator chose."""
+    _check_pending(row)
+    values = _Values.from_json(row.data)
+    return _resolve_row(row, values, person=person, user=user, resolution=RowResolution.MATCHED)
+
+
+def import_row_correct(*, row: ImportRow, values: dict[str, Any], user: Any) -> ImportRow:
+    """Apply a held row with corrected values; matching runs again as for a file."""
+    _check_pending(row)
+    merged = {**row.data, **values}
+    if ("first_name" in values or "last_name" in values) and "full_name" not in values:
+        merged["full_name"] = None  # made again from the corrected parts
+    return _resolve_row(
+        row, _Values.from_json(merged), person=None, user=user, resolution=RowResolution.CORRECTED
+    )
+
+
+def import_row_discard(*, row: ImportRow, user: Any) -> ImportRow:
+    """Leave a held row out for good, recording who decided and when."""
+    _check_pending(row)
+    row.resolution = RowResolution.DISCARDED
+    row.resolved_by = user
+    row.resolved_at = timezone.now()
+    row.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    return row
+
+
+def _check_pending(row: ImportRow) -> None:
+    if row.resolution:
+        raise ImportNotAllowed(_("This row has already been dealt with."))
+    if row.outcome not in (RowOutcome.REVIEW, RowOutcome.REJECTED):
+        raise ImportNotAllowed(_("This row was imported; there is nothing to resolve."))
+
+
+def review_queue(*, batch: ImportBatch | None = None) -> Any:
+    rows = ImportRow.objects.pending_review().select_related("batch", "batch__supplier")
+    if batch is not None:
+        rows = rows.filter(batch=batch)
+    return rows
+
+
+def completions_of(batch: ImportBatch) -> Any:
+    return TrainingCompletion.objects.filter(import_batch=batch)
+
+
+def people_matching(text: str) -> Any:
+    return Person.objects.search(text).select_related("department")[:20] if text else []
+
+
+__all__ = [
+    "ImportNotAllowed",
+    "attendance_import_apply",
+    "attendance_import_preview",
+    "attendance_import_queue",
+    "import_batch_create",
+    "import_row_correct",
+    "import_row_discard",
+    "import_row_resolve",
+]

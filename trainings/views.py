@@ -1,0 +1,176 @@
+"""The /imports/ pages: upload, preview, apply, progress, result and review queue.
+
+Administrators only; everyone else gets 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from departments.access import is_administrator
+from departments.models import Person
+from trainings.forms import ApplyForm, CorrectForm, ProfileForm, UploadForm
+from trainings.models import ImportBatch, ImportProfile, ImportRow
+from trainings.services import (
+    ImportNotAllowed,
+    attendance_import_preview,
+    attendance_import_queue,
+    file_problems_of,
+    import_batch_create,
+    import_row_correct,
+    import_row_discard,
+    import_row_resolve,
+    people_matching,
+    review_queue,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def administrator_required(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@administrator_required
+def import_index(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = import_batch_create(
+            file=upload,
+            file_name=upload.name,
+            supplier=form.cleaned_data["supplier"],
+            profile=form.cleaned_data["profile"],
+            sheet=form.cleaned_data["sheet"],
+            user=request.user,
+        )
+        attendance_import_preview(batch=batch)
+        return redirect("imports:detail", pk=batch.pk)
+    batches = ImportBatch.objects.select_related("supplier", "uploaded_by")[:25]
+    return render(
+        request,
+        "trainings/import_index.html",
+        {"form": form, "batches": batches, "pending": review_queue().count()},
+    )
+
+
+@administrator_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("supplier", "profile", "uploaded_by", "duplicate_of"),
+        pk=pk,
+    )
+    problems = Paginator(batch.problems, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "trainings/import_detail.html",
+        {
+            "batch": batch,
+            "problems": problems,
+            "file_problems": file_problems_of(batch),
+            "apply_form": ApplyForm(),
+            "held": review_queue(batch=batch)[:100],
+        },
+    )
+
+
+@require_POST
+@administrator_required
+def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    form = ApplyForm(request.POST)
+    form.is_valid()
+    try:
+        with transaction.atomic():
+            attendance_import_queue(
+                batch=batch, hold_invalid=form.cleaned_data.get("hold_invalid", False)
+            )
+    except ImportNotAllowed as refused:
+        messages.error(request, str(refused.message))
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@administrator_required
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    response = render(request, "trainings/_import_progress.html", {"batch": batch})
+    if batch.is_finished and getattr(request, "htmx", False):
+        response["HX-Refresh"] = "true"  # show the result page
+    return response
+
+
+@administrator_required
+def review_queue_page(request: HttpRequest) -> HttpResponse:
+    rows = Paginator(review_queue(), 50).get_page(request.GET.get("page"))
+    return render(request, "trainings/review_queue.html", {"rows": rows})
+
+
+@administrator_required
+def row_action(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(ImportRow.objects.select_related("batch", "batch__supplier"), pk=pk)
+    correct_form = CorrectForm(initial=row.data)
+    query = request.GET.get("q", "").strip()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "discard":
+                import_row_discard(row=row, user=request.user)
+            elif action == "match":
+                person = get_object_or_404(Person, pk=request.POST.get("person"))
+                import_row_resolve(row=row, person=person, user=request.user)
+            elif action == "correct":
+                correct_form = CorrectForm(request.POST)
+                if not correct_form.is_valid():
+                    raise ImportNotAllowed(_("Check the values you entered."))
+                import_row_correct(row=row, values=correct_form.values(), user=request.user)
+            else:
+                raise ImportNotAllowed(_("Unknown action."))
+        except ImportNotAllowed as refused:
+            messages.error(request, str(refused.message))
+        else:
+            messages.success(request, _("The row has been dealt with."))
+            return redirect("imports:review")
+    return render(
+        request,
+        "trainings/import_row.html",
+        {
+            "row": row,
+            "correct_form": correct_form,
+            "query": query,
+            "people": people_matching(query),
+        },
+    )
+
+
+@administrator_required
+def profile_create(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, initial={"supplier": request.GET.get("supplier")})
+    if request.method == "POST" and form.is_valid():
+        ImportProfile.objects.create(
+            supplier=form.cleaned_data["supplier"],
+            name=form.cleaned_data["name"],
+            mapping=form.mapping(),
+            created_by=request.user if request.user.is_authenticated else None,
+        )
+        messages.success(request, _("The import profile has been saved."))
+        return redirect("imports:index")
+    return render(request, "trainings/profile_form.html", {"form": form})
