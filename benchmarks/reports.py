@@ -1,0 +1,168 @@
+"""Compiling a quarter's reports against the limit, and the XLSX export against tablib.
+
+    python benchmarks/reports.py [--scale 10] [--repeat 3] [--rows 100000]
+
+1. The figures of one quarter for all departments, against a single hand-written SQL
+   aggregate of the same core figure (memberships requiring training and trained per
+   department: the limit of what the database has to do). Ours is timed twice: the core
+   figure alone through the shared compliance annotations, and the whole ICOP summary
+   (every column, previous quarter, eight-quarter trend, suppression). Goal: within 3x.
+2. The XLSX export, reusing benchmarks/report_exports.py: write_xlsx against
+   tablib/django-import-export's export of the same rows. Goal: at least 2x faster and at
+   most a tenth of the peak memory.
+
+Prints the figures and ratios; it reports, it does not assert (except that both ways
+count the same).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from _setup import setup_django
+
+CORE_SQL = """
+SELECT c.department_id,
+       COUNT(*) AS memberships,
+       COUNT(*) FILTER (WHERE EXISTS (
+           SELECT 1
+           FROM trainings_trainingcompletion tc
+           JOIN trainings_trainingsession s ON s.id = tc.session_id
+           WHERE tc.person_id = m.person_id
+             AND tc.status = 'attended'
+             AND NOT s.cancelled
+             AND s.date <= c.interview_date
+       )) AS trained
+FROM committees_committeemembership m
+JOIN committees_selectioncommittee c ON c.id = m.committee_id
+WHERE c.interview_date BETWEEN %s AND %s
+  AND c.status <> 'cancelled'
+  AND m.role = ANY(%s)
+GROUP BY c.department_id
+"""
+
+
+def best_of(repeat: int, work: Callable[[], object]) -> tuple[float, object, int]:
+    from django.db import connection
+
+    best = float("inf")
+    result: object = None
+    queries = 0
+    for _ in range(repeat):
+        count = [0]
+
+        def counter(execute, sql, params, many, context, count=count):
+            count[0] += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            began = time.perf_counter()
+            result = work()
+            best = min(best, time.perf_counter() - began)
+        queries = count[0]
+    return best, result, queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=10.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--quarter", default="", help="Default: the last ended quarter.")
+    args = parser.parse_args()
+    began = time.perf_counter()
+    setup_django(f"tm_bench_reports_{str(args.scale).replace('.', '_')}", scale=args.scale)
+    print(f"database ready (scale {args.scale}) in {time.perf_counter() - began:.0f} s")
+
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    from committees.models import CommitteeMembership, SelectionCommittee
+    from reports.figures import icop_report, memberships_by_department, regiegroep_report
+    from reports.quarters import Quarter
+
+    quarter = (
+        Quarter.parse(args.quarter) if args.quarter else Quarter.last_ended(timezone.localdate())
+    )
+    print(
+        f"quarter {quarter}: {SelectionCommittee.objects.count():,} committees, "
+        f"{CommitteeMembership.objects.count():,} memberships in the database"
+    )
+
+    def limit() -> dict[int, tuple[int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                CORE_SQL, [quarter.start, quarter.end, list(settings.TRAINING_REQUIRED_ROLES)]
+            )
+            return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+
+    def core() -> dict[int, tuple[int, int]]:
+        figures = memberships_by_department(quarter, quarter)
+        key = (quarter.year, quarter.number)
+        return {
+            department: (f["memberships"], f["trained"])
+            for (k, department), f in figures.items()
+            if k == key and f["memberships"]
+        }
+
+    limit()  # warm the database cache so that neither side pays for the first read
+    sql_time, sql_result, _ = best_of(args.repeat, limit)
+    core_time, core_result, core_queries = best_of(args.repeat, core)
+    assert sql_result == core_result, "the hand-written SQL and ours must count the same"
+    icop_time, _, icop_queries = best_of(args.repeat, lambda: icop_report(quarter))
+    regie_time, _, regie_queries = best_of(args.repeat, lambda: regiegroep_report(quarter))
+
+    print(f"hand-written SQL (the limit):      {sql_time * 1000:9.1f} ms   1 query")
+    print(
+        f"core figure, shared annotations:   {core_time * 1000:9.1f} ms   "
+        f"{core_queries} queries   ratio {core_time / sql_time:5.2f}x (goal <= 3x)"
+    )
+    print(
+        f"whole ICOP summary (8 quarters):   {icop_time * 1000:9.1f} ms   "
+        f"{icop_queries} queries   ratio {icop_time / sql_time:5.2f}x"
+    )
+    print(
+        f"whole Regiegroep summary:          {regie_time * 1000:9.1f} ms   {regie_queries} queries"
+    )
+
+    # Part 2: the XLSX export, as measured by benchmarks/report_exports.py.
+    import tempfile
+    from pathlib import Path
+
+    import tablib
+
+    from benchmarks.report_exports import baseline_rows, build_table, measure
+    from reports.presentation.suppression import suppress
+    from reports.presentation.tables import Report
+    from reports.presentation.xlsx import write_xlsx
+
+    table = suppress(build_table(args.rows))
+    report = Report("icop", str(quarter), "Benchmark", datetime.now(UTC), tables=(table,))
+    headers, rows = baseline_rows(table)
+    with tempfile.TemporaryDirectory() as directory:
+        target = Path(directory) / "report.xlsx"
+
+        def ours() -> None:
+            with target.open("wb") as out:
+                write_xlsx(report, out)
+
+        def baseline() -> bytes:
+            data: bytes = tablib.Dataset(*rows, headers=headers).export("xlsx")
+            return data
+
+        our_time, our_peak = measure(ours)
+        base_time, base_peak = measure(baseline)
+    mib = 1024 * 1024
+    print(f"XLSX, {args.rows:,} rows")
+    print(f"  write_xlsx:     {our_time:7.2f} s   peak {our_peak / mib:8.1f} MiB")
+    print(f"  tablib (xlsx):  {base_time:7.2f} s   peak {base_peak / mib:8.1f} MiB")
+    print(f"  speed-up:       {base_time / our_time:7.2f}x   (goal >= 2x)")
+    print(f"  memory ratio:   {our_peak / base_peak:7.3f}    (goal <= 0.100)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+
+from departments.access import is_administrator, is_programme_bureau
+from reports.models import (
+    Intervention,
+    JobStatus,
+    ReportFile,
+    ReportJob,
+    ReportSnapshot,
+    SelfReportedFigures,
+    Trigger,
+)
+from reports.services import job_enqueue, report_compile
+
+
+def _reports_staff(request: HttpRequest) -> bool:
+    return is_administrator(request.user) or is_programme_bureau(request.user)
+
+
+class ReportsAdminMixin:
+    """Access by role (administrators and the programme bureau), like the reports pages.
+
+    The bureau keeps the intervention log and the self-reported figures; snapshots and
+    jobs are read-only for everyone.
+    """
+
+    editable = True
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _reports_staff(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _reports_staff(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self.editable and _reports_staff(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.editable and _reports_staff(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.editable and _reports_staff(request)
+
+
+@admin.register(Intervention)
+class InterventionAdmin(ReportsAdminMixin, admin.ModelAdmin[Intervention]):
+    list_display = ["date", "kind", "description"]
+    list_filter = ["kind", "departments"]
+    search_fields = ["description"]
+    filter_horizontal = ["departments"]
+    date_hierarchy = "date"
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return Intervention.objects.visible_to(request.user)
+
+    def save_model(self, request: HttpRequest, obj: Intervention, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SelfReportedFigures)
+class SelfReportedFiguresAdmin(ReportsAdminMixin, admin.ModelAdmin[SelfReportedFigures]):
+    list_display = [
+        "department",
+        "quarter",
+        "committees",
+        "compliant_committees",
+        "memberships",
+        "trained_memberships",
+        "people_trained",
+        "entered_at",
+    ]
+    list_filter = ["quarter", "department"]
+    search_fields = ["department__code", "department__name_nl", "quarter"]
+    list_select_related = ["department"]
+    readonly_fields = ["entered_by", "entered_at"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return SelfReportedFigures.objects.visible_to(request.user).select_related("department")
+
+    def save_model(
+        self, request: HttpRequest, obj: SelfReportedFigures, form: Any, change: bool
+    ) -> None:
+        obj.entered_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+
+class ReportFileInline(admin.TabularInline[ReportFile, ReportSnapshot]):
+    model = ReportFile
+    fields = ["format", "size"]
+    readonly_fields = ["format", "size"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReportSnapshot)
+class ReportSnapshotAdmin(ReportsAdminMixin, admin.ModelAdmin[ReportSnapshot]):
+    """Snapshots are frozen; "add" compiles a quarter (or returns the unchanged one)."""
+
+    editable = False
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return _reports_staff(request)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["kind", "quarter"] if obj is None else super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if obj is None else super().get_readonly_fields(request, obj)
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> Any:
+        return [] if obj is None else super().get_inlines(request, obj)
+
+    def save_model(
+        self, request: HttpRequest, obj: ReportSnapshot, form: Any, change: bool
+    ) -> None:
+        snapshot, _created = report_compile(
+            kind=obj.kind, quarter=obj.quarter, requested_by=request.user, trigger=Trigger.PAGE
+        )
+        # The admin goes on with `obj`: make it the stored snapshot instead of saving it.
+        obj.__dict__.update({k: v for k, v in snapshot.__dict__.items() if k != "_state"})
+        obj._state.adding = False
+
+    list_display = ["quarter", "kind", "version", "created_at", "trigger", "requested_by"]
+    list_filter = ["kind", "quarter", "trigger"]
+    search_fields = ["quarter", "content_hash"]
+    list_select_related = ["requested_by"]
+    exclude = ["data"]
+    readonly_fields = [
+        "kind",
+        "quarter",
+        "version",
+        "content_hash",
+        "created_at",
+        "requested_by",
+        "trigger",
+        "previous",
+    ]
+    inlines = [ReportFileInline]
+
+
+@admin.register(ReportJob)
+class ReportJobAdmin(ReportsAdminMixin, admin.ModelAdmin[ReportJob]):
+    """Jobs are read-only; "add" asks for a compile, queued after the commit."""
+
+    editable = False
+
+    list_display = ["created_at", "quarter", "kind", "status", "progress", "trigger"]
+    list_filter = ["status", "kind", "trigger"]
+    search_fields = ["quarter", "message"]
+    list_select_related = ["requested_by"]
+    readonly_fields = [
+        "kind",
+        "quarter",
+        "status",
+        "progress",
+        "message",
+        "requested_by",
+        "trigger",
+        "snapshots",
+        "attempts",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return _reports_staff(request)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["kind", "quarter"] if obj is None else super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [] if obj is None else super().get_readonly_fields(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: ReportJob, form: Any, change: bool) -> None:
+        obj.requested_by = request.user  # type: ignore[assignment]
+        obj.trigger = Trigger.PAGE
+        obj.status = JobStatus.QUEUED
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: job_enqueue(job=obj))

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import Department
+from reports.models import Intervention, JobKind, SelfReportedFigures
+from reports.quarters import Quarter
+
+
+def quarter_choices(count: int = 12) -> list[tuple[str, str]]:
+    latest = Quarter.last_ended(timezone.localdate()).next()
+    return [(str(q), str(q)) for q in reversed(latest.last_n(count))]
+
+
+class QuarterField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 7)
+        kwargs.setdefault("help_text", _("For example 2025Q4."))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        try:
+            return str(Quarter.parse(text))
+        except ValueError as error:
+            raise forms.ValidationError(_("Enter a quarter like 2025Q4.")) from error
+
+
+class CompileForm(forms.Form):
+    quarter = QuarterField(label=_("Quarter"))
+    kind = forms.ChoiceField(label=_("Report"), choices=JobKind.choices, initial=JobKind.ALL)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].initial = str(Quarter.last_ended(timezone.localdate()))
+
+
+class SelfReportedForm(forms.ModelForm[SelfReportedFigures]):
+    quarter = QuarterField(label=_("Quarter"))
+
+    class Meta:
+        model = SelfReportedFigures
+        fields = [
+            "department",
+            "quarter",
+            "committees",
+            "compliant_committees",
+            "memberships",
+            "trained_memberships",
+            "people_trained",
+        ]
+
+    def __init__(self, *args: Any, departments: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = departments if departments is not None else Department.objects.all()
+        self.fields["quarter"].initial = str(Quarter.last_ended(timezone.localdate()))
+
+
+class InterventionForm(forms.ModelForm[Intervention]):
+    class Meta:
+        model = Intervention
+        fields = ["date", "kind", "departments", "description"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "departments": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "departments": _("Leave all unticked when it concerned every department."),
+        }

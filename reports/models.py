@@ -1,0 +1,332 @@
+"""Reports: the intervention log, self-reported figures, frozen snapshots and jobs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from departments.access import DepartmentScopedQuerySet, sees_all_departments, staff_department_ids
+from departments.models import Department
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+quarter_validator = RegexValidator(r"^\d{4}Q[1-4]$", _("Enter a quarter like 2025Q4."))
+
+
+class ReportKind(models.TextChoices):
+    REGIEGROEP = "regiegroep", _("Regiegroep summary")
+    ICOP = "icop", _("ICOP summary")
+
+
+class Trigger(models.TextChoices):
+    PAGE = "page", _("Requested on the reports page")
+    SCHEDULE = "schedule", _("Celery beat schedule")
+    COMMAND = "command", _("Management command")
+
+
+class InterventionKind(models.TextChoices):
+    COMMUNICATION = "communication", _("Communication")
+    DIRECTOR_TALK = "director_talk", _("Talk with the O&P director")
+    OTHER = "other", _("Other")
+
+
+class InterventionQuerySet(models.QuerySet["Intervention"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        if sees_all_departments(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        # An intervention without departments concerned every department.
+        return self.filter(
+            Q(departments__isnull=True) | Q(departments__in=staff_department_ids(user))
+        ).distinct()
+
+    def between(self, start: Any, end: Any) -> Self:
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class Intervention(models.Model):
+    """Something done to raise participation; drawn on the trend charts."""
+
+    date = models.DateField(_("date"))
+    departments = models.ManyToManyField(
+        Department, related_name="interventions", verbose_name=_("departments"), blank=True
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=InterventionKind.choices, default=InterventionKind.OTHER
+    )
+    description = models.TextField(_("description"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    objects = InterventionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d-%m-%Y} {self.get_kind_display()}"
+
+
+class SelfReportedFiguresQuerySet(DepartmentScopedQuerySet):
+    pass
+
+
+class SelfReportedFigures(models.Model):
+    """A quarter's totals as reported by a department outside the central tender."""
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="self_reported_figures",
+        verbose_name=_("department"),
+    )
+    quarter = models.CharField(_("quarter"), max_length=6, validators=[quarter_validator])
+    committees = models.PositiveIntegerField(_("selection committees"))
+    compliant_committees = models.PositiveIntegerField(_("fully compliant committees"))
+    memberships = models.PositiveIntegerField(_("committee memberships that require training"))
+    trained_memberships = models.PositiveIntegerField(_("trained committee memberships"))
+    people_trained = models.PositiveIntegerField(_("people trained in the quarter"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    objects = SelfReportedFiguresQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-quarter", "department"]
+        verbose_name = _("self-reported figures")
+        verbose_name_plural = _("self-reported figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "quarter"], name="self_reported_once_per_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(compliant_committees__lte=models.F("committees")),
+                name="self_reported_compliant_within_committees",
+            ),
+            models.CheckConstraint(
+                condition=Q(trained_memberships__lte=models.F("memberships")),
+                name="self_reported_trained_within_memberships",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department.code} {self.quarter}"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if (
+            self.compliant_committees is not None
+            and self.committees is not None
+            and self.compliant_committees > self.committees
+        ):
+            errors["compliant_committees"] = _("Cannot be more than the number of committees.")
+        if (
+            self.trained_memberships is not None
+            and self.memberships is not None
+            and self.trained_memberships > self.memberships
+        ):
+            errors["trained_memberships"] = _("Cannot be more than the number of memberships.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ImmutableError(RuntimeError):
+    pass
+
+
+class ReportSnapshotQuerySet(models.QuerySet["ReportSnapshot"]):
+    def latest_versions(self) -> Self:
+        """Only the newest version of every kind and quarter."""
+        newer = ReportSnapshot.objects.filter(
+            kind=models.OuterRef("kind"),
+            quarter=models.OuterRef("quarter"),
+            version__gt=models.OuterRef("version"),
+        )
+        return self.filter(~models.Exists(newer))
+
+
+class ReportSnapshot(models.Model):
+    """A compiled report, frozen: the figures as data, their hash and the files.
+
+    Never updated: a change in the data gives a new version that points to this one.
+    """
+
+    kind = models.CharField(_("report"), max_length=12, choices=ReportKind.choices)
+    quarter = models.CharField(_("quarter"), max_length=6, validators=[quarter_validator])
+    version = models.PositiveIntegerField(_("version"))
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    data = models.JSONField(_("figures"))
+    created_at = models.DateTimeField(_("compiled at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_version",
+        verbose_name=_("previous version"),
+    )
+
+    objects = ReportSnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-quarter", "kind", "-version"]
+        verbose_name = _("report snapshot")
+        verbose_name_plural = _("report snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "quarter", "version"], name="snapshot_unique_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.quarter} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError("a report snapshot never changes; compile a new version")
+        super().save(*args, **kwargs)
+
+
+class FileFormat(models.TextChoices):
+    XLSX = "xlsx", "XLSX"
+    CSV = "csv", _("CSV (ZIP)")
+    PDF = "pdf", "PDF"
+
+
+CONTENT_TYPES: dict[str, str] = {
+    FileFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    FileFormat.CSV: "application/zip",
+    FileFormat.PDF: "application/pdf",
+}
+EXTENSIONS: dict[str, str] = {FileFormat.XLSX: "xlsx", FileFormat.CSV: "zip", FileFormat.PDF: "pdf"}
+
+
+class ReportFile(models.Model):
+    """One generated file of a snapshot, kept with it so a download never recompiles."""
+
+    snapshot = models.ForeignKey(
+        ReportSnapshot, on_delete=models.CASCADE, related_name="files", verbose_name=_("snapshot")
+    )
+    format = models.CharField(_("format"), max_length=4, choices=FileFormat.choices)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveIntegerField(_("size in bytes"))
+
+    class Meta:
+        ordering = ["snapshot", "format"]
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "format"], name="report_file_per_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError("a report file never changes")
+        super().save(*args, **kwargs)
+
+    @property
+    def filename(self) -> str:
+        return filename_for(self.snapshot.kind, self.snapshot.quarter, self.format)
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.format]
+
+
+def filename_for(kind: str, quarter: str, fmt: str, *, version: int | None = None) -> str:
+    suffix = f"_v{version}" if version else ""
+    return f"{kind}_{quarter}{suffix}.{EXTENSIONS[fmt]}"
+
+
+class JobStatus(models.TextChoices):
+    NOT_QUEUED = "not_queued", _("Not queued: the task queue could not be reached")
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class JobKind(models.TextChoices):
+    ALL = "all", _("Both summaries")
+    REGIEGROEP = "regiegroep", _("Regiegroep summary")
+    ICOP = "icop", _("ICOP summary")
+
+
+class ReportJob(models.Model):
+    """A request to compile a quarter; its state lives here, not in a result backend."""
+
+    kind = models.CharField(_("report"), max_length=12, choices=JobKind.choices)
+    quarter = models.CharField(_("quarter"), max_length=6, validators=[quarter_validator])
+    status = models.CharField(
+        _("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    trigger = models.CharField(_("trigger"), max_length=10, choices=Trigger.choices)
+    snapshots = models.ManyToManyField(
+        ReportSnapshot, blank=True, related_name="jobs", verbose_name=_("snapshots")
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.get_kind_display()} ({self.get_status_display()})"
+
+    @property
+    def kinds(self) -> list[str]:
+        return [ReportKind.REGIEGROEP, ReportKind.ICOP] if self.kind == JobKind.ALL else [self.kind]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.NOT_QUEUED)

@@ -1,0 +1,273 @@
+"""Compiling, freezing and exporting reports; shared by views, tasks and commands."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reports.figures import build_report
+from reports.models import (
+    FileFormat,
+    JobKind,
+    JobStatus,
+    ReportFile,
+    ReportJob,
+    ReportSnapshot,
+    Trigger,
+)
+from reports.presentation.csv_export import export_csv_zip
+from reports.presentation.pdf import render_pdf
+from reports.presentation.tables import Report, Row, Table
+from reports.presentation.xlsx import write_xlsx
+from reports.quarters import Quarter
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+logger = logging.getLogger(__name__)
+
+# Reports are frozen in Dutch, whatever language the requester uses: the snapshot of a
+# quarter must read (and hash) the same whoever asks for it.
+REPORT_LANGUAGE = "nl"
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    """SHA-256 of the figures, leaving out when they were compiled."""
+    figures = {key: value for key, value in data.items() if key != "generated_at"}
+    encoded = json.dumps(figures, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def report_files(report: Report) -> dict[str, bytes]:
+    """The XLSX, CSV (ZIP) and PDF of a report, by format."""
+    with translation.override(REPORT_LANGUAGE):
+        xlsx = io.BytesIO()
+        write_xlsx(report, xlsx)
+        return {
+            FileFormat.XLSX.value: xlsx.getvalue(),
+            FileFormat.CSV.value: export_csv_zip(report),
+            FileFormat.PDF.value: render_pdf(report),
+        }
+
+
+def report_file_render(*, report: Report, fmt: str) -> bytes:
+    """One export of a report (used for filtered, per-department downloads)."""
+    with translation.override(REPORT_LANGUAGE):
+        if fmt == FileFormat.XLSX:
+            out = io.BytesIO()
+            write_xlsx(report, out)
+            return out.getvalue()
+        if fmt == FileFormat.CSV:
+            return export_csv_zip(report)
+        if fmt == FileFormat.PDF:
+            return render_pdf(report)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def report_compile(
+    *,
+    kind: str,
+    quarter: Quarter | str,
+    requested_by: User | AnonymousUser | None,
+    trigger: str,
+) -> tuple[ReportSnapshot, bool]:
+    """Compile one report for a quarter; returns (snapshot, created).
+
+    The same figures as the latest snapshot of that kind and quarter give that snapshot
+    back unchanged; different figures give a new version linked to the latest. Safe to
+    run twice at once: the version number is unique, and the loser re-checks.
+    """
+    if isinstance(quarter, str):
+        quarter = Quarter.parse(quarter)
+    now = timezone.now()
+    with translation.override(REPORT_LANGUAGE):
+        report = build_report(kind, quarter, generated_at=now)
+    data = report.to_dict()
+    digest = content_hash(data)
+    files: dict[str, bytes] | None = None
+    user = requested_by if requested_by is not None and requested_by.is_authenticated else None
+    for _attempt in range(3):
+        latest = (
+            ReportSnapshot.objects.filter(kind=kind, quarter=str(quarter))
+            .order_by("-version")
+            .first()
+        )
+        if latest is not None and latest.content_hash == digest:
+            return latest, False
+        if files is None:
+            files = report_files(report)
+        try:
+            with transaction.atomic():
+                snapshot = ReportSnapshot(
+                    kind=kind,
+                    quarter=str(quarter),
+                    version=(latest.version + 1) if latest else 1,
+                    content_hash=digest,
+                    data=data,
+                    created_at=now,
+                    requested_by=user,
+                    trigger=trigger,
+                    previous=latest,
+                )
+                snapshot.save()
+                ReportFile.objects.bulk_create(
+                    ReportFile(snapshot=snapshot, format=fmt, content=content, size=len(content))
+                    for fmt, content in files.items()
+                )
+        except IntegrityError:
+            # Someone else stored a version in the meantime: look again.
+            continue
+        logger.info("compiled %s %s version %s", kind, quarter, snapshot.version)
+        return snapshot, True
+    raise RuntimeError(f"could not store a snapshot of {kind} {quarter}")
+
+
+def snapshot_report(snapshot: ReportSnapshot) -> Report:
+    return Report.from_dict(snapshot.data)
+
+
+def report_for_departments(report: Report, codes: set[str]) -> Report:
+    """Only the rows of the departments `codes`: what O&P staff may see.
+
+    Tables without a department code, total rows and charts (figures over every
+    department) are left out. Hidden cells stay hidden: their secondary suppression
+    was decided on the full table and needs the totals, which are gone.
+    """
+    from dataclasses import replace
+
+    tables: list[Table] = []
+    for table in report.tables:
+        if not any(column.key == "code" for column in table.columns):
+            continue
+        rows: tuple[Row, ...] = tuple(r for r in table.rows if r.get("code") in codes)
+        tables.append(replace(table, rows=rows, total_row=None))
+    return replace(report, tables=tuple(tables), charts=(), interventions=())
+
+
+# --- Jobs --------------------------------------------------------------------------------------
+
+
+class QueueUnavailable(RuntimeError):
+    pass
+
+
+def job_request(
+    *,
+    kind: str,
+    quarter: Quarter | str,
+    requested_by: User | AnonymousUser | None,
+    trigger: str,
+) -> ReportJob:
+    """Store a compile request and enqueue it once the transaction commits."""
+    user = requested_by if requested_by is not None and requested_by.is_authenticated else None
+    job = ReportJob.objects.create(
+        kind=JobKind(kind),
+        quarter=str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)),
+        requested_by=user,
+        trigger=trigger,
+        status=JobStatus.QUEUED,
+    )
+    transaction.on_commit(lambda: job_enqueue(job=job))
+    return job
+
+
+def job_enqueue(*, job: ReportJob) -> bool:
+    """Send the job to the task queue; when that fails, keep it as "not queued" to retry."""
+    from reports.tasks import compile_report_job
+
+    if compile_report_job.app.conf.task_always_eager:
+        # No broker (the demo): the task runs here and records its own failure.
+        try:
+            compile_report_job.apply_async((job.pk,))
+        except Exception:
+            logger.exception("compiling job %s failed", job.pk)
+        job.refresh_from_db()
+        return job.status == JobStatus.DONE
+    try:
+        compile_report_job.apply_async((job.pk,), retry=False)
+    except Exception as error:  # Any broker failure: kombu, socket, redis.
+        logger.warning("could not queue report job %s: %s", job.pk, error)
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.NOT_QUEUED,
+            message=_(
+                "The task queue cannot be reached right now, so the compile has not "
+                "started. The request is kept: try again in a moment."
+            ),
+        )
+        job.refresh_from_db()
+        return False
+    return True
+
+
+def job_retry(*, job: ReportJob) -> bool:
+    """Queue a job that could not be queued (or failed) again."""
+    ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, message="", progress=0)
+    job.refresh_from_db()
+    return job_enqueue(job=job)
+
+
+def _set(job: ReportJob, **fields: Any) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    ReportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def job_run(*, job_id: int, on_progress: Callable[[int], None] | None = None) -> ReportJob | None:
+    """Compile every report of a job; safe to run again (a done job stays done)."""
+    job = ReportJob.objects.filter(pk=job_id).select_related("requested_by").first()
+    if job is None:
+        logger.warning("report job %s no longer exists", job_id)
+        return None
+    if job.status == JobStatus.DONE:
+        return job
+    _set(
+        job,
+        status=JobStatus.RUNNING,
+        started_at=timezone.now(),
+        attempts=job.attempts + 1,
+        progress=5,
+        message="",
+    )
+    kinds = job.kinds
+    try:
+        for index, kind in enumerate(kinds):
+            snapshot, _created = report_compile(
+                kind=kind,
+                quarter=job.quarter,
+                requested_by=job.requested_by,
+                trigger=job.trigger,
+            )
+            job.snapshots.add(snapshot)
+            _set(job, progress=5 + int(95 * (index + 1) / len(kinds)))
+            if on_progress:
+                on_progress(job.progress)
+    except Exception as error:
+        _set(
+            job,
+            status=JobStatus.FAILED,
+            finished_at=timezone.now(),
+            message=_("Compiling failed: %(error)s") % {"error": error},
+        )
+        raise
+    _set(job, status=JobStatus.DONE, progress=100, finished_at=timezone.now())
+    return job
+
+
+def job_for_ended_quarter(*, today: Any = None) -> ReportJob:
+    """The scheduled job of the quarter that just ended (one per quarter)."""
+    quarter = Quarter.last_ended(today or timezone.localdate())
+    job, _created = ReportJob.objects.get_or_create(
+        quarter=str(quarter),
+        kind=JobKind.ALL,
+        trigger=Trigger.SCHEDULE,
+        defaults={"status": JobStatus.QUEUED},
+    )
+    return job

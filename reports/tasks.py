@@ -1,0 +1,30 @@
+"""Celery tasks: thin wrappers that take ids and call the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+
+from reports import services
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+    time_limit=getattr(settings, "REPORT_TASK_TIME_LIMIT", 15 * 60),
+    soft_time_limit=getattr(settings, "REPORT_TASK_SOFT_TIME_LIMIT", 14 * 60),
+)
+def compile_report_job(job_id: int) -> None:
+    """Compile the reports of ReportJob `job_id`; redelivery finds it done or redoes it."""
+    services.job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, time_limit=15 * 60, soft_time_limit=14 * 60)
+def compile_ended_quarter() -> None:
+    """Celery beat: compile both reports of the quarter that just ended."""
+    job = services.job_for_ended_quarter()
+    services.job_run(job_id=job.pk)

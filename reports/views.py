@@ -1,0 +1,378 @@
+"""The reports pages: snapshots per quarter, compile on demand, downloads, comparison."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from departments.access import (
+    Role,
+    is_administrator,
+    is_programme_bureau,
+    sees_all_departments,
+    user_roles,
+)
+from departments.models import Department
+from reports.forms import CompileForm, InterventionForm, SelfReportedForm
+from reports.models import (
+    CONTENT_TYPES,
+    FileFormat,
+    Intervention,
+    JobStatus,
+    ReportJob,
+    ReportKind,
+    ReportSnapshot,
+    SelfReportedFigures,
+    Trigger,
+    filename_for,
+)
+from reports.presentation.charts import alt_text, chart_table, render_svg, svg_data_uri
+from reports.presentation.formatting import display_value, flags_text, suppression_footnote
+from reports.presentation.tables import SUPPRESSED, Report, Row, Table
+from reports.quarters import Quarter
+from reports.services import (
+    job_request,
+    job_retry,
+    report_file_render,
+    report_for_departments,
+    snapshot_report,
+)
+
+
+def may_compile(user: Any) -> bool:
+    return is_programme_bureau(user) or is_administrator(user)
+
+
+def _own_codes(user: Any) -> set[str] | None:
+    """None: sees every department; otherwise the codes of the user's departments."""
+    if sees_all_departments(user):
+        return None
+    if Role.OP_STAFF not in user_roles(user):
+        raise PermissionDenied
+    return set(Department.objects.visible_to(user).values_list("code", flat=True))
+
+
+def _report_for(request: HttpRequest, snapshot: ReportSnapshot) -> Report:
+    report = snapshot_report(snapshot)
+    codes = _own_codes(request.user)
+    return report if codes is None else report_for_departments(report, codes)
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    numeric: bool
+    hidden: bool = False
+
+
+def table_context(table: Table) -> dict[str, Any]:
+    threshold = table.suppression_threshold
+    rows = []
+    hidden = False
+    for row in table.all_rows():
+        cells = []
+        for column in table.columns:
+            value = row.get(column.key)
+            hidden = hidden or value is SUPPRESSED
+            cells.append(
+                Cell(
+                    display_value(column, value, threshold),
+                    column.kind != "text",
+                    value is SUPPRESSED,
+                )
+            )
+        rows.append(
+            {
+                "cells": cells,
+                "flags": flags_text(row.flags) if row.flags else "",
+                "total": row is table.total_row,
+            }
+        )
+    return {
+        "key": table.key,
+        "title": table.title,
+        "columns": [
+            {"label": c.label, "numeric": c.kind != "text", "help": c.help} for c in table.columns
+        ],
+        "rows": rows,
+        "has_flags": table.has_flags,
+        "notes": table.notes,
+        "footnote": suppression_footnote(threshold) if hidden else "",
+    }
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    codes = _own_codes(request.user)
+    snapshots = ReportSnapshot.objects.latest_versions().select_related("requested_by")
+    by_quarter: dict[str, dict[str, ReportSnapshot]] = defaultdict(dict)
+    for snapshot in snapshots.order_by("-quarter", "kind"):
+        by_quarter[snapshot.quarter][snapshot.kind] = snapshot
+    quarters = [
+        {"quarter": quarter, "snapshots": [kinds.get(k) for k in ReportKind.values]}
+        for quarter, kinds in by_quarter.items()
+    ]
+    context: dict[str, Any] = {
+        "quarters": quarters,
+        "kinds": ReportKind.choices,
+        "own_departments": sorted(codes) if codes is not None else None,
+        "may_compile": may_compile(request.user),
+    }
+    if may_compile(request.user):
+        context["form"] = CompileForm()
+        context["jobs"] = ReportJob.objects.select_related("requested_by")[:10]
+    return render(request, "reports/index.html", context)
+
+
+@login_required
+def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    snapshot = get_object_or_404(ReportSnapshot.objects.select_related("previous"), pk=pk)
+    report = _report_for(request, snapshot)
+    charts = [
+        {
+            "title": chart.title,
+            "src": svg_data_uri(render_svg(chart)),
+            "alt": alt_text(chart),
+            "table": table_context(chart_table(chart)),
+        }
+        for chart in report.charts
+    ]
+    previous_quarter = (
+        ReportSnapshot.objects.latest_versions()
+        .filter(kind=snapshot.kind, quarter__lt=snapshot.quarter)
+        .order_by("-quarter")
+        .first()
+    )
+    newer = ReportSnapshot.objects.filter(previous=snapshot).first()
+    return render(
+        request,
+        "reports/snapshot.html",
+        {
+            "snapshot": snapshot,
+            "report": report,
+            "tables": [table_context(t) for t in report.tables],
+            "charts": charts,
+            "formats": FileFormat.choices,
+            "previous_quarter": previous_quarter,
+            "newer": newer,
+            "filtered": _own_codes(request.user) is not None,
+        },
+    )
+
+
+@login_required
+def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in FileFormat.values:
+        raise Http404
+    snapshot = get_object_or_404(ReportSnapshot, pk=pk)
+    codes = _own_codes(request.user)
+    if codes is None:
+        content = bytes(snapshot.files.get(format=fmt).content)
+    else:
+        report = report_for_departments(snapshot_report(snapshot), codes)
+        content = report_file_render(report=report, fmt=fmt)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    name = filename_for(snapshot.kind, snapshot.quarter, fmt, version=snapshot.version)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Decimal(str(value))
+    return None
+
+
+def _label(table: Table, row: Row) -> str:
+    for column in table.columns:
+        if column.kind == "text" and column.key != "code":
+            return str(row.get(column.key) or "")
+    return ""
+
+
+@login_required
+def snapshot_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """This quarter next to the previous quarter's latest snapshot, table by table."""
+    snapshot = get_object_or_404(ReportSnapshot, pk=pk)
+    other = (
+        ReportSnapshot.objects.latest_versions()
+        .filter(kind=snapshot.kind, quarter__lt=snapshot.quarter)
+        .order_by("-quarter")
+        .first()
+    )
+    if other is None:
+        messages.info(request, _("There is no earlier quarter to compare with."))
+        return redirect("reports:snapshot", pk=snapshot.pk)
+    current, previous = _report_for(request, snapshot), _report_for(request, other)
+    before_tables = {t.key: t for t in previous.tables}
+    comparisons = []
+    for table in current.tables:
+        before = before_tables.get(table.key)
+        if before is None:
+            continue
+        numeric = [c for c in table.columns if c.kind != "text" and not c.key.endswith("previous")]
+        before_rows = {_label(before, r): r for r in before.all_rows()}
+        rows = []
+        for row in table.all_rows():
+            label = _label(table, row)
+            old = before_rows.get(label)
+            cells = []
+            for column in numeric:
+                now_value = row.get(column.key)
+                old_value = old.get(column.key) if old else None
+                diff = None
+                a, b = _number(now_value), _number(old_value)
+                if a is not None and b is not None:
+                    diff = display_value(column, a - b, table.suppression_threshold)
+                cells.append(
+                    {
+                        "now": display_value(column, now_value, table.suppression_threshold),
+                        "before": display_value(column, old_value, table.suppression_threshold)
+                        if old
+                        else "–",
+                        "diff": diff or "–",
+                    }
+                )
+            rows.append({"label": label, "cells": cells})
+        comparisons.append({"title": table.title, "columns": numeric, "rows": rows})
+    return render(
+        request,
+        "reports/compare.html",
+        {"snapshot": snapshot, "other": other, "comparisons": comparisons},
+    )
+
+
+@login_required
+@require_POST
+def compile_quarter(request: HttpRequest) -> HttpResponse:
+    if not may_compile(request.user):
+        raise PermissionDenied
+    form = CompileForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "reports/index.html",
+            {"form": form, "quarters": [], "may_compile": True, "jobs": []},
+            status=400,
+        )
+    with transaction.atomic():
+        job = job_request(
+            kind=form.cleaned_data["kind"],
+            quarter=form.cleaned_data["quarter"],
+            requested_by=request.user,
+            trigger=Trigger.PAGE,
+        )
+    job.refresh_from_db()
+    if job.status == JobStatus.NOT_QUEUED:
+        messages.error(request, job.message)
+    return redirect("reports:job", pk=job.pk)
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not may_compile(request.user):
+        raise PermissionDenied
+    job = get_object_or_404(ReportJob, pk=pk)
+    template = "reports/_job.html" if request.headers.get("HX-Request") else "reports/job.html"
+    response = render(
+        request,
+        template,
+        {"job": job, "snapshots": job.snapshots.order_by("kind")},
+    )
+    if not job.is_finished and not request.headers.get("HX-Request"):
+        # Without JavaScript the browser reloads the page itself until the job is done.
+        response["Refresh"] = "3"
+    return response
+
+
+@login_required
+@require_POST
+def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not may_compile(request.user):
+        raise PermissionDenied
+    job = get_object_or_404(ReportJob, pk=pk)
+    retryable = job.status in (JobStatus.NOT_QUEUED, JobStatus.FAILED)
+    if retryable and not job_retry(job=job):
+        job.refresh_from_db()
+        if job.status == JobStatus.NOT_QUEUED:
+            messages.error(request, job.message)
+    return redirect("reports:job", pk=job.pk)
+
+
+@login_required
+def self_reported(request: HttpRequest) -> HttpResponse:
+    """The programme bureau (or a department's O&P staff) enters a quarter's totals."""
+    if may_compile(request.user):
+        departments = Department.objects.all()
+    elif Role.OP_STAFF in user_roles(request.user):
+        departments = Department.objects.editable_by(request.user)
+    else:
+        raise PermissionDenied
+    existing = None
+    if request.method == "POST":
+        # Entering a quarter of a department again replaces its figures.
+        try:
+            existing = SelfReportedFigures.objects.filter(
+                department__in=departments,
+                department=int(request.POST.get("department", "")),
+                quarter=str(Quarter.parse(request.POST.get("quarter", ""))),
+            ).first()
+        except ValueError:
+            existing = None
+    form = SelfReportedForm(request.POST or None, instance=existing, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        figures_entered = form.save(commit=False)
+        figures_entered.entered_by = request.user  # type: ignore[assignment]
+        figures_entered.save()
+        messages.success(
+            request,
+            _("The figures of %(department)s for %(quarter)s are saved.")
+            % {"department": figures_entered.department.code, "quarter": figures_entered.quarter},
+        )
+        return redirect("reports:self_reported")
+    figures = (
+        SelfReportedFigures.objects.visible_to(request.user)
+        .filter(department__in=departments)
+        .select_related("department", "entered_by")[:40]
+    )
+    return render(request, "reports/self_reported.html", {"form": form, "figures": figures})
+
+
+@login_required
+def interventions(request: HttpRequest) -> HttpResponse:
+    """The intervention log: the bureau records what it did to raise participation.
+
+    Everyone with a role reads the interventions that concern their departments; only
+    the programme bureau and administrators add them.
+    """
+    if not user_roles(request.user):
+        raise PermissionDenied
+    may_add = may_compile(request.user)
+    form = InterventionForm(request.POST or None) if may_add else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            intervention = form.save(commit=False)
+            intervention.created_by = request.user  # type: ignore[assignment]
+            intervention.save()
+            form.save_m2m()
+            messages.success(request, _("The intervention is saved."))
+            return redirect("reports:interventions")
+    log = (
+        Intervention.objects.visible_to(request.user)
+        .select_related("created_by")
+        .prefetch_related("departments")[:200]
+    )
+    return render(request, "reports/interventions.html", {"form": form, "interventions": log})

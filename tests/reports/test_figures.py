@@ -1,0 +1,144 @@
+"""Figures computed by hand on the small world of conftest.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from reports.figures import icop_report, regiegroep_report
+from reports.models import Intervention, InterventionKind, SelfReportedFigures
+from reports.presentation.tables import SUPPRESSED
+from reports.quarters import Quarter
+from tests.reports.conftest import World, rows, table_of
+
+pytestmark = pytest.mark.usefixtures("no_suppression")
+Q1 = Quarter(2025, 1)
+
+
+class TestIcop:
+    def test_a_tender_department_gets_its_figures_from_the_compliance_rules(
+        self, world: World
+    ) -> None:
+        aaa = rows(icop_report(Q1), "departments")["AAA"]
+        # c1: chair trained, member not; c2: member trained, external exempt; c3 cancelled.
+        assert aaa["memberships"] == 3
+        assert aaa["trained"] == 2
+        assert aaa["untrained"] == 1
+        assert aaa["share_trained"] == Decimal("0.6667")
+        assert aaa["committees"] == 2
+        assert aaa["compliant"] == 1
+        assert aaa["share_compliant"] == Decimal("0.5000")
+        assert aaa["people"] == 1  # only the chair attended a session in 2025Q1
+        # 2024Q4: one untrained member, so 0% then; +66.7 percentage points now.
+        assert aaa["share_trained_previous"] == Decimal("0")
+        assert aaa["change"] == Decimal("66.7")
+        assert aaa["flags"] == {"below_target"}
+
+    def test_a_department_that_left_the_tender_shows_as_self_reported(self, world: World) -> None:
+        bbb = rows(icop_report(Q1), "departments")["BBB"]
+        assert bbb["flags"] == {"self_reported"}
+        assert bbb.get("memberships") is None  # nothing reported yet
+        # Its previous quarter still comes from the registration (in the tender then).
+        assert bbb["share_trained_previous"] == Decimal("1.0000")
+
+    def test_self_reported_figures_are_used_and_marked(self, world: World) -> None:
+        SelfReportedFigures.objects.create(
+            department=world.ccc,
+            quarter="2025Q1",
+            committees=4,
+            compliant_committees=3,
+            memberships=10,
+            trained_memberships=9,
+            people_trained=6,
+        )
+        report = icop_report(Q1)
+        ccc = rows(report, "departments")["CCC"]
+        assert ccc["flags"] == {"self_reported"}
+        assert (ccc["memberships"], ccc["trained"], ccc["people"]) == (10, 9, 6)
+        assert ccc["share_trained"] == Decimal("0.9000")
+        total = table_of(report, "departments").total_row
+        assert total is not None
+        assert total.get("memberships") == 13  # AAA 3 + CCC 10
+        assert total.get("trained") == 11
+        assert total.get("committees") == 6
+        assert total.get("compliant") == 4
+        assert total.get("share_trained") == Decimal("0.8462")
+        # Previous quarter: AAA 0 of 1, BBB 1 of 1 -> 50%.
+        assert total.get("share_trained_previous") == Decimal("0.5000")
+        assert total.get("change") == Decimal("34.6")
+
+    def test_a_quarter_without_committees_has_no_shares_and_no_flags(self, world: World) -> None:
+        report = icop_report(Quarter(2023, 1))
+        aaa = rows(report, "departments")["AAA"]
+        assert aaa["memberships"] == 0
+        assert aaa["share_trained"] is None
+        assert aaa["flags"] == set()
+        assert table_of(report, "departments").total_row.get("share_trained") is None  # type: ignore[union-attr]
+
+    def test_the_target_is_a_setting(self, world: World, settings) -> None:
+        settings.REPORT_TARGET_SHARE = 0.5
+        assert "below_target" not in rows(icop_report(Q1), "departments")["AAA"]["flags"]
+
+
+class TestRegiegroep:
+    def test_only_the_tender_departments_of_the_quarter_are_listed(self, world: World) -> None:
+        departments = rows(regiegroep_report(Q1), "participation-departments")
+        assert list(departments) == ["AAA"]  # BBB left the tender at the end of 2024
+        aaa = departments["AAA"]
+        assert aaa["trained"] == 1
+        assert aaa["trained_previous"] == 1  # a_old in 2024Q4
+        assert aaa["trained_change"] == 0
+        assert aaa["no_shows"] == 1
+
+    def test_suppliers_follow_the_tender_of_the_quarter(self, world: World) -> None:
+        suppliers = rows(regiegroep_report(Q1), "participation-suppliers", by="supplier")
+        assert list(suppliers) == ["Tweede BV"]
+        s2 = suppliers["Tweede BV"]
+        # The cancelled session of capacity 12 does not count.
+        assert (s2["sessions"], s2["capacity"], s2["attended"], s2["no_shows"]) == (2, 18, 2, 1)
+        assert s2["filled"] == Decimal("0.1111")
+        assert s2["attended_previous"] == 0
+
+    def test_the_trend_keeps_the_supplier_of_the_previous_tender(self, world: World) -> None:
+        chart = next(c for c in regiegroep_report(Q1).charts if c.key == "trend-capacity-suppliers")
+        series = {s.name: dict(zip(chart.x_labels, s.values, strict=True)) for s in chart.series}
+        assert series["Eerste BV"]["2024Q4"] == Decimal("0.2000")
+        assert series["Eerste BV"]["2025Q1"] is None
+        assert series["Tweede BV"]["2025Q1"] == Decimal("0.1111")
+
+    def test_evaluations_use_the_aggregate_and_a_1_to_10_scale(self, world: World) -> None:
+        report = regiegroep_report(Q1)
+        s2 = rows(report, "evaluations-suppliers", by="name")["Tweede BV"]
+        # (4/5*10 * 10 responses + 8 + 6) / 12 responses
+        assert s2["responses"] == 12
+        assert s2["mean"] == Decimal("7.83")
+        s1 = rows(report, "evaluations-suppliers", by="name")["Eerste BV"]
+        assert (s1["responses"], s1["mean"], s1["responses_previous"]) == (0, None, 3)
+        assert s1["mean_previous"] == Decimal("7.00")
+
+    def test_content_lists_programme_and_version(self, world: World) -> None:
+        content = table_of(regiegroep_report(Q1), "content")
+        assert [
+            (r.get("programme"), r.get("version"), r.get("sessions")) for r in content.rows
+        ] == [("Workshop", "2.0", 2)]
+
+    def test_interventions_are_listed_and_marked_on_the_trends(self, world: World) -> None:
+        item = Intervention.objects.create(
+            date=Q1.start.replace(month=2),
+            kind=InterventionKind.DIRECTOR_TALK,
+            description="Gesprek met de directeur O&P",
+        )
+        item.departments.set([world.aaa])
+        report = regiegroep_report(Q1)
+        assert [i.description for i in report.interventions] == ["Gesprek met de directeur O&P"]
+        assert all(any(m.x_label == "2025Q1" for m in c.markers) for c in report.charts)
+
+
+def test_small_numbers_are_hidden_with_secondary_suppression(world: World, settings) -> None:
+    settings.REPORT_SUPPRESSION_THRESHOLD = 5
+    aaa = rows(icop_report(Q1), "departments")["AAA"]
+    assert aaa["trained"] is SUPPRESSED
+    assert aaa["untrained"] is SUPPRESSED
+    assert aaa["share_trained"] is SUPPRESSED
+    assert aaa["change"] is SUPPRESSED
