@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 LOCALE_DIRS := $(wildcard locale */locale)
 
 .PHONY: help demo test install install-dev messages compile-messages extract-messages \
-        services lint typecheck migrations-check pytest demo-check clean
+        services lint typecheck migrations-check pytest demo-check clean security audit
 
 help:
 	@echo "make demo   - install, create the SQLite demo database and serve http://$(DEMO_ADDR)"
@@ -53,6 +53,7 @@ extract-messages: $(VENV)/.dev
 demo: install compile-messages .demo-password
 	DEBUG=true $(PY) manage.py migrate --verbosity 0
 	DEBUG=true $(PY) manage.py seed_demo --password "$$(cat .demo-password)"
+	DEBUG=true $(PY) manage.py compile_reports --latest
 	@echo "Serving on http://$(DEMO_ADDR)/ - log in with one of the logins above (Ctrl-C stops)."
 	DEBUG=true $(PY) manage.py runserver --noreload $(DEMO_ADDR)
 
@@ -77,7 +78,15 @@ pytest: install-dev compile-messages services
 demo-check: install-dev compile-messages
 	env -u DATABASE_URL $(BIN)/pytest -m demo
 
-test: lint typecheck migrations-check pytest demo-check
+# Static security analysis of our own code: no high-severity findings allowed.
+security: $(VENV)/.dev
+	$(BIN)/bandit -q -r training_monitor departments committees trainings reports -lll
+
+# Known vulnerabilities in the installed packages; skips (exit 0) when offline.
+audit: $(VENV)/.dev
+	$(PY) scripts/dependency_audit.py
+
+test: security lint typecheck migrations-check pytest demo-check
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache .pytest_cache artifacts

@@ -78,6 +78,9 @@ GROUP_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "trainings.trainingsession": _EDIT,
         "trainings.trainingcompletion": _EDIT,
         "trainings.evaluation": _EDIT,
+        "trainings.importprofile": _EDIT,
+        "trainings.importbatch": _EDIT,
+        "trainings.importrow": _EDIT,
     },
 }
 

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.test import RequestFactory
 
 from committees.models import CommitteeMembership, SelectionCommittee
 from departments.access import Role, user_roles
@@ -64,7 +65,9 @@ def test_it_creates_realistic_demo_data_and_the_logins() -> None:
     assert Evaluation.objects.filter(person__isnull=True).exists()
     assert Evaluation.objects.filter(person__isnull=False).exists()
     for username, role in [("op.bzk", Role.OP_STAFF), ("bureau", Role.PROGRAMME_BUREAU)]:
-        user = authenticate(username=username, password="demo-wachtwoord")
+        user = authenticate(
+            RequestFactory().get("/"), username=username, password="demo-wachtwoord"
+        )
         assert user is not None
         assert role in user_roles(user)
     assert Department.objects.get(code="BZK").staff.filter(username="op.bzk").exists()
@@ -109,4 +112,6 @@ def test_running_it_twice_adds_nothing() -> None:
     output = seed(scale=0.1, password="nieuw-wachtwoord")
     assert "nothing was added" in output
     assert (Person.objects.count(), SelectionCommittee.objects.count()) == counts
-    assert authenticate(username="beheer", password="nieuw-wachtwoord") is not None
+    # django-axes watches every login attempt, so it needs the request.
+    login = RequestFactory().get("/")
+    assert authenticate(login, username="beheer", password="nieuw-wachtwoord") is not None

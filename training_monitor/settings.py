@@ -6,10 +6,12 @@ environment says (see README, "Configuration").
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 django_stubs_ext.monkeypatch()
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "simple_history",
+    "axes",
     "departments",
     "committees",
     "trainings",
@@ -50,16 +53,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "training_monitor.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "training_monitor.security.SessionLifetimeMiddleware",
+    "training_monitor.security.AccessDeniedLoggingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "training_monitor.urls"
@@ -135,9 +143,57 @@ CSRF_COOKIE_SECURE: bool = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Scripts never read the CSRF cookie: base.html hands htmx the token (hx-headers).
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Production terminates TLS at a proxy that sets X-Forwarded-Proto (above); browsers that
+# once saw HTTPS keep using it. One year unless DEBUG, as `check --deploy` expects.
+SECURE_HSTS_SECONDS: int = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD: bool = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Probes inside the container network call /health/ over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Joining the browsers' HSTS preload list is the domain owner's decision (it covers the
+# whole domain and is hard to undo), so the warning asking for it is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Sessions end after SESSION_IDLE_SECONDS without a request (the cookie age is renewed on
+# every request) and, whatever the activity, SESSION_ABSOLUTE_SECONDS after logging in
+# (training_monitor.security.SessionLifetimeMiddleware).
+SESSION_COOKIE_AGE: int = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_SECONDS: int = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
+
+# Login lockout (django-axes): per user name and address together, so one attacker cannot
+# lock everybody out and one user name cannot be guessed from many addresses unnoticed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT: int = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# Sign-in through the organisation's OpenID Connect provider, next to password login.
+# Users it creates get no roles: they see nothing until an administrator links them.
+OIDC_ENABLED: bool = env.bool("OIDC_ENABLED", default=False)
+OIDC_RP_CLIENT_ID: str = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET: str = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO: str = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES: str = env.str("OIDC_RP_SCOPES", default="openid email")
+OIDC_OP_AUTHORIZATION_ENDPOINT: str = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT: str = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT: str = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT: str = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("departments.oidc.OIDCBackend")
+
+# /health/ answers only with this token; unset, it answers 404 to everybody.
+HEALTH_CHECK_TOKEN: str = env.str("HEALTH_CHECK_TOKEN", default="")
 
 # Celery. No broker configured means tasks run in-process (eager), which is what the
 # demo on SQLite wants; production sets CELERY_BROKER_URL to Redis.
@@ -178,9 +234,42 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "training_monitor.logging.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # LOG_FORMAT=json: one JSON object a line, for a log collector.
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="plain"),
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# Quarterly reports (reports/). A department below this share of trained memberships is
+# flagged in the ICOP summary; figures about fewer people than the threshold are hidden.
+REPORT_TARGET_SHARE: float = env.float("REPORT_TARGET_SHARE", default=0.8)
+REPORT_SUPPRESSION_THRESHOLD: int = env.int("REPORT_SUPPRESSION_THRESHOLD", default=5)
+# Day of the month after a quarter ends (January, April, July, October) on which Celery
+# beat compiles that quarter's reports, at 06:00.
+REPORT_COMPILE_DAY: int = env.int("REPORT_COMPILE_DAY", default=5)
+REPORT_TASK_TIME_LIMIT: int = env.int("REPORT_TASK_TIME_LIMIT", default=15 * 60)
+REPORT_TASK_SOFT_TIME_LIMIT: int = env.int("REPORT_TASK_SOFT_TIME_LIMIT", default=14 * 60)
+CELERY_BEAT_SCHEDULE["compile-ended-quarter-reports"] = {
+    "task": "reports.tasks.compile_ended_quarter",
+    "schedule": crontab(
+        minute="0", hour="6", day_of_month=str(REPORT_COMPILE_DAY), month_of_year="1,4,7,10"
+    ),
+}
+
+# Attendance imports: the largest file an administrator may upload, checked before parsing.
+IMPORT_MAX_UPLOAD_BYTES: int = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Uploads above this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Form fields other than files; the upload limit above applies to the file itself.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# WeasyPrint and fontTools log every layout step at INFO; keep the worker log readable.
+LOGGING["loggers"] = {
+    "weasyprint": {"level": "WARNING"},
+    "fontTools": {"level": "WARNING"},
 }

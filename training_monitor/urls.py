@@ -1,18 +1,24 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from departments import views as department_views
+from training_monitor.health import health
 
 admin.site.site_header = "Training Monitor"
 admin.site.site_title = "Training Monitor"
 
 urlpatterns = [
     path("", department_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(extra_context={"oidc_enabled": settings.OIDC_ENABLED}),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
@@ -25,5 +31,13 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("health/", health, name="health"),
+    path("imports/", include("trainings.urls")),
     path("admin/", admin.site.urls),
+    path("reports/", include("reports.urls")),
+    path("committees/", include("committees.urls")),
+    path("", include("departments.urls")),
 ]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
