@@ -34,7 +34,12 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.models import CommitteeMembership, CommitteeStatus, SelectionCommittee
+from committees.models import (
+    CommitteeJustification,
+    CommitteeMembership,
+    CommitteeStatus,
+    SelectionCommittee,
+)
 from departments.models import Department
 from reports.models import Intervention, ReportKind, SelfReportedFigures
 from reports.presentation.suppression import suppress
@@ -280,20 +285,31 @@ def memberships_by_department(
 def committees_by_department(
     first: Quarter, last: Quarter
 ) -> dict[tuple[Key, int], dict[str, int]]:
-    """Committees and fully compliant committees per (quarter, department) (1 query)."""
+    """Committees, fully compliant committees and committees confirmed with a written
+    justification (enforcement mode `justify`) per (quarter, department) (1 query)."""
+    justified = Exists(CommitteeJustification.objects.filter(committee=OuterRef("pk")))
     rows = (
         SelectionCommittee.objects.with_compliance()
         .filter(interview_date__gte=first.start, interview_date__lte=last.end)
         .exclude(status=CommitteeStatus.CANCELLED)
-        .annotate(y=ExtractYear("interview_date"), q=ExtractQuarter("interview_date"))
+        .annotate(
+            y=ExtractYear("interview_date"),
+            q=ExtractQuarter("interview_date"),
+            justified=justified,
+        )
         .values("y", "q", "department")
-        .annotate(committees=Count("pk"), compliant=Count("pk", filter=Q(is_compliant=True)))
+        .annotate(
+            committees=Count("pk"),
+            compliant=Count("pk", filter=Q(is_compliant=True)),
+            justified_count=Count("pk", filter=Q(justified=True)),
+        )
         .order_by()
     )
     return {
         ((r["y"], r["q"]), r["department"]): {
             "committees": r["committees"],
             "compliant": r["compliant"],
+            "justified": r["justified_count"],
         }
         for r in rows
     }
@@ -304,7 +320,7 @@ def compliance_by_department(
 ) -> dict[tuple[Key, int], dict[str, int]]:
     """Committees, compliant committees, memberships and trained memberships (2 queries)."""
     result: dict[tuple[Key, int], dict[str, int]] = defaultdict(
-        lambda: {"committees": 0, "compliant": 0, "memberships": 0, "trained": 0}
+        lambda: {"committees": 0, "compliant": 0, "justified": 0, "memberships": 0, "trained": 0}
     )
     for key, figures in committees_by_department(first, last).items():
         result[key].update(figures)
@@ -797,6 +813,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
                 {
                     "committees": base.get("committees", 0),
                     "compliant": base.get("compliant", 0),
+                    "justified": base.get("justified", 0),
                     "memberships": base.get("memberships", 0),
                     "trained": base.get("trained", 0),
                     "people": people.get((key, department_id), {}).get("trained", 0),
@@ -862,6 +879,16 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
             help=_("Committees where every member whose role requires training is trained."),
         ),
         Column(
+            "justified",
+            _("Confirmed with a justification"),
+            "int",
+            help=_(
+                "Committees confirmed or held with untrained members, with a written "
+                "justification (enforcement mode 'justify'). Self-reporting departments "
+                "do not report this."
+            ),
+        ),
+        Column(
             "people",
             _("People trained"),
             "int",
@@ -900,6 +927,8 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
                 share_compliant=share(now["compliant"], now["committees"]),
                 people=now["people"],
             )
+            if not own:
+                cells["justified"] = now["justified"]
         cells["share_trained"] = share_now
         cells["share_trained_previous"] = _hide_small(
             share_before, before["memberships"] if before else None
@@ -926,6 +955,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
             else None,
             "committees": committees_total,
             "compliant": compliant_total,
+            "justified": sum(_int(r.get("justified")) for r in rows),
             "share_compliant": share(compliant_total, committees_total),
         }
     )

@@ -35,6 +35,22 @@ class TestIcop:
         assert aaa["change"] == Decimal("66.7")
         assert aaa["flags"] == {"below_target"}
 
+    def test_committees_confirmed_with_a_justification_are_counted(self, world: World) -> None:
+        from committees.models import CommitteeJustification, SelectionCommittee
+
+        assert rows(icop_report(Q1), "departments")["AAA"]["justified"] == 0
+        # c1 (one untrained member) confirmed twice in `justify` mode counts once; the
+        # cancelled c3 does not count at all.
+        c1 = SelectionCommittee.objects.get(department=world.aaa, interview_date="2025-02-10")
+        c3 = SelectionCommittee.objects.get(department=world.aaa, interview_date="2025-03-05")
+        for committee, text in [(c1, "Geen sessie meer"), (c1, "Opnieuw"), (c3, "Vervallen")]:
+            CommitteeJustification.objects.create(
+                committee=committee, status="confirmed", text=text
+            )
+        report = icop_report(Q1)
+        assert rows(report, "departments")["AAA"]["justified"] == 1
+        assert table_of(report, "departments").total_row.get("justified") == 1
+
     def test_a_department_that_left_the_tender_shows_as_self_reported(self, world: World) -> None:
         bbb = rows(icop_report(Q1), "departments")["BBB"]
         assert bbb["flags"] == {"self_reported"}
