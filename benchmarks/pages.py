@@ -72,7 +72,7 @@ def _naive_views() -> list[Any]:
     from committees.compliance import required_roles
     from committees.models import CommitteeStatus, SelectionCommittee
     from departments import dashboard
-    from departments.charts import trend_chart_svg
+    from departments.charts import trend_chart
     from departments.models import Department
     from trainings.models import CompletionStatus, TrainingCompletion
 
@@ -159,14 +159,13 @@ def _naive_views() -> list[Any]:
                     membership.committee = committee
                     membership.is_registered = False
                     actions.append(membership)
-        chart = trend_chart_svg(
+        chart = trend_chart(
             labels=[str(f.quarter) for f in figures],
             series=[
                 ("a", [f.membership_share for f in figures]),
                 ("b", [f.committee_share for f in figures]),
             ],
             title="t",
-            description="d",
             y_label="%",
         )
         return render(
@@ -249,11 +248,15 @@ def free_port() -> int:
 
 
 def serve(scale: float, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+    return serve_app(database_name(scale), workers, port=free_port())
+
+
+def serve_app(database: str, workers: int, *, port: int) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn on 127.0.0.1:`port` serving `database`; returns the process and base URL."""
     env = {
         **os.environ,
         "BENCH_SERVE": "1",
-        "DATABASE_URL": f"{BASE_URL.replace('postgresql', 'postgres', 1)}/{database_name(scale)}",
+        "DATABASE_URL": f"{BASE_URL.replace('postgresql', 'postgres', 1)}/{database}",
         "DJANGO_SETTINGS_MODULE": "training_monitor.settings_test",
         "WHITENOISE_USE_FINDERS": "true",
         # Plain http on localhost: secure-only cookies would never come back.

@@ -2,18 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from committees.enforcement import (
     CONFIRMING_STATUSES,
-    EnforcementError,
     committee_check_enforcement,
-    committee_enforce,
 )
+from committees.forms import CommitteeEnforcementForm
 from committees.models import (
     CommitteeJustification,
     CommitteeMembership,
@@ -44,47 +41,12 @@ class JustificationInline(admin.TabularInline[CommitteeJustification, SelectionC
         return False
 
 
-class CommitteeAdminForm(forms.ModelForm[SelectionCommittee]):
+class CommitteeAdminForm(CommitteeEnforcementForm):
     """The admin applies the same enforcement rule as the pages (committees.enforcement)."""
-
-    justification = forms.CharField(
-        label=_("Justification"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Only needed in departments that ask for a reason when a committee with "
-            "untrained members is confirmed."
-        ),
-    )
-
-    class Meta:
-        model = SelectionCommittee
-        fields = [
-            "department",
-            "vacancy_reference",
-            "vacancy_title",
-            "interview_date",
-            "status",
-            "notes",
-        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        status, interview_date = data.get("status"), data.get("interview_date")
-        self.enforcement_check = None
-        if self.instance.pk and status and interview_date and self.has_changed():
-            if not ({"status", "interview_date"} & set(self.changed_data)):
-                return data
-            try:
-                self.enforcement_check = committee_enforce(
-                    committee=self.instance,
-                    status=status,
-                    justification=data.get("justification", ""),
-                    interview_date=interview_date,
-                )
-            except EnforcementError as error:
-                field = "justification" if error.code == "justification_required" else "status"
-                self.add_error(field, error)
+        self.enforcement_check = self.run_enforcement(data)
         return data
 
 

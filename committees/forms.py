@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from committees.enforcement import EnforcementError, committee_enforce
+from committees.enforcement import EnforcementCheck, EnforcementError, committee_enforce
 from committees.models import MembershipRole, SelectionCommittee
 from departments.models import Department, Person
 
@@ -20,8 +20,12 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class CommitteeForm(forms.ModelForm[SelectionCommittee]):
-    """Create or edit a committee; confirming it runs the department's enforcement rule."""
+class CommitteeEnforcementForm(forms.ModelForm[SelectionCommittee]):
+    """The committee fields plus the department's enforcement rule (committees.enforcement).
+
+    Shared by the pages and the admin, so both ask for the same justification and refuse
+    the same status changes.
+    """
 
     justification = forms.CharField(
         label=_("Justification"),
@@ -43,6 +47,41 @@ class CommitteeForm(forms.ModelForm[SelectionCommittee]):
             "status",
             "notes",
         ]
+
+    def clean_vacancy_reference(self) -> str:
+        return " ".join(self.cleaned_data["vacancy_reference"].split()).upper()
+
+    def clean_vacancy_title(self) -> str:
+        return " ".join(self.cleaned_data["vacancy_title"].split())
+
+    def run_enforcement(self, data: dict[str, Any]) -> EnforcementCheck | None:
+        """Check an existing committee whose status or interview date changes.
+
+        A refusal becomes a form error (on the justification when only a reason is
+        missing); an allowed change returns the check for the caller to record.
+        """
+        status, interview_date = data.get("status"), data.get("interview_date")
+        if not (self.instance.pk and status and interview_date):
+            return None
+        if not {"status", "interview_date"} & set(self.changed_data):
+            return None
+        try:
+            return committee_enforce(
+                committee=self.instance,
+                status=status,
+                justification=data.get("justification", ""),
+                interview_date=interview_date,
+            )
+        except EnforcementError as error:
+            field = "justification" if error.code == "justification_required" else "status"
+            self.add_error(field, error)
+            return None
+
+
+class CommitteeForm(CommitteeEnforcementForm):
+    """Create or edit a committee on the pages."""
+
+    class Meta(CommitteeEnforcementForm.Meta):
         widgets = {
             "interview_date": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -59,34 +98,11 @@ class CommitteeForm(forms.ModelForm[SelectionCommittee]):
             del self.fields["department"]
         self.enforcement_warning = ""
 
-    def clean_vacancy_reference(self) -> str:
-        return " ".join(self.cleaned_data["vacancy_reference"].split()).upper()
-
-    def clean_vacancy_title(self) -> str:
-        return " ".join(self.cleaned_data["vacancy_title"].split())
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        status = data.get("status")
-        interview_date = data.get("interview_date")
-        if self.instance.pk and status and interview_date:
-            changed = status != self.initial.get("status") or interview_date != self.initial.get(
-                "interview_date"
-            )
-            if changed:
-                try:
-                    check = committee_enforce(
-                        committee=self.instance,
-                        status=status,
-                        justification=data.get("justification", ""),
-                        interview_date=interview_date,
-                    )
-                except EnforcementError as error:
-                    field = "justification" if error.code == "justification_required" else "status"
-                    self.add_error(field, error)
-                else:
-                    if check.confirming and check.warns:
-                        self.enforcement_warning = check.warning_message()
+        check = self.run_enforcement(data)
+        if check is not None and check.confirming and check.warns:
+            self.enforcement_warning = check.warning_message()
         return data
 
 
