@@ -22,6 +22,8 @@ def trend_chart(
 ) -> dict[str, str]:
     """The chart as an image (`src`, a data: URI) with its text alternative (`alt`).
 
+    `series` holds percentages (0 to 100), as the dashboard shows them.
+
     Drawing takes far longer than the queries behind it, and the same figures always
     give the same SVG, so the image is cached under a hash of its input.
     """
@@ -29,10 +31,14 @@ def trend_chart(
         key="trend",
         title=title,
         x_labels=tuple(labels),
-        series=tuple(Series(name=name, values=tuple(values)) for name, values in series),
+        # The dashboard works in percentages; the chart code in shares (0 to 1).
+        series=tuple(
+            Series(name=name, values=tuple(None if v is None else v / 100 for v in values))
+            for name, values in series
+        ),
         kind="line",
         y_label=y_label,
-        y_max=100,
+        y_max=1,
         percent=True,
     )
     key = "trend-chart:" + hashlib.sha256(repr(chart.to_dict()).encode()).hexdigest()

@@ -8,8 +8,9 @@ import datetime
 import pytest
 
 from committees.models import MembershipRole
-from departments.dashboard import Quarter, quarterly_figures
+from departments.dashboard import quarterly_figures
 from departments.models import Department
+from reports.quarters import Quarter
 from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,11 @@ def test_queries_do_not_grow_with_rows(
     client.get(f"/departments/{department.code}/")
     with django_assert_max_num_queries(13):
         assert client.get(f"/departments/{department.code}/").status_code == 200
+
+
+def test_the_chart_axis_runs_from_0_to_100_percent(client, op_user, department, today) -> None:
+    client.force_login(op_user)
+    chart = client.get(f"/departments/{department.code}/").context["chart"]
+    svg = base64.b64decode(chart["src"].split(",", 1)[1]).decode()
+    assert "100%" in svg
+    assert "10.000%" not in svg
