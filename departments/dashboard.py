@@ -21,44 +21,14 @@ from committees.models import (
     SelectionCommittee,
 )
 from departments.models import Department
+from reports.quarters import Quarter
 from trainings.models import TrainingCompletion
 
 FIRST_YEAR = 2021
 
 
-@dataclass(frozen=True)
-class Quarter:
-    year: int
-    number: int
-
-    @classmethod
-    def of(cls, day: datetime.date) -> Quarter:
-        return cls(day.year, (day.month - 1) // 3 + 1)
-
-    @property
-    def start(self) -> datetime.date:
-        return datetime.date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        return self.next().start - datetime.timedelta(days=1)
-
-    def next(self) -> Quarter:
-        if self.number == 4:
-            return Quarter(self.year + 1, 1)
-        return Quarter(self.year, self.number + 1)
-
-    def previous(self) -> Quarter:
-        if self.number == 1:
-            return Quarter(self.year - 1, 4)
-        return Quarter(self.year, self.number - 1)
-
-    def __str__(self) -> str:
-        return f"{self.year} Q{self.number}"
-
-
 def quarters_since(first_year: int, today: datetime.date) -> list[Quarter]:
-    quarter, last = Quarter(first_year, 1), Quarter.of(today)
+    quarter, last = Quarter(first_year, 1), Quarter.containing(today)
     result = []
     while (quarter.year, quarter.number) <= (last.year, last.number):
         result.append(quarter)
@@ -104,7 +74,7 @@ def quarterly_figures(
     """Per quarter since `first_year`: memberships and committees by interview date,
     people trained by session date. Three queries in all."""
     since = datetime.date(first_year, 1, 1)
-    until = Quarter.of(today).end
+    until = Quarter.containing(today).end
     memberships = (
         _required_memberships()
         .filter(committee__department__in=departments)
