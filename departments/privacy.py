@@ -1,0 +1,349 @@
+"""Privacy (AVG): the retention period and the subject-access export.
+
+Retention: people without committee or training activity for `RETENTION_YEARS` are
+removed, or anonymised when committees and trainings still refer to them (those rows
+carry the figures of the frozen quarterly reports, which hold only aggregates and must
+keep adding up). The historical records of django-simple-history, the import rows that
+mention them and the names in committee justifications go with them: they hold the old
+names too.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from committees.models import CommitteeJustification, CommitteeMembership
+from departments.models import Person
+from trainings.models import Evaluation, ImportRow, TrainingCompletion
+
+logger = logging.getLogger(__name__)
+
+ANONYMOUS_NAME = "Geanonimiseerd"
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    cutoff: datetime.date
+    anonymised: int = 0
+    deleted: int = 0
+    history_rows_removed: int = 0
+    import_rows_scrubbed: int = 0
+    justifications_scrubbed: int = 0
+    dry_run: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"cutoff": self.cutoff.isoformat()}
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to throw away what a dry run did."""
+
+    def __init__(self, result: RetentionResult) -> None:
+        self.result = result
+
+
+def retention_cutoff(*, years: int, today: datetime.date) -> datetime.date:
+    """The same day `years` years ago (28 February for a 29 February)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def _is_anonymised() -> Q:
+    return Q(first_name=ANONYMOUS_NAME, last_name="", email=None, employee_number=None)
+
+
+def people_due_for_retention(*, years: int, today: datetime.date) -> models.QuerySet[Person]:
+    """People entered before the cutoff with no committee or session on or after it."""
+    cutoff = retention_cutoff(years=years, today=today)
+    start_of_cutoff = timezone.make_aware(
+        datetime.datetime.combine(cutoff, datetime.time.min), timezone.get_current_timezone()
+    )
+    recent_committee = CommitteeMembership.objects.filter(
+        person=OuterRef("pk"), committee__interview_date__gte=cutoff
+    )
+    recent_training = TrainingCompletion.objects.filter(
+        person=OuterRef("pk"), session__date__gte=cutoff
+    )
+    return (
+        Person.objects.filter(created_at__lt=start_of_cutoff)
+        .exclude(Exists(recent_committee))
+        .exclude(Exists(recent_training))
+    )
+
+
+def _import_rows_mentioning(people: Sequence[Person]) -> models.QuerySet[ImportRow]:
+    """Import rows linked to these people, or carrying their email or employee number."""
+    condition = Q(person__in=[p.pk for p in people])
+    emails = [p.email for p in people if p.email]
+    numbers = [p.employee_number for p in people if p.employee_number]
+    if emails:
+        condition |= Q(data__email__in=emails)
+    if numbers:
+        condition |= Q(data__employee_number__in=numbers)
+    return ImportRow.objects.filter(condition)
+
+
+def _scrub_justifications(people: Sequence[Person]) -> int:
+    """Replace these people's names in the untrained-members lists of their committees."""
+    names = {p.full_name for p in people if p.full_name}
+    if not names:
+        return 0
+    changed = []
+    for justification in CommitteeJustification.objects.filter(
+        committee__memberships__person__in=people
+    ).distinct():
+        lines = justification.untrained_members.split("\n")
+        new = [ANONYMOUS_NAME if line in names else line for line in lines]
+        if new != lines:
+            justification.untrained_members = "\n".join(new)
+            changed.append(justification)
+    CommitteeJustification.objects.bulk_update(changed, ["untrained_members"])
+    return len(changed)
+
+
+def _history_models() -> list[tuple[type[models.Model], str]]:
+    """Historical tables that hold a person, with the column that names them."""
+    return [
+        (Person.history.model, "id"),
+        (CommitteeMembership.history.model, "person_id"),
+        (TrainingCompletion.history.model, "person_id"),
+    ]
+
+
+def people_apply_retention(
+    *, years: int, today: datetime.date, dry_run: bool = False
+) -> RetentionResult:
+    """Anonymise or delete the people due for retention, in one transaction.
+
+    Idempotent: anonymised people are skipped, deleted people are gone. A dry run does
+    everything and rolls it back, so its counts are exactly what a real run would do.
+    """
+    cutoff = retention_cutoff(years=years, today=today)
+    try:
+        with transaction.atomic():
+            result = _apply(years=years, today=today, cutoff=cutoff, dry_run=dry_run)
+            if dry_run:
+                raise _DryRun(result)
+    except _DryRun as rolled_back:
+        return rolled_back.result
+    # Counts only: never names, so the log holds no personal data.
+    logger.info("Retention applied: %s", result.as_dict())
+    return result
+
+
+def _apply(
+    *, years: int, today: datetime.date, cutoff: datetime.date, dry_run: bool
+) -> RetentionResult:
+    due = list(
+        people_due_for_retention(years=years, today=today)
+        .exclude(_is_anonymised())
+        .annotate(
+            referenced=Exists(CommitteeMembership.objects.filter(person=OuterRef("pk")))
+            | Exists(TrainingCompletion.objects.filter(person=OuterRef("pk")))
+        )
+        .select_for_update(of=("self",))
+    )
+    if not due:
+        return RetentionResult(cutoff=cutoff, dry_run=dry_run)
+    to_anonymise = [p for p in due if p.referenced]
+    to_delete = [p for p in due if not p.referenced]
+
+    import_rows = _import_rows_mentioning(due).update(raw={}, data={}, problems=[])
+    justifications = _scrub_justifications(to_anonymise)
+    all_ids = [p.pk for p in due]
+    deleted_ids = [p.pk for p in to_delete]
+
+    # Evaluations of a deleted person would collide with the session's anonymous
+    # aggregate if set to NULL, and say nothing without their author: delete them.
+    Evaluation.objects.filter(person__in=deleted_ids).delete()
+    Person.objects.filter(pk__in=deleted_ids).delete()
+
+    # After the deletes: deleting a person writes one more historical record, with the name.
+    history = 0
+    for model, column in _history_models():
+        # The person's own history goes for everyone; memberships and completions of
+        # anonymised people stay (ids and roles only, no names) to explain the figures.
+        ids = all_ids if model is Person.history.model else deleted_ids
+        if ids:
+            count, _detail = model._default_manager.filter(**{f"{column}__in": ids}).delete()
+            history += count
+
+    # update() writes no new historical record, so the old names are nowhere.
+    anonymised = Person.objects.filter(pk__in=[p.pk for p in to_anonymise]).update(
+        first_name=ANONYMOUS_NAME,
+        last_name="",
+        email=None,
+        employee_number=None,
+        updated_at=timezone.now(),
+    )
+    return RetentionResult(
+        cutoff=cutoff,
+        anonymised=anonymised,
+        deleted=len(deleted_ids),
+        history_rows_removed=history,
+        import_rows_scrubbed=import_rows,
+        justifications_scrubbed=justifications,
+        dry_run=dry_run,
+    )
+
+
+# --- Subject access -----------------------------------------------------------------------
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def _history_rows(model: type[models.Model], **lookup: Any) -> list[dict[str, Any]]:
+    rows = model._default_manager.filter(**lookup).order_by("history_date").values()
+    return [_json_safe(dict(row)) for row in rows]
+
+
+def person_subject_access_export(*, person: Person) -> dict[str, Any]:
+    """Everything the system holds on `person`, JSON-safe (AVG article 15)."""
+    memberships = (
+        CommitteeMembership.objects.filter(person=person)
+        .select_related("committee__department")
+        .order_by("committee__interview_date", "pk")
+    )
+    completions = (
+        TrainingCompletion.objects.filter(person=person)
+        .select_related("session__supplier", "session__programme", "import_batch")
+        .order_by("session__date", "pk")
+    )
+    evaluations = (
+        Evaluation.objects.filter(person=person)
+        .select_related("session__supplier")
+        .order_by("session__date", "pk")
+    )
+    import_rows = (
+        _import_rows_mentioning([person])
+        .select_related("batch__supplier")
+        .order_by("batch__created_at", "row_number")
+    )
+    justifications = [
+        j
+        for j in CommitteeJustification.objects.filter(committee__memberships__person=person)
+        .select_related("committee")
+        .distinct()
+        if person.full_name in j.untrained_members.split("\n")
+    ]
+    return _json_safe(
+        {
+            "generated_at": timezone.now(),
+            "person": {
+                "id": person.pk,
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "employee_number": person.employee_number,
+                "email": person.email,
+                "department": {
+                    "code": person.department.code,
+                    "name_nl": person.department.name_nl,
+                    "name_en": person.department.name_en,
+                },
+                "created_at": person.created_at,
+                "updated_at": person.updated_at,
+            },
+            "committee_memberships": [
+                {
+                    "id": m.pk,
+                    "role": m.role,
+                    "created_at": m.created_at,
+                    "committee": {
+                        "id": m.committee.pk,
+                        "department": m.committee.department.code,
+                        "vacancy_reference": m.committee.vacancy_reference,
+                        "vacancy_title": m.committee.vacancy_title,
+                        "interview_date": m.committee.interview_date,
+                        "status": m.committee.status,
+                    },
+                }
+                for m in memberships
+            ],
+            "training_completions": [
+                {
+                    "id": c.pk,
+                    "status": c.status,
+                    "created_at": c.created_at,
+                    "updated_at": c.updated_at,
+                    "import": c.import_batch.file_name if c.import_batch else None,
+                    "session": {
+                        "id": c.session.pk,
+                        "date": c.session.date,
+                        "supplier": c.session.supplier.name,
+                        "programme": str(c.session.programme),
+                        "place": c.session.place,
+                        "online": c.session.is_online,
+                        "cancelled": c.session.cancelled,
+                    },
+                }
+                for c in completions
+            ],
+            "evaluations": [
+                {
+                    "id": e.pk,
+                    "session_date": e.session.date,
+                    "supplier": e.session.supplier.name,
+                    "score": e.score,
+                    "scale": e.scale,
+                    "answers": e.answers,
+                    "created_at": e.created_at,
+                }
+                for e in evaluations
+            ],
+            "justifications_naming_them": [
+                {
+                    "committee": j.committee.vacancy_reference,
+                    "status": j.status,
+                    "created_at": j.created_at,
+                    "untrained_members": j.untrained_members,
+                }
+                for j in justifications
+            ],
+            "import_rows": [
+                {
+                    "import": r.batch.file_name,
+                    "supplier": r.batch.supplier.name,
+                    "uploaded_at": r.batch.created_at,
+                    "row_number": r.row_number,
+                    "outcome": r.outcome,
+                    "linked_to_person": r.person_id == person.pk,
+                    "cells": r.raw,
+                    "values": r.data,
+                    "problems": r.problems,
+                    "resolution": r.resolution,
+                    "resolved_at": r.resolved_at,
+                }
+                for r in import_rows
+            ],
+            "history": {
+                "person": _history_rows(Person.history.model, id=person.pk),
+                "committee_memberships": _history_rows(
+                    CommitteeMembership.history.model, person_id=person.pk
+                ),
+                "training_completions": _history_rows(
+                    TrainingCompletion.history.model, person_id=person.pk
+                ),
+            },
+        }
+    )
