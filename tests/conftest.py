@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from departments.models import Department
 from tests.factories import DepartmentFactory, administrator, bureau_user, op_staff
+from training_monitor.celery import app as celery_app
 
 
 @pytest.fixture
@@ -35,3 +38,17 @@ def bureau(db: None):
 @pytest.fixture
 def admin_user_(db: None):
     return administrator()
+
+
+@pytest.fixture
+def dead_broker() -> Iterator[None]:
+    """Point Celery at a port where nothing listens, as when Redis is down."""
+    app = celery_app
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    app._pool = None  # the connection pool was made for the old URL
+    app.amqp._producer_pool = None
+    yield
+    app.conf.update(saved)
+    app._pool = None
+    app.amqp._producer_pool = None

@@ -1025,15 +1025,42 @@ def file_problems_of(batch: ImportBatch) -> list[dict[str, Any]]:
 
 def attendance_import_queue(*, batch: ImportBatch, hold_invalid: bool) -> ImportBatch:
     """Mark the batch for the worker and enqueue it once the transaction commits."""
-    from trainings.tasks import apply_attendance_import
-
     _check_can_apply(batch, force=False)
     batch.status = ImportStatus.QUEUED
     batch.hold_invalid = hold_invalid
     batch.rows_done = 0
-    batch.save(update_fields=["status", "hold_invalid", "rows_done"])
-    transaction.on_commit(lambda: apply_attendance_import.delay(batch.pk))
+    batch.error = ""
+    batch.save(update_fields=["status", "hold_invalid", "rows_done", "error"])
+    transaction.on_commit(lambda: attendance_import_enqueue(batch=batch))
     return batch
+
+
+def attendance_import_enqueue(*, batch: ImportBatch) -> bool:
+    """Send a queued batch to the worker. When the task queue (Redis) cannot be reached,
+    put the batch back to "previewed" with a message, so nothing is lost and the
+    administrator can press "Apply" again once the queue is back."""
+    from trainings.tasks import apply_attendance_import
+
+    if apply_attendance_import.app.conf.task_always_eager:
+        # No broker (the demo): the task runs here and records its own outcome.
+        apply_attendance_import.apply_async((batch.pk,))
+        return True
+    try:
+        # retry=False: fail within the broker's connection timeout, not after minutes.
+        apply_attendance_import.apply_async((batch.pk,), retry=False)
+    except Exception as error:  # Any broker failure: kombu, socket, redis.
+        logger.warning("could not queue attendance import %s: %s", batch.pk, error)
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.PREVIEWED,
+            error=str(
+                _(
+                    "The task queue cannot be reached right now, so the file has not been "
+                    "applied. Nothing is lost: try “Apply this file” again in a moment."
+                )
+            ),
+        )
+        return False
+    return True
 
 
 def _check_can_apply(batch: ImportBatch, *, force: bool) -> None:
@@ -1085,6 +1112,11 @@ def attendance_import_apply(
         with transaction.atomic():
             # One import per supplier at a time: overlapping files cannot race.
             Supplier.objects.select_for_update().filter(pk=batch.supplier_id).first()
+            # A redelivered task may have waited for that lock while another worker
+            # applied this very batch: then there is nothing left to do.
+            if ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.APPLIED).exists():
+                batch.refresh_from_db()
+                return batch
             importer, file_problems, scale = _run(batch, write=True, on_progress=progress)
             held = importer.counts["review"] + importer.counts["rejected"]
             if file_problems or (held and not hold_invalid):

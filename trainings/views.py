@@ -106,6 +106,8 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
             )
     except ImportNotAllowed as refused:
         messages.error(request, str(refused.message))
+    # The batch is sent to the worker once the transaction commits; when the queue
+    # could not be reached it is back to "previewed" with an error the page shows.
     return redirect("imports:detail", pk=batch.pk)
 
 

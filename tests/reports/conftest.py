@@ -8,7 +8,6 @@ CCC never takes part in a tender and reports its own figures.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,6 @@ import pytest
 from committees.models import CommitteeStatus, MembershipRole
 from departments.models import Department, Person
 from reports.presentation.tables import Report, Table
-from reports.tasks import compile_report_job
 from tests.factories import (
     CommitteeFactory,
     CompletionFactory,
@@ -131,17 +129,3 @@ def table_of(report: Report, key: str) -> Table:
 def no_suppression(settings: Any) -> None:
     """Threshold 1: nothing is hidden, so the hand-computed figures show as they are."""
     settings.REPORT_SUPPRESSION_THRESHOLD = 1
-
-
-@pytest.fixture
-def dead_broker() -> Iterator[None]:
-    """Point Celery at a port where nothing listens, as when Redis is down."""
-    app = compile_report_job.app
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
-    app._pool = None  # the connection pool was made for the old URL
-    app.amqp._producer_pool = None
-    yield
-    app.conf.update(saved)
-    app._pool = None
-    app.amqp._producer_pool = None
