@@ -9,11 +9,14 @@ PY := $(BIN)/python
 DEMO_ADDR ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/training_monitor
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The migration linter renders SQL on PostgreSQL (production's engine); any database on
+# the server will do, it creates nothing.
+LINT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 LOCALE_DIRS := $(wildcard locale */locale)
 
 .PHONY: help demo test install install-dev messages compile-messages extract-messages \
-        services lint typecheck migrations-check pytest demo-check clean security audit
+        services lint typecheck migrations-check lint-migrations pytest demo-check clean security audit
 
 help:
 	@echo "make demo   - install, create the SQLite demo database and serve http://$(DEMO_ADDR)"
@@ -70,6 +73,10 @@ typecheck: $(VENV)/.dev
 migrations-check: $(VENV)/.dev
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run --settings training_monitor.settings_test
 
+# Migrations that lock tables or break running code (django-migration-linter), on PostgreSQL.
+lint-migrations: $(VENV)/.dev services
+	DATABASE_URL=$(LINT_DATABASE_URL) LOG_LEVEL=WARNING $(PY) manage.py lintmigrations --settings training_monitor.settings_lint
+
 pytest: install-dev compile-messages services
 	@scripts/system-deps.sh browser
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest -m "not demo"
@@ -86,7 +93,7 @@ security: $(VENV)/.dev
 audit: $(VENV)/.dev
 	$(PY) scripts/dependency_audit.py
 
-test: security lint typecheck migrations-check pytest demo-check
+test: security lint typecheck migrations-check lint-migrations pytest demo-check
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache .pytest_cache artifacts

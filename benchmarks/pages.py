@@ -251,7 +251,9 @@ def serve(scale: float, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     return serve_app(database_name(scale), workers, port=free_port())
 
 
-def serve_app(database: str, workers: int, *, port: int) -> tuple[subprocess.Popen[bytes], str]:
+def serve_app(
+    database: str, workers: int, *, port: int, app: str = "benchmarks.pages:application"
+) -> tuple[subprocess.Popen[bytes], str]:
     """gunicorn on 127.0.0.1:`port` serving `database`; returns the process and base URL."""
     env = {
         **os.environ,
@@ -276,7 +278,7 @@ def serve_app(database: str, workers: int, *, port: int) -> tuple[subprocess.Pop
             "300",
             "--log-level",
             "warning",
-            "benchmarks.pages:application",
+            app,
         ],
         env=env,
     )

@@ -217,7 +217,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 3,
     "socket_timeout": 5,
     "max_retries": 1,
-    "visibility_timeout": 2 * 60 * 60,
+    # A message a killed worker took but never acknowledged goes back to the queue after
+    # this long (acks_late): longer than the longest task, or it would run twice at once.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
@@ -272,4 +274,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 LOGGING["loggers"] = {
     "weasyprint": {"level": "WARNING"},
     "fontTools": {"level": "WARNING"},
+}
+
+# Privacy (AVG): people without committee or training activity for this many years are
+# anonymised, or deleted when nothing refers to them (departments/privacy.py). Celery beat
+# runs it monthly, on the first day at 03:30.
+RETENTION_YEARS: int = env.int("RETENTION_YEARS", default=7)
+CELERY_BEAT_SCHEDULE["apply-retention"] = {
+    "task": "departments.tasks.apply_retention",
+    "schedule": crontab(minute="30", hour="3", day_of_month="1"),
 }
