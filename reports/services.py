@@ -28,6 +28,7 @@ from reports.presentation.pdf import render_pdf
 from reports.presentation.tables import Report, Row, Table
 from reports.presentation.xlsx import write_xlsx
 from reports.quarters import Quarter
+from training_monitor.queueing import task_send
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -191,10 +192,7 @@ def job_enqueue(*, job: ReportJob) -> bool:
             logger.exception("compiling job %s failed", job.pk)
         job.refresh_from_db()
         return job.status == JobStatus.DONE
-    try:
-        compile_report_job.apply_async((job.pk,), retry=False)
-    except Exception as error:  # Any broker failure: kombu, socket, redis.
-        logger.warning("could not queue report job %s: %s", job.pk, error)
+    if not task_send(compile_report_job, job.pk):
         ReportJob.objects.filter(pk=job.pk).update(
             status=JobStatus.NOT_QUEUED,
             message=_(

@@ -43,6 +43,7 @@ from departments.models import (
     normalise_email,
     normalise_employee_number,
 )
+from training_monitor.queueing import task_send
 from trainings.imports import AttendanceRow, Problem, parse_attendance_file
 from trainings.imports.messages import lazy_format
 from trainings.imports.safety import DEFAULT_MAX_BYTES
@@ -1045,11 +1046,7 @@ def attendance_import_enqueue(*, batch: ImportBatch) -> bool:
         # No broker (the demo): the task runs here and records its own outcome.
         apply_attendance_import.apply_async((batch.pk,))
         return True
-    try:
-        # retry=False: fail within the broker's connection timeout, not after minutes.
-        apply_attendance_import.apply_async((batch.pk,), retry=False)
-    except Exception as error:  # Any broker failure: kombu, socket, redis.
-        logger.warning("could not queue attendance import %s: %s", batch.pk, error)
+    if not task_send(apply_attendance_import, batch.pk):
         ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.QUEUED).update(
             status=ImportStatus.PREVIEWED,
             error=str(
