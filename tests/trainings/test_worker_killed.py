@@ -12,7 +12,6 @@ import io
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,14 +19,11 @@ from typing import Any
 
 import pytest
 import redis
-from django.conf import settings
-from django.db import connection
 
 from departments.models import Person
 from tests.factories import DepartmentFactory, ProgrammeFactory, SupplierFactory
-from tests.reports.test_worker_integration import _database_url
 from tests.trainings.conftest import csv_file
-from training_monitor.celery import app
+from tests.workers import app_sending_to, redis_url_or_skip, start_worker, stop_worker
 from trainings.models import ImportBatch, ImportStatus, TrainingCompletion
 from trainings.services import (
     CHUNK_SIZE,
@@ -44,12 +40,7 @@ VISIBILITY_TIMEOUT = 2
 
 @pytest.fixture
 def redis_url() -> str:
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("TEST_REDIS_URL is not set")
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker needs a database it can share: PostgreSQL")
-    return url
+    return redis_url_or_skip()
 
 
 @pytest.fixture
@@ -64,70 +55,32 @@ def shared_media(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def start_worker(
-    redis_url: str, shared_media: Path
-) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
-    saved = {
-        key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
-    }
-    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=QUEUE)
-    app._pool = None
-    app.amqp._producer_pool = None
+def workers(redis_url: str, shared_media: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     # Messages left unacknowledged by workers of earlier runs must not come back here.
     client = redis.Redis.from_url(redis_url)
     client.delete(QUEUE, "unacked", "unacked_index")
     started: list[subprocess.Popen[bytes]] = []
 
     def start(*, slow: bool) -> subprocess.Popen[bytes]:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "training_monitor.settings_test",
-            "DATABASE_URL": _database_url(),
-            "CELERY_BROKER_URL": redis_url,
-            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-            "TEST_FILE_STORAGE": "filesystem",
-            "MEDIA_ROOT": str(shared_media),
-            "CONN_MAX_AGE": "0",
-            "LOG_LEVEL": "WARNING",
-            "SLOW_CHUNK_SECONDS": "3" if slow else "0",
-        }
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.trainings.slow_worker",
-                "-P",
-                "solo",
-                "-Q",
-                QUEUE,
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=WARNING",
-            ],
-            cwd=Path(settings.BASE_DIR),
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
+        process = start_worker(
+            redis_url,
+            QUEUE,
+            module="tests.trainings.slow_worker",
+            CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+            TEST_FILE_STORAGE="filesystem",
+            MEDIA_ROOT=str(shared_media),
+            SLOW_CHUNK_SECONDS="3" if slow else "0",
         )
         started.append(process)
         return process
 
-    try:
-        yield start
-    finally:
-        for process in started:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-        client.delete(QUEUE, "unacked", "unacked_index")
-        app.conf.update(saved)
-        app._pool = None
-        app.amqp._producer_pool = None
+    with app_sending_to(redis_url, QUEUE):
+        try:
+            yield start
+        finally:
+            for process in started:
+                stop_worker(process)
+            client.delete(QUEUE, "unacked", "unacked_index")
 
 
 def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
@@ -140,7 +93,7 @@ def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
 
 
 def test_a_worker_killed_midway_leaves_nothing_and_the_file_is_applied_once_later(
-    start_worker: Callable[..., subprocess.Popen[bytes]],
+    workers: Callable[..., subprocess.Popen[bytes]],
 ) -> None:
     DepartmentFactory(code="AAA")
     supplier = SupplierFactory(code="ACME")
@@ -156,7 +109,7 @@ def test_a_worker_killed_midway_leaves_nothing_and_the_file_is_applied_once_late
     attendance_import_preview(batch=batch)
     assert batch.counts["new"] == ROWS
 
-    first = start_worker(slow=True)
+    first = workers(slow=True)
     attendance_import_queue(batch=batch, hold_invalid=False)  # autocommit: sent at once
 
     def first_chunk_written() -> bool:
@@ -176,7 +129,7 @@ def test_a_worker_killed_midway_leaves_nothing_and_the_file_is_applied_once_late
     # Its message is unacknowledged; once the visibility timeout passed, a new worker
     # gets it again.
     time.sleep(VISIBILITY_TIMEOUT + 1)
-    second = start_worker(slow=False)
+    second = workers(slow=False)
 
     def applied() -> bool:
         assert second.poll() is None, second.stdout.read().decode() if second.stdout else ""

@@ -1,0 +1,103 @@
+"""Real Celery worker processes for the integration tests.
+
+The worker shares the pytest PostgreSQL database (tests must use
+`django_db(transaction=True)` so it sees committed rows) and the Redis at TEST_REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from training_monitor.celery import app
+
+WORKER_OPTIONS = (
+    "-P",
+    "solo",
+    "--without-heartbeat",
+    "--without-gossip",
+    "--without-mingle",
+    "--loglevel=WARNING",
+)
+
+
+def database_url() -> str:
+    """The DATABASE_URL of the pytest database, for a worker process."""
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def redis_url_or_skip() -> str:
+    """TEST_REDIS_URL, or skip: a worker needs Redis and a database it can share."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL is not set")
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker needs a database it can share: PostgreSQL")
+    return url
+
+
+def _reset_pools() -> None:
+    # Connections made for the old broker URL must not be reused.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@contextmanager
+def app_sending_to(redis_url: str, queue: str) -> Iterator[None]:
+    """Make this process send tasks to `queue` on `redis_url` (not eagerly) meanwhile."""
+    keys = ("broker_url", "task_always_eager", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
+    _reset_pools()
+    try:
+        yield
+    finally:
+        app.conf.update(saved)
+        _reset_pools()
+
+
+def start_worker(
+    redis_url: str, queue: str, *, module: str = "celery", **env: str
+) -> subprocess.Popen[bytes]:
+    """A worker process for `queue`; `module` runs it (`python -m <module>`)."""
+    command = [sys.executable, "-m", module]
+    if module == "celery":
+        command += ["-A", "training_monitor", "worker"]
+    return subprocess.Popen(
+        [*command, *WORKER_OPTIONS, "-Q", queue],
+        cwd=Path(settings.BASE_DIR),
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "training_monitor.settings_test",
+            "DATABASE_URL": database_url(),
+            "CELERY_BROKER_URL": redis_url,
+            "CONN_MAX_AGE": "0",
+            "LOG_LEVEL": "WARNING",
+            **env,
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
