@@ -11,7 +11,12 @@ from django.db.models import DateField, OuterRef, Value
 from django.utils.translation import gettext as _
 
 from committees import compliance
-from committees.enforcement import CONFIRMING_STATUSES, EnforcementCheck, committee_enforce
+from committees.enforcement import (
+    CONFIRMING_STATUSES,
+    EnforcementCheck,
+    EnforcementError,
+    committee_enforce,
+)
 from committees.models import (
     CommitteeJustification,
     CommitteeMembership,
@@ -20,7 +25,6 @@ from committees.models import (
 )
 from departments.models import (
     Department,
-    EnforcementMode,
     Person,
     normalise_email,
     normalise_employee_number,
@@ -132,15 +136,65 @@ def committee_change_status(
     )
 
 
-def _is_trained_or_registered(person: Person, committee: SelectionCommittee) -> bool:
+def _member_check(
+    *, committee: SelectionCommittee, person: Person, role: str
+) -> EnforcementCheck | None:
+    """The rule for one member joining (or changing role on) a confirmed committee.
+
+    None when the rule has nothing to say: the committee is not confirmed, the role needs
+    no training, or the person is trained by the interview date.
+    """
+    if committee.status not in CONFIRMING_STATUSES or role not in compliance.required_roles():
+        return None
     on_date = Value(committee.interview_date, output_field=DateField())
-    return (
+    state = (
         Person.objects.filter(pk=person.pk)
-        .filter(
-            compliance.trained_before(OuterRef("pk"), on_date)
-            | compliance.registered_before(OuterRef("pk"), on_date)
+        .annotate(
+            trained=compliance.trained_before(OuterRef("pk"), on_date),
+            registered=compliance.registered_before(OuterRef("pk"), on_date),
         )
-        .exists()
+        .values("trained", "registered")
+        .get()
+    )
+    if state["trained"]:
+        return None
+    return EnforcementCheck(
+        mode=committee.department.enforcement_mode,
+        status=committee.status,
+        untrained=(person.full_name,),
+        unplanned=() if state["registered"] else (person.full_name,),
+    )
+
+
+def _enforce_member(
+    *,
+    committee: SelectionCommittee,
+    person: Person,
+    role: str,
+    justification: str,
+    user: User | AnonymousUser | None,
+) -> None:
+    """Apply the department's rule to a member change on a confirmed committee.
+
+    Otherwise adding an untrained member (or making an adviser a member) after
+    confirming would get round the rule that confirming enforces.
+    """
+    check = _member_check(committee=committee, person=person, role=role)
+    if check is None:
+        return
+    if check.blocked:
+        raise EnforcementError(
+            _(
+                "%(name)s is not trained or registered for a session before the interview "
+                "date. This committee is already confirmed, so this member cannot be added."
+            )
+            % {"name": person.full_name},
+            code="strict",
+        )
+    if check.needs_justification and not justification.strip():
+        raise EnforcementError(check.justification_message(), code="justification_required")
+    committee_record_justification(
+        committee=committee, check=check, justification=justification, user=user
     )
 
 
@@ -151,6 +205,7 @@ def committee_add_member(
     person: Person,
     role: str,
     user: User | AnonymousUser | None = None,
+    justification: str = "",
 ) -> CommitteeMembership:
     """Put `person` on `committee`; the same person twice is refused."""
     if CommitteeMembership.objects.filter(committee=committee, person=person).exists():
@@ -158,22 +213,9 @@ def committee_add_member(
             _("%(name)s is already on this committee.") % {"name": person.full_name},
             code="duplicate",
         )
-    # In strict mode a confirmed committee must stay compliant: otherwise adding an
-    # untrained member after confirming would get round the rule.
-    if (
-        committee.department.enforcement_mode == EnforcementMode.STRICT
-        and committee.status in CONFIRMING_STATUSES
-        and role in compliance.required_roles()
-        and not _is_trained_or_registered(person, committee)
-    ):
-        raise ValidationError(
-            _(
-                "%(name)s is not trained or registered for a session before the interview "
-                "date. This committee is already confirmed, so this member cannot be added."
-            )
-            % {"name": person.full_name},
-            code="strict",
-        )
+    _enforce_member(
+        committee=committee, person=person, role=role, justification=justification, user=user
+    )
     membership = CommitteeMembership(committee=committee, person=person, role=role)
     _set_history_user(membership, user)
     try:
@@ -184,6 +226,30 @@ def committee_add_member(
             _("%(name)s is already on this committee.") % {"name": person.full_name},
             code="duplicate",
         ) from error
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(
+    *,
+    membership: CommitteeMembership,
+    role: str,
+    user: User | AnonymousUser | None = None,
+    justification: str = "",
+) -> CommitteeMembership:
+    """Give a member another role; a role that needs training goes through the rule."""
+    if membership.role == role:
+        return membership
+    _enforce_member(
+        committee=membership.committee,
+        person=membership.person,
+        role=role,
+        justification=justification,
+        user=user,
+    )
+    membership.role = role
+    _set_history_user(membership, user)
+    membership.save(update_fields=["role"])
     return membership
 
 
