@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.forms import DateInput
 from committees.models import CommitteeMembership, CommitteeStatus, SelectionCommittee
+from departments.models import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, validate_search_text
 
 
 class CommitteeFilter(django_filters.FilterSet):
@@ -18,6 +19,8 @@ class CommitteeFilter(django_filters.FilterSet):
         label=_("Search"),
         method="search",
         help_text=_("Vacancy reference, title or member name."),
+        max_length=SEARCH_MAX_LENGTH,
+        validators=[validate_search_text],
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     status = django_filters.ChoiceFilter(
@@ -63,7 +66,8 @@ class CommitteeFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        for word in value.split():
+        # The form refuses longer searches; the slice keeps the query bounded regardless.
+        for word in value.split()[:SEARCH_MAX_WORDS]:
             member = CommitteeMembership.objects.filter(committee=OuterRef("pk")).filter(
                 Q(person__first_name__icontains=word) | Q(person__last_name__icontains=word)
             )

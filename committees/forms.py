@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.enforcement import EnforcementCheck, EnforcementError, committee_enforce
 from committees.models import MembershipRole, SelectionCommittee
-from departments.models import Department, Person
+from departments.models import SEARCH_MAX_LENGTH, Department, Person, validate_search_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -110,7 +110,8 @@ class PersonSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Search people"),
         required=False,
-        max_length=100,
+        max_length=SEARCH_MAX_LENGTH,
+        validators=[validate_search_text],
         help_text=_("Name, employee number or email."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )

@@ -114,6 +114,8 @@ class MemberRow:
     completion: TrainingCompletion | None = None
     registration: TrainingCompletion | None = None
     registration_in_time: bool = False
+    # A member may come from another ministry: named here, but their page stays closed.
+    person_visible: bool = True
 
 
 def _member_rows(committee: SelectionCommittee) -> list[MemberRow]:
@@ -240,12 +242,20 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     search_form = PersonSearchForm(request.GET or None)
     query = search_form.cleaned_data["q"] if search_form.is_valid() else ""
+    rows = _member_rows(committee)
+    visible = set(
+        Person.objects.visible_to(request.user)
+        .filter(pk__in=[row.membership.person_id for row in rows])
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.person_visible = row.membership.person_id in visible
     return render(
         request,
         "committees/committee_detail.html",
         {
             "committee": committee,
-            "rows": _member_rows(committee),
+            "rows": rows,
             "history": _history(committee),
             "justifications": committee.justifications.select_related("created_by"),
             "may_edit": may_edit,

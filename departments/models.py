@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -140,23 +140,29 @@ class DepartmentAlias(models.Model):
         return self.name
 
 
-class PersonQuerySet(DepartmentScopedQuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> Self:
-        """People of the user's departments, and anyone who sits on their committees."""
-        if sees_all_departments(user):
-            return self
-        from committees.models import CommitteeMembership
+# A search is a few words. Each word adds a condition to the query, so an unbounded
+# text (hundreds of one-letter words) would tie up a web worker for minutes.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 8
 
-        own = super().visible_to(user)
-        on_own_committee = CommitteeMembership.objects.visible_to(user).filter(
-            person=OuterRef("pk")
+
+def validate_search_text(value: str) -> None:
+    if len(value.split()) > SEARCH_MAX_WORDS:
+        raise ValidationError(
+            _("Use at most %(limit)d words in a search."),
+            code="too_many_words",
+            params={"limit": SEARCH_MAX_WORDS},
         )
-        return self.filter(Q(pk__in=own.values("pk")) | Exists(on_own_committee))
+
+
+class PersonQuerySet(DepartmentScopedQuerySet):
+    # People are visible only in the user's own departments. Sitting on one of their
+    # committees is not enough: through a membership anyone could be pulled into scope.
 
     def search(self, text: str) -> Self:
         """Match by name, employee number or email; every word must match somewhere."""
         qs = self
-        for word in text.split():
+        for word in text.split()[:SEARCH_MAX_WORDS]:
             qs = qs.filter(
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)

@@ -20,8 +20,10 @@ class OIDCBackend(OIDCAuthenticationBackend):
     """Matches the e-mail claim to a user (case-insensitively), or creates a user without roles."""
 
     def verify_claims(self, claims: Claims) -> bool:
-        # An address the provider has not verified could be anybody's.
-        return bool(claims.get("email")) and claims.get("email_verified", True) is not False
+        # An address the provider has not verified could be anybody's; a missing claim
+        # is not a verification. Some providers send the boolean as a string.
+        verified = claims.get("email_verified")
+        return bool(claims.get("email")) and (verified is True or verified == "true")
 
     def filter_users_by_claims(self, claims: Claims) -> QuerySet[User]:
         email = str(claims.get("email", "")).strip()

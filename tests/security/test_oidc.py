@@ -73,7 +73,7 @@ def test_an_existing_user_is_found_by_email_and_keeps_their_roles(department) ->
     existing.email = "op@example.nl"
     existing.save()
     roles = user_roles(existing)
-    user = backend_returning({"email": "OP@example.nl"}).get_or_create_user("a", "i", {})
+    user = backend_returning({"email": "OP@example.nl", "email_verified": True}).get_or_create_user("a", "i", {})
     assert user == existing
     assert user_roles(user) == roles
 
@@ -83,3 +83,19 @@ def test_an_unverified_email_address_is_refused() -> None:
     backend = backend_returning({"email": "x@example.nl", "email_verified": False})
     with pytest.raises(SuspiciousOperation):
         backend.get_or_create_user("a", "i", {})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("claim", [None, "false", "yes", 1])
+def test_an_email_address_without_a_true_verified_claim_is_refused(claim) -> None:
+    claims = {"email": "x@example.nl"}
+    if claim is not None:
+        claims["email_verified"] = claim
+    with pytest.raises(SuspiciousOperation):
+        backend_returning(claims).get_or_create_user("a", "i", {})
+
+
+@pytest.mark.django_db
+def test_a_verified_claim_sent_as_the_string_true_is_accepted() -> None:
+    backend = backend_returning({"email": "y@example.nl", "email_verified": "true"})
+    assert backend.get_or_create_user("a", "i", {}).email == "y@example.nl"
