@@ -73,7 +73,9 @@ def test_an_existing_user_is_found_by_email_and_keeps_their_roles(department) ->
     existing.email = "op@example.nl"
     existing.save()
     roles = user_roles(existing)
-    user = backend_returning({"email": "OP@example.nl", "email_verified": True}).get_or_create_user("a", "i", {})
+    user = backend_returning({"email": "OP@example.nl", "email_verified": True}).get_or_create_user(
+        "a", "i", {}
+    )
     assert user == existing
     assert user_roles(user) == roles
 
