@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -68,7 +68,7 @@ class AdminUploadLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._too_large(request):
-            return TemplateResponse(
+            return render(
                 request,
                 "admin/upload_too_large.html",
                 {"limit": upload_limit() // (1024 * 1024)},
