@@ -9,8 +9,10 @@ forged POST cannot get round either even if the first layer were wrong.
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -449,3 +451,24 @@ def test_a_request_body_far_over_the_limit_is_refused_before_it_is_read(
     )
     assert response.status_code == 413
     assert not ImportBatch.objects.exists()
+
+
+def test_the_migration_clears_is_staff_for_everybody_but_administrators(
+    op_user, bureau, admin_user_
+) -> None:
+    migration = importlib.import_module("departments.migrations.0003_admin_for_administrators_only")
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    inactive = UserFactory(is_staff=True, is_active=False)
+    for user in (op_user, bureau):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    migration.clear_is_staff(django_apps, None)
+    staff = dict(type(op_user).objects.values_list("pk", "is_staff"))
+    assert [staff[user.pk] for user in (op_user, bureau)] == [False, False]
+    assert [staff[user.pk] for user in (admin_user_, superuser, inactive)] == [True, True, True]
+
+
+def test_op_staff_and_the_bureau_hold_no_model_permissions(op_user, bureau) -> None:
+    # Model permissions only serve the admin; the pages check roles.
+    for user in (op_user, bureau):
+        assert user.get_all_permissions() == set()
