@@ -277,7 +277,7 @@ class SelectionCommitteeAdmin(ScopedHistoryAdmin):
         if "department" in form.changed_data:
             # Moving a committee is an administrator's correction, outside the rule.
             committee.department = obj.department
-            committee._history_user = request.user  # type: ignore[attr-defined]
+            committee._history_user = request.user
             committee.save(update_fields=["department", "updated_at"])
         changes = {
             name: getattr(obj, name)

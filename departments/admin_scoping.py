@@ -33,9 +33,9 @@ def scope_for(model: type[models.Model], user: User | AnonymousUser) -> models.Q
     """
     queryset: Any = model._default_manager.all()
     if hasattr(queryset, "editable_by"):
-        return queryset.editable_by(user)  # type: ignore[no-any-return]
+        return queryset.editable_by(user)
     if hasattr(queryset, "visible_to"):
-        return queryset.visible_to(user)  # type: ignore[no-any-return]
+        return queryset.visible_to(user)
     return None
 
 
@@ -94,7 +94,7 @@ class ScopedFieldsMixin:
         related = db_field.related_model
         scoped = scope_for(related, request.user) if isinstance(related, type) else None
         if scoped is None:
-            return ordered  # type: ignore[no-any-return]
+            return ordered
         if ordered is not None and ordered.query.order_by:
             scoped = scoped.order_by(*ordered.query.order_by)
         return scoped
@@ -109,8 +109,10 @@ class ScopedFieldsMixin:
             formfield.validators = [*formfield.validators, validate_upload_size]
         return formfield
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
         return _with_scope_user(form, request)
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
@@ -132,19 +134,19 @@ class ScopedAdminMixin(ScopedFieldsMixin):
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         qs = super().get_queryset(request)  # type: ignore[misc]
-        return qs.visible_to(request.user)  # type: ignore[no-any-return]
+        return qs.visible_to(request.user)
 
     def _may_edit(self, request: HttpRequest, obj: models.Model | None) -> bool:
         if obj is None or is_administrator(request.user):
             return True
         manager = type(obj)._default_manager
-        return manager.all().editable_by(request.user).filter(pk=obj.pk).exists()  # type: ignore[attr-defined, no-any-return]
+        return manager.all().editable_by(request.user).filter(pk=obj.pk).exists()  # type: ignore[attr-defined]
 
     def _may_view(self, request: HttpRequest, obj: models.Model | None) -> bool:
         if obj is None:
             return True
         manager = type(obj)._default_manager
-        return manager.all().visible_to(request.user).filter(pk=obj.pk).exists()  # type: ignore[attr-defined, no-any-return]
+        return manager.all().visible_to(request.user).filter(pk=obj.pk).exists()  # type: ignore[attr-defined]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Also guards views that look objects up outside get_queryset, such as the

@@ -80,7 +80,7 @@ class AdminUploadLimitMiddleware:
     def _too_large(request: HttpRequest) -> bool:
         if request.method != "POST" or not request.path.startswith(reverse("admin:index")):
             return False
-        if not request.content_type.startswith("multipart/"):
+        if not (request.content_type or "").startswith("multipart/"):
             return False
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
