@@ -14,6 +14,7 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory, override_settings
@@ -26,6 +27,7 @@ from committees.models import (
     CommitteeStatus,
     SelectionCommittee,
 )
+from departments.demo_data import ensure_demo_users
 from departments.models import Department
 from tests.factories import (
     CommitteeFactory,
@@ -472,3 +474,9 @@ def test_op_staff_and_the_bureau_hold_no_model_permissions(op_user, bureau) -> N
     # Model permissions only serve the admin; the pages check roles.
     for user in (op_user, bureau):
         assert user.get_all_permissions() == set()
+
+
+def test_only_the_demo_administrator_is_staff() -> None:
+    ensure_demo_users("demo-wachtwoord-123")
+    staff = dict(get_user_model().objects.values_list("username", "is_staff"))
+    assert staff == {"op.bzk": False, "op.fin": False, "bureau": False, "beheer": True}
