@@ -126,7 +126,8 @@ class MembershipAdminForm(ScopedModelForm):
             or committee.pk is None
             or (stored and "role" not in self.changed_data)
         ):
-            # A new committee is created as planned: the rule has nothing to say yet.
+            # Nothing for the rule to check: the role stays, or the committee is new
+            # (it is created as planned, and its status is checked after its members).
             return data
         self._ask_the_rule(committee, data)
         return data
