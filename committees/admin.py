@@ -1,36 +1,218 @@
+"""Committees and memberships in the admin, written through committees.services.
+
+Every membership write (inline or on its own page) and every status or interview-date
+change goes through the same services as the pages, so the enforcement rule and the
+history cannot differ between them. A refusal becomes a form error (or, for a status
+the committee's new members turn out not to allow, an error message); never a 500.
+"""
+
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from committees.enforcement import (
-    CONFIRMING_STATUSES,
-    committee_check_enforcement,
-)
+from committees.enforcement import EnforcementError
 from committees.forms import CommitteeEnforcementForm
-from committees.models import (
-    CommitteeJustification,
-    CommitteeMembership,
-    CommitteeStatus,
-    SelectionCommittee,
+from committees.models import CommitteeJustification, CommitteeMembership, SelectionCommittee
+from committees.services import (
+    EDITABLE_FIELDS,
+    committee_add_member,
+    committee_create,
+    committee_remove_member,
+    committee_update,
+    membership_change_role,
 )
-from committees.services import committee_record_justification
-from departments.admin_scoping import ScopedHistoryAdmin
+from departments.admin_scoping import ScopedHistoryAdmin, ScopedInline, ScopedModelForm
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# Changes the rule looks at: the admin applies them after the members are written.
+ENFORCED_FIELDS = ("status", "interview_date")
 
 
-class MembershipInline(admin.TabularInline[CommitteeMembership, SelectionCommittee]):
+class _DryRun(Exception):
+    """Rolls back a membership write that was only made to hear what the rule says."""
+
+
+def membership_write_refusal(
+    *,
+    committee: SelectionCommittee,
+    person: Any,
+    role: str,
+    membership: CommitteeMembership | None,
+    justification: str,
+    user: User | AnonymousUser,
+) -> ValidationError | None:
+    """What the services would answer to this membership write, without making it.
+
+    The service is called inside a savepoint that is always rolled back, so the form
+    can show a refusal as a field error before anything is saved.
+    """
+    try:
+        with transaction.atomic():
+            if membership is None:
+                stored = SelectionCommittee.objects.select_related("department").get(
+                    pk=committee.pk
+                )
+                committee_add_member(
+                    committee=stored,
+                    person=person,
+                    role=role,
+                    user=user,
+                    justification=justification,
+                )
+            else:
+                membership_change_role(
+                    membership=_stored_membership(membership.pk),
+                    role=role,
+                    user=user,
+                    justification=justification,
+                )
+            raise _DryRun
+    except _DryRun:
+        return None
+    except ValidationError as error:
+        return error
+
+
+def _stored_membership(pk: int) -> CommitteeMembership:
+    # The form has already put the posted values on its instance: the services must
+    # compare them with what is stored.
+    return CommitteeMembership.objects.select_related("committee__department", "person").get(pk=pk)
+
+
+class MembershipAdminForm(ScopedModelForm):
+    """A membership row; the enforcement rule is asked before the row is saved."""
+
+    justification = forms.CharField(
+        label=gettext_lazy("Justification"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy(
+            "Only needed when the committee is confirmed and its department asks for a "
+            "reason to add an untrained member."
+        ),
+    )
+
+    class Meta:
+        model = CommitteeMembership
+        fields = ["committee", "person", "role"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors or data.get("DELETE"):
+            return data
+        stored = self.instance.pk is not None
+        if stored and "person" in self.changed_data:
+            self.add_error(
+                "person",
+                gettext_lazy(
+                    "To put another person on the committee, remove this member and add "
+                    "the new one."
+                ),
+            )
+            return data
+        committee = data.get("committee") or self.instance.committee
+        if (
+            committee is None
+            or committee.pk is None
+            or (stored and "role" not in self.changed_data)
+        ):
+            # Nothing for the rule to check: the role stays, or the committee is new
+            # (it is created as planned, and its status is checked after its members).
+            return data
+        self._ask_the_rule(committee, data)
+        return data
+
+    def _ask_the_rule(self, committee: SelectionCommittee, data: dict[str, Any]) -> None:
+        error = membership_write_refusal(
+            committee=committee,
+            person=data.get("person") or self.instance.person,
+            role=data["role"],
+            membership=self.instance if self.instance.pk else None,
+            justification=data.get("justification", ""),
+            user=self.scope_user or AnonymousUser(),
+        )
+        if error is None:
+            return
+        if getattr(error, "code", None) == "justification_required":
+            field = "justification"
+        else:
+            field = "person" if self.instance.pk is None else "role"
+        self.add_error(field if field in self.fields else None, error)
+
+
+def membership_formset_save(
+    *, formset: Any, committee: SelectionCommittee, user: User | AnonymousUser
+) -> list[str]:
+    """Write a membership formset through the services; returns refusals (races only).
+
+    Sets new_objects, changed_objects and deleted_objects as formset.save() does, for
+    the admin's change message.
+    """
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    refusals: list[str] = []
+    for form in formset.forms:
+        try:
+            _save_membership_form(formset, form, committee, user)
+        except ValidationError as error:
+            refusals.extend(error.messages)
+    return refusals
+
+
+def _save_membership_form(
+    formset: Any, form: Any, committee: SelectionCommittee, user: User | AnonymousUser
+) -> None:
+    instance = form.instance
+    if instance.pk is not None and formset._should_delete_form(form):
+        committee_remove_member(membership=_stored_membership(instance.pk), user=user)
+        formset.deleted_objects.append(instance)
+        return
+    if not form.has_changed() or formset._should_delete_form(form):
+        return
+    justification = form.cleaned_data.get("justification", "")
+    if instance.pk is None:
+        membership = committee_add_member(
+            committee=committee,
+            person=form.cleaned_data["person"],
+            role=form.cleaned_data["role"],
+            user=user,
+            justification=justification,
+        )
+        form.instance = membership
+        formset.new_objects.append(membership)
+    elif "role" in form.changed_data:
+        membership = membership_change_role(
+            membership=_stored_membership(instance.pk),
+            role=form.cleaned_data["role"],
+            user=user,
+            justification=justification,
+        )
+        formset.changed_objects.append((membership, ["role"]))
+
+
+class MembershipInline(ScopedInline, admin.TabularInline[CommitteeMembership, SelectionCommittee]):
     model = CommitteeMembership
+    form = MembershipAdminForm
+    fields = ["person", "role", "justification"]
     extra = 1
     autocomplete_fields = ["person"]
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[CommitteeMembership]:
         return super().get_queryset(request).select_related("person")
 
 
-class JustificationInline(admin.TabularInline[CommitteeJustification, SelectionCommittee]):
+class JustificationInline(
+    ScopedInline, admin.TabularInline[CommitteeJustification, SelectionCommittee]
+):
     model = CommitteeJustification
     extra = 0
     can_delete = False
@@ -41,12 +223,12 @@ class JustificationInline(admin.TabularInline[CommitteeJustification, SelectionC
         return False
 
 
-class CommitteeAdminForm(CommitteeEnforcementForm):
+class CommitteeAdminForm(ScopedModelForm, CommitteeEnforcementForm):
     """The admin applies the same enforcement rule as the pages (committees.enforcement)."""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        self.enforcement_check = self.run_enforcement(data)
+        self.run_enforcement(data)
         return data
 
 
@@ -61,53 +243,133 @@ class SelectionCommitteeAdmin(ScopedHistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MembershipInline, JustificationInline]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        check = getattr(form, "enforcement_check", None)
-        if check is not None:
-            committee_record_justification(
-                committee=obj,
-                check=check,
-                justification=form.cleaned_data.get("justification", ""),
+    def save_model(
+        self, request: HttpRequest, obj: SelectionCommittee, form: Any, change: bool
+    ) -> None:
+        """Save all but the status and interview date, which wait for the members.
+
+        A new committee starts as planned; save_related adds its members and then asks
+        for the requested status, as the pages do.
+        """
+        if change:
+            committee = self._save_plain_fields(request, obj, form)
+        else:
+            committee = committee_create(
+                department=obj.department,
+                vacancy_reference=obj.vacancy_reference,
+                vacancy_title=obj.vacancy_title,
+                interview_date=obj.interview_date,
+                notes=obj.notes,
                 user=request.user,
             )
+        form.pending_changes = {
+            name: getattr(obj, name)
+            for name in ENFORCED_FIELDS
+            if getattr(obj, name) != getattr(committee, name)
+        }
+        # The admin goes on with `obj` (inlines, the change message, the redirect).
+        obj.pk = committee.pk
+        obj._state.adding = False
+
+    def _save_plain_fields(
+        self, request: HttpRequest, obj: SelectionCommittee, form: Any
+    ) -> SelectionCommittee:
+        committee = SelectionCommittee.objects.select_related("department").get(pk=obj.pk)
+        if "department" in form.changed_data:
+            # Moving a committee is an administrator's correction, outside the rule.
+            committee.department = obj.department
+            committee._history_user = request.user
+            committee.save(update_fields=["department", "updated_at"])
+        changes = {
+            name: getattr(obj, name)
+            for name in EDITABLE_FIELDS
+            if name in form.changed_data and name not in ENFORCED_FIELDS
+        }
+        return committee_update(committee=committee, user=request.user, **changes)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not CommitteeMembership:
+            formset.save()
+            return
+        committee = SelectionCommittee.objects.select_related("department").get(pk=form.instance.pk)
+        for refusal in membership_formset_save(
+            formset=formset, committee=committee, user=request.user
+        ):
+            self.message_user(request, refusal, messages.ERROR)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        committee = form.instance
-        touched = (
-            not change
-            or {"status", "interview_date"} & set(form.changed_data)
-            or any(getattr(formset, "new_objects", None) for formset in formsets)
-        )
-        # An old confirmed committee whose notes are edited is left alone, as on the pages.
-        if committee.status not in CONFIRMING_STATUSES or not touched:
+        pending: dict[str, Any] = getattr(form, "pending_changes", {})
+        if not pending:
             return
-        # Members added in the same save (inlines) were not in the database when the
-        # form was checked: check again, and step back to planned if the rule refuses.
-        check = committee_check_enforcement(committee=committee, status=committee.status)
-        already_justified = getattr(form, "enforcement_check", None) is not None
-        if check.blocked or (check.needs_justification and not already_justified):
-            justification = form.cleaned_data.get("justification", "")
-            if not check.blocked and justification.strip():
-                committee_record_justification(
-                    committee=committee, check=check, justification=justification, user=request.user
-                )
-                return
-            committee.status = CommitteeStatus.PLANNED
-            committee.save(update_fields=["status", "updated_at"])
-            message = check.blocked_message() if check.blocked else check.justification_message()
-            self.message_user(
-                request,
-                gettext("The status was set back to planned. %(reason)s") % {"reason": message},
-                messages.ERROR,
+        committee = SelectionCommittee.objects.select_related("department").get(pk=form.instance.pk)
+        try:
+            committee_update(
+                committee=committee,
+                user=request.user,
+                justification=form.cleaned_data.get("justification", ""),
+                **pending,
             )
+        except EnforcementError as error:
+            # Members added in the same save were not there when the form was checked.
+            for name in ENFORCED_FIELDS:
+                setattr(form.instance, name, getattr(committee, name))
+            self.message_user(request, self._refusal_message(change, error), messages.ERROR)
+
+    @staticmethod
+    def _refusal_message(change: bool, error: EnforcementError) -> str:
+        reason = " ".join(error.messages)
+        if not change:
+            return gettext("The status was set back to planned. %(reason)s") % {"reason": reason}
+        return gettext("The status and interview date were not changed. %(reason)s") % {
+            "reason": reason
+        }
 
 
 @admin.register(CommitteeMembership)
 class CommitteeMembershipAdmin(ScopedHistoryAdmin):
+    form = MembershipAdminForm
     list_display = ["person", "role", "committee"]
     list_filter = ["role", "committee__department"]
     list_select_related = ["person", "committee", "committee__department"]
     search_fields = ["person__last_name", "person__employee_number", "committee__vacancy_reference"]
     autocomplete_fields = ["person", "committee"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A membership stays on its committee (and with its person): only the role
+        # changes. Moving it would skip the rule and could cross departments.
+        return ["committee", "person"] if obj is not None else []
+
+    def save_model(
+        self, request: HttpRequest, obj: CommitteeMembership, form: Any, change: bool
+    ) -> None:
+        justification = form.cleaned_data.get("justification", "")
+        if change:
+            membership_change_role(
+                membership=_stored_membership(obj.pk),
+                role=obj.role,
+                user=request.user,
+                justification=justification,
+            )
+            return
+        membership = committee_add_member(
+            committee=SelectionCommittee.objects.select_related("department").get(
+                pk=obj.committee_id
+            ),
+            person=obj.person,
+            role=obj.role,
+            user=request.user,
+            justification=justification,
+        )
+        obj.pk = membership.pk
+        obj.created_at = membership.created_at
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: CommitteeMembership) -> None:
+        committee_remove_member(membership=obj, user=request.user)
+
+    def delete_queryset(
+        self, request: HttpRequest, queryset: models.QuerySet[CommitteeMembership]
+    ) -> None:
+        for membership in queryset:
+            committee_remove_member(membership=membership, user=request.user)

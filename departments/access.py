@@ -5,7 +5,8 @@ Three roles, each a Django group:
 - O&P staff see and change the data of the departments they are linked to
   (`Department.staff`); a user linked to no department sees nothing.
 - The programme bureau reads every department and runs the reports.
-- Administrators do everything, including imports and the admin.
+- Administrators do everything, including imports and the Django admin, which
+  is theirs alone (training_monitor.admin_site).
 
 Every queryset that holds department data is narrowed through
 `DepartmentScopedQuerySet.visible_to(user)`, so views, the admin, exports and tasks
@@ -37,33 +38,14 @@ GROUP_NAMES: dict[Role, str] = {
     Role.ADMINISTRATOR: "Beheerders",
 }
 
-# Model permissions each group gets, as "app_label.model": actions.
+# Model permissions each group gets, as "app_label.model": actions. Django's model
+# permissions only serve the Django admin, which is for administrators alone: O&P
+# staff and the programme bureau work on the pages, which check roles instead.
 _VIEW = ("view",)
 _EDIT = ("view", "add", "change", "delete")
 GROUP_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
-    Role.OP_STAFF: {
-        "departments.department": _VIEW,
-        "departments.person": ("view", "add", "change"),
-        "committees.selectioncommittee": _EDIT,
-        "committees.committeemembership": _EDIT,
-        "trainings.supplier": _VIEW,
-        "trainings.trainingprogramme": _VIEW,
-        "trainings.trainingsession": _VIEW,
-        "trainings.trainingcompletion": _VIEW,
-    },
-    Role.PROGRAMME_BUREAU: {
-        "departments.department": _VIEW,
-        "departments.departmentalias": _VIEW,
-        "departments.person": _VIEW,
-        "committees.selectioncommittee": _VIEW,
-        "committees.committeemembership": _VIEW,
-        "trainings.supplier": _VIEW,
-        "trainings.tender": _VIEW,
-        "trainings.trainingprogramme": _VIEW,
-        "trainings.trainingsession": _VIEW,
-        "trainings.trainingcompletion": _VIEW,
-        "trainings.evaluation": _VIEW,
-    },
+    Role.OP_STAFF: {},
+    Role.PROGRAMME_BUREAU: {},
     Role.ADMINISTRATOR: {
         "auth.user": _EDIT,
         "auth.group": _VIEW,

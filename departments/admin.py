@@ -2,11 +2,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from departments.admin_scoping import ScopedAdmin, ScopedHistoryAdmin
+from departments.admin_scoping import (
+    ScopedAdmin,
+    ScopedFieldsAdmin,
+    ScopedHistoryAdmin,
+    ScopedInline,
+)
 from departments.models import Department, DepartmentAlias, Person
 
 
-class DepartmentAliasInline(admin.TabularInline[DepartmentAlias, Department]):
+class DepartmentAliasInline(ScopedInline, admin.TabularInline[DepartmentAlias, Department]):
     model = DepartmentAlias
     extra = 1
 
@@ -21,7 +26,7 @@ class DepartmentAdmin(ScopedAdmin):
 
 
 @admin.register(DepartmentAlias)
-class DepartmentAliasAdmin(admin.ModelAdmin[DepartmentAlias]):
+class DepartmentAliasAdmin(ScopedFieldsAdmin):
     list_display = ["name", "department"]
     list_filter = ["department"]
     list_select_related = ["department"]

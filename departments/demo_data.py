@@ -187,7 +187,8 @@ def ensure_demo_users(password: str) -> None:
     User = get_user_model()
     for username, (role, codes) in DEMO_USERS.items():
         user, _created = User.objects.get_or_create(username=username)
-        user.is_staff = True
+        # Only administrators use the Django admin; the others work on the pages.
+        user.is_staff = role is Role.ADMINISTRATOR
         user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get(name=GROUP_NAMES[role])])

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from departments.access import is_administrator, is_programme_bureau
+from departments.admin_scoping import ScopedFieldsAdmin, ScopedInline
 from reports.models import (
     Intervention,
     JobStatus,
@@ -49,7 +50,7 @@ class ReportsAdminMixin:
 
 
 @admin.register(Intervention)
-class InterventionAdmin(ReportsAdminMixin, admin.ModelAdmin[Intervention]):
+class InterventionAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
     list_display = ["date", "kind", "description"]
     list_filter = ["kind", "departments"]
     search_fields = ["description"]
@@ -66,7 +67,7 @@ class InterventionAdmin(ReportsAdminMixin, admin.ModelAdmin[Intervention]):
 
 
 @admin.register(SelfReportedFigures)
-class SelfReportedFiguresAdmin(ReportsAdminMixin, admin.ModelAdmin[SelfReportedFigures]):
+class SelfReportedFiguresAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
     list_display = [
         "department",
         "quarter",
@@ -92,7 +93,7 @@ class SelfReportedFiguresAdmin(ReportsAdminMixin, admin.ModelAdmin[SelfReportedF
         super().save_model(request, obj, form, change)
 
 
-class ReportFileInline(admin.TabularInline[ReportFile, ReportSnapshot]):
+class ReportFileInline(ScopedInline, admin.TabularInline[ReportFile, ReportSnapshot]):
     model = ReportFile
     fields = ["format", "size"]
     readonly_fields = ["format", "size"]
@@ -104,7 +105,7 @@ class ReportFileInline(admin.TabularInline[ReportFile, ReportSnapshot]):
 
 
 @admin.register(ReportSnapshot)
-class ReportSnapshotAdmin(ReportsAdminMixin, admin.ModelAdmin[ReportSnapshot]):
+class ReportSnapshotAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
     """Snapshots are frozen; "add" compiles a quarter (or returns the unchanged one)."""
 
     editable = False
@@ -150,7 +151,7 @@ class ReportSnapshotAdmin(ReportsAdminMixin, admin.ModelAdmin[ReportSnapshot]):
 
 
 @admin.register(ReportJob)
-class ReportJobAdmin(ReportsAdminMixin, admin.ModelAdmin[ReportJob]):
+class ReportJobAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
     """Jobs are read-only; "add" asks for a compile, queued after the commit."""
 
     editable = False

@@ -135,7 +135,8 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("wachtwoord-123")
-    is_staff = True
+    # Only administrators use the Django admin.
+    is_staff = False
 
     @factory.post_generation
     def role(self, create: bool, extracted: Role | None, **kwargs: object) -> None:
@@ -161,4 +162,4 @@ def bureau_user() -> User:
 
 
 def administrator() -> User:
-    return UserFactory(role=Role.ADMINISTRATOR)
+    return UserFactory(role=Role.ADMINISTRATOR, is_staff=True)

@@ -2,8 +2,9 @@
 
 The patterns come from the URL resolver, so a page added later is covered without
 touching this test. Each parameter is filled with the ids of the victim department's
-objects; the outsider (O&P staff of another department, with admin access to their own)
-must get a 403, 404 or redirect, or a page without any of the victim's data.
+objects; the outsider (O&P staff of another department) must get a 403, 404 or redirect,
+or a page without any of the victim's data. The Django admin is for administrators
+only: O&P staff who were wrongly given is_staff get no admin page at all.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import re
 from collections.abc import Iterator, Sequence
 
 import pytest
+from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.test import RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from committees.models import CommitteeJustification, CommitteeMembership, CommitteeStatus
 from tests.factories import (
@@ -130,6 +133,64 @@ def test_an_outsider_sees_no_data_of_another_department_on_any_url(
     assert CommitteeMembership.objects.filter(pk=victim_data["membership"].pk).exists()
     victim_data["committee"].refresh_from_db()
     assert victim_data["committee"].status == CommitteeStatus.PLANNED
+
+
+def admin_urls(values: dict[str, list[str]]) -> list[str]:
+    prefix = reverse("admin:index").lstrip("/")
+    patterns = [p for p in walk(get_resolver().url_patterns) if p.startswith(prefix)]
+    return [url for pattern in patterns for url in urls_for(pattern, values)]
+
+
+def test_op_staff_wrongly_given_is_staff_get_no_admin_page_at_all(
+    client, op_user, department, victim_data
+) -> None:
+    # Their own department's data, so any admin page they got would show the markers.
+    op_user.is_staff = True
+    op_user.save(update_fields=["is_staff"])
+    values = {
+        "*": sorted({str(obj.pk) for obj in victim_data.values()}),
+        "app_label": ["committees", "departments", "trainings", "reports"],
+        "content_type_id": [
+            str(ContentType.objects.get_for_model(type(obj)).pk) for obj in victim_data.values()
+        ],
+        "url": ["committees/selectioncommittee/"],
+    }
+    login, logout = reverse("admin:login"), reverse("admin:logout")
+    urls = admin_urls(values)
+    assert len(urls) > 100
+    memberships = CommitteeMembership.objects.count()
+    for url in urls:
+        for method in ("get", "post"):
+            client.force_login(op_user)
+            response = getattr(client, method)(url)
+            body = response.content.decode(errors="replace")
+            assert not [s for s in SECRETS if s in body], (method, url)
+            if url in (login, logout):
+                continue  # the login form itself, and logging out
+            assert response.status_code in (302, 404, 405), (method, url)
+            if response.status_code == 302:
+                assert response.url.startswith(login), (method, url)
+    assert CommitteeMembership.objects.count() == memberships
+    victim_data["committee"].refresh_from_db()
+    assert victim_data["committee"].status == CommitteeStatus.PLANNED
+
+
+def test_an_administrator_opens_every_admin_list_and_add_page(client, admin_user_) -> None:
+    request = RequestFactory().get(reverse("admin:index"))
+    request.user = admin_user_
+    client.force_login(admin_user_)
+    opened = set()
+    for model, model_admin in admin.site._registry.items():
+        if not model_admin.has_module_permission(request):
+            continue  # third-party models outside the role, such as django-axes' log
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert client.get(url).status_code == 200, url
+        if model_admin.has_add_permission(request):
+            add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+            assert client.get(add).status_code == 200, add
+        opened.add(opts.app_label)
+    assert {"auth", "departments", "committees", "trainings", "reports"} <= opened
 
 
 def test_the_markers_would_catch_a_leak(client, op_user, victim_data) -> None:

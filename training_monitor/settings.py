@@ -34,7 +34,8 @@ ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "loca
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with a site for administrators only.
+    "training_monitor.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the CSRF check reads (and stores) an oversized admin upload.
+    "training_monitor.admin_site.AdminUploadLimitMiddleware",
     "training_monitor.security.SessionLifetimeMiddleware",
     "training_monitor.security.AccessDeniedLoggingMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -9,9 +9,6 @@ from django.views.i18n import set_language
 from departments import views as department_views
 from training_monitor.health import health
 
-admin.site.site_header = "Training Monitor"
-admin.site.site_title = "Training Monitor"
-
 urlpatterns = [
     path("", department_views.home, name="home"),
     path(

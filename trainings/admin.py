@@ -6,9 +6,16 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from import_export.admin import ImportExportMixin
+from import_export.forms import ImportForm
 
 from departments.access import is_administrator
-from departments.admin_scoping import ScopedAdmin, ScopedHistoryAdmin
+from departments.admin_scoping import (
+    ScopedAdmin,
+    ScopedFieldsAdmin,
+    ScopedHistoryAdmin,
+    ScopedInline,
+)
+from training_monitor.admin_site import validate_upload_size
 from trainings.models import (
     Evaluation,
     ImportBatch,
@@ -25,13 +32,13 @@ from trainings.services import attendance_import_preview, import_batch_create
 
 
 @admin.register(Supplier)
-class SupplierAdmin(admin.ModelAdmin[Supplier]):
+class SupplierAdmin(ScopedFieldsAdmin):
     list_display = ["code", "name", "contact_email"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Tender)
-class TenderAdmin(admin.ModelAdmin[Tender]):
+class TenderAdmin(ScopedFieldsAdmin):
     list_display = ["name", "lot", "starts_on", "ends_on"]
     list_filter = ["suppliers"]
     search_fields = ["name", "lot"]
@@ -39,7 +46,7 @@ class TenderAdmin(admin.ModelAdmin[Tender]):
 
 
 @admin.register(TrainingProgramme)
-class TrainingProgrammeAdmin(admin.ModelAdmin[TrainingProgramme]):
+class TrainingProgrammeAdmin(ScopedFieldsAdmin):
     list_display = ["name", "version", "supplier"]
     list_filter = ["supplier"]
     list_select_related = ["supplier"]
@@ -47,12 +54,25 @@ class TrainingProgrammeAdmin(admin.ModelAdmin[TrainingProgramme]):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin[TrainingSession]):
+class TrainingSessionAdmin(ScopedFieldsAdmin):
     list_display = ["date", "supplier", "programme", "place", "is_online", "capacity", "cancelled"]
     list_filter = ["supplier", "is_online", "cancelled", "tender"]
     list_select_related = ["supplier", "programme"]
     search_fields = ["place", "external_id", "programme__name"]
     date_hierarchy = "date"
+
+
+class SizeCheckedImportForm(ImportForm):
+    """django-import-export's import form, refusing a file over the upload limit.
+
+    The import page writes the upload to its temporary storage as soon as the form is
+    valid, so the size must be checked here rather than when the file is read.
+    """
+
+    def clean_import_file(self) -> Any:
+        upload = self.cleaned_data["import_file"]
+        validate_upload_size(upload)
+        return upload
 
 
 @admin.register(TrainingCompletion)
@@ -70,6 +90,7 @@ class TrainingCompletionAdmin(ImportExportMixin, ScopedHistoryAdmin):
     autocomplete_fields = ["person"]
     raw_id_fields = ["session", "import_batch"]
     resource_classes = [TrainingCompletionResource]
+    import_form_class = SizeCheckedImportForm
 
     def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return {**kwargs, "user": request.user}
@@ -100,7 +121,7 @@ class EvaluationAdmin(ScopedAdmin):
 
 
 @admin.register(ImportProfile)
-class ImportProfileAdmin(admin.ModelAdmin[ImportProfile]):
+class ImportProfileAdmin(ScopedFieldsAdmin):
     list_display = ["name", "supplier", "created_by", "created_at"]
     list_filter = ["supplier"]
     list_select_related = ["supplier", "created_by"]
@@ -113,7 +134,7 @@ class ImportProfileAdmin(admin.ModelAdmin[ImportProfile]):
         super().save_model(request, obj, form, change)
 
 
-class ImportRowInline(admin.TabularInline[ImportRow, ImportBatch]):
+class ImportRowInline(ScopedInline, admin.TabularInline[ImportRow, ImportBatch]):
     model = ImportRow
     fields = ["row_number", "outcome", "problems", "person", "resolution", "resolved_by"]
     readonly_fields = ["row_number", "outcome", "problems", "person", "resolution", "resolved_by"]
@@ -133,7 +154,7 @@ class ImportRowInline(admin.TabularInline[ImportRow, ImportBatch]):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
+class ImportBatchAdmin(ScopedFieldsAdmin):
     """Imports: adding one uploads a file and previews it, as /imports/ does.
 
     The file's facts (name, size, SHA-256, who, when, counts, problems) are read-only;
@@ -196,7 +217,7 @@ class ImportBatchAdmin(admin.ModelAdmin[ImportBatch]):
 
 
 @admin.register(ImportRow)
-class ImportRowAdmin(admin.ModelAdmin[ImportRow]):
+class ImportRowAdmin(ScopedFieldsAdmin):
     """Imported rows; correct, match or discard held rows in the review queue on /imports/."""
 
     list_display = ["batch", "row_number", "outcome", "person", "resolution", "resolved_at"]

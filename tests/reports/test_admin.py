@@ -33,5 +33,14 @@ def test_asking_for_a_job_in_the_admin_queues_it_after_the_commit(
 
 def test_op_staff_do_not_see_the_reports_admin(client, op_user) -> None:
     client.force_login(op_user)
-    assert client.get(reverse("admin:reports_reportsnapshot_changelist")).status_code == 403
-    assert client.get(reverse("admin:reports_selfreportedfigures_changelist")).status_code == 403
+    for name in ("reportsnapshot", "selfreportedfigures"):
+        response = client.get(reverse(f"admin:reports_{name}_changelist"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
+
+
+def test_the_programme_bureau_does_not_use_the_reports_admin(client, bureau) -> None:
+    # The bureau keeps interventions and self-reported figures on the reports pages.
+    client.force_login(bureau)
+    response = client.get(reverse("admin:reports_intervention_changelist"))
+    assert response.status_code == 302

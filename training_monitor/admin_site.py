@@ -1,0 +1,89 @@
+"""The Django admin of Training Monitor: for active administrators only.
+
+O&P staff and the programme bureau work on the pages, which apply the enforcement
+rule and the department scoping in one place. A user who was given is_staff by
+mistake still gets no admin page: the site asks for the administrator role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from departments.access import is_administrator
+
+# Room for the other fields of a multipart form next to the file.
+FORM_OVERHEAD_BYTES = 1024 * 1024
+
+
+def upload_limit() -> int:
+    """The same limit as the import pages (IMPORT_MAX_UPLOAD_BYTES)."""
+    # Imported here: trainings.services loads the import machinery, which the settings
+    # module (through the middleware) must not pull in at start-up.
+    from trainings.services import max_upload_bytes
+
+    return max_upload_bytes()
+
+
+def validate_upload_size(upload: File[Any] | None) -> None:
+    """Refuse a file over the limit before the admin stores it anywhere."""
+    if upload is None:
+        return
+    limit = upload_limit()
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB."),
+            code="file_too_large",
+            params={"limit": limit // (1024 * 1024)},
+        )
+
+
+class TrainingMonitorAdminSite(admin.AdminSite):
+    site_header = "Training Monitor"
+    site_title = "Training Monitor"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        # is_administrator is false for inactive users and true for superusers.
+        return bool(request.user.is_active) and is_administrator(request.user)
+
+
+class AdminUploadLimitMiddleware:
+    """Refuse an admin upload far over the limit before its body is read.
+
+    The CSRF check reads the form (and so writes every uploaded file to a temporary
+    file) before any view runs; this middleware answers first, from the declared
+    length. Smaller files over the limit are refused by the admin forms.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._too_large(request):
+            return render(
+                request,
+                "admin/upload_too_large.html",
+                {"limit": upload_limit() // (1024 * 1024)},
+                status=413,
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _too_large(request: HttpRequest) -> bool:
+        if request.method != "POST" or not request.path.startswith(reverse("admin:index")):
+            return False
+        if not (request.content_type or "").startswith("multipart/"):
+            return False
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        return length > upload_limit() + FORM_OVERHEAD_BYTES
