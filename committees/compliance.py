@@ -1,7 +1,7 @@
 """The compliance rules, in one place.
 
-A membership counts as *trained* when the person attended a session (not cancelled)
-on or before the committee's interview date and, when `TRAINING_VALIDITY_DAYS` is set,
+A membership counts as *trained* when the person attended a session (not cancelled;
+a hand entry only once a second person confirmed it) on or before the committee's interview date and, when `TRAINING_VALIDITY_DAYS` is set,
 not longer ago than that. A committee *complies* when every member whose role requires
 training (`TRAINING_REQUIRED_ROLES`) is trained.
 
@@ -46,7 +46,8 @@ def _valid_completions(person: Any, on_date: Any, *, statuses: tuple[str, ...]) 
     """Completions of `person` in a session held on or before `on_date` and still valid."""
     from trainings.models import TrainingCompletion
 
-    completions = TrainingCompletion.objects.filter(
+    # Hand entries awaiting a second person's confirmation do not count yet.
+    completions = TrainingCompletion.objects.counted().filter(
         person=person,
         status__in=statuses,
         session__cancelled=False,

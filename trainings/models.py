@@ -166,7 +166,8 @@ class TrainingCompletionQuerySet(DepartmentScopedQuerySet):
     department_lookup = "person__department"
 
     def attended(self) -> Self:
-        return self.filter(status=CompletionStatus.ATTENDED, session__cancelled=False)
+        """Attended places that count (a hand entry only once it is confirmed)."""
+        return self.counted().filter(status=CompletionStatus.ATTENDED, session__cancelled=False)
 
     def counted(self) -> Self:
         """Completions that count: everything but hand entries awaiting confirmation."""
