@@ -1,9 +1,10 @@
 """The compliance rules, in one place.
 
-A membership counts as *trained* when the person attended a session (not cancelled;
-a hand entry only once a second person confirmed it) on or before the committee's interview date and, when `TRAINING_VALIDITY_DAYS` is set,
+A membership counts as *trained* when the person attended a session (not cancelled)
+on or before the committee's interview date and, when `TRAINING_VALIDITY_DAYS` is set,
 not longer ago than that. A committee *complies* when every member whose role requires
 training (`TRAINING_REQUIRED_ROLES`) is trained.
+A completion entered by hand counts only once a second person has confirmed it.
 
 The rules are SQL expressions (Exists subqueries) so that every page, report and export
 asks the database the same question in one query, whatever the number of rows.

@@ -19,6 +19,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,7 @@ from trainings.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser, User
+    from django.contrib.auth.models import User
     from django_stubs_ext import StrOrPromise
 
 # How far back a session may be chosen when no validity period limits it.
@@ -49,6 +50,12 @@ class HandEntryRefused(Exception):
     def __init__(self, message: StrOrPromise) -> None:
         super().__init__(str(message))
         self.message = message
+
+
+def _signed_in(user: User | AnonymousUser) -> User:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        raise HandEntryRefused(_("Log in first."))
+    return user
 
 
 def _history_user(completion: TrainingCompletion, user: User) -> None:
@@ -133,7 +140,7 @@ def completion_enter_by_hand(
     *,
     person: Person,
     evidence_note: str,
-    user: User,
+    user: User | AnonymousUser,
     session: TrainingSession | None = None,
     supplier: Supplier | None = None,
     programme: TrainingProgramme | None = None,
@@ -142,6 +149,7 @@ def completion_enter_by_hand(
 ) -> TrainingCompletion:
     """Record that `person` attended `session` (or a training given by supplier, programme
     and date); it waits for a second person's confirmation before it counts."""
+    user = _signed_in(user)
     if not people_enterable_by(user).filter(pk=person.pk).exists():
         raise HandEntryRefused(_("You may not enter trainings for this person."))
     note = evidence_note.strip()
@@ -193,8 +201,11 @@ def _locked_pending(completion: TrainingCompletion, user: User) -> TrainingCompl
     return locked
 
 
-def completion_confirm(*, completion: TrainingCompletion, user: User) -> TrainingCompletion:
+def completion_confirm(
+    *, completion: TrainingCompletion, user: User | AnonymousUser
+) -> TrainingCompletion:
     """Confirm a hand entry as the second person. Confirming again changes nothing."""
+    user = _signed_in(user)
     with transaction.atomic():
         locked = _locked_pending(completion, user)
         if locked.entered_by_id == user.pk:
@@ -210,11 +221,14 @@ def completion_confirm(*, completion: TrainingCompletion, user: User) -> Trainin
     return locked
 
 
-def completion_reject(*, completion: TrainingCompletion, user: User, reason: str) -> None:
+def completion_reject(
+    *, completion: TrainingCompletion, user: User | AnonymousUser, reason: str
+) -> None:
     """Remove a hand entry that is not confirmed; the history keeps who did it and why.
 
     Whoever may confirm it may reject it; the person who entered it may withdraw it.
     """
+    user = _signed_in(user)
     reason = reason.strip()
     if not reason:
         raise HandEntryRefused(_("Say why the entry is rejected."))
