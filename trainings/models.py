@@ -126,7 +126,8 @@ class TrainingSession(models.Model):
     )
     # A training recorded by hand that no supplier file describes: it belongs to the one
     # completion entered with it, so it is never offered as a session to choose.
-    entered_by_hand = models.BooleanField(_("entered by hand"), default=False)
+    # (A database default too: the attendance import writes rows with COPY.)
+    entered_by_hand = models.BooleanField(_("entered by hand"), default=False, db_default=False)
 
     class Meta:
         ordering = ["-date", "supplier"]
@@ -213,12 +214,14 @@ class TrainingCompletion(models.Model):
         help_text=_("The attendance import that last changed this completion."),
     )
     # Hand entries (O&P staff with a certificate in hand) count only once a second
-    # person has confirmed them; see trainings/hand_entry.py.
+    # person has confirmed them; see trainings/hand_entry.py. The database defaults
+    # serve the attendance import, which writes rows with COPY.
     source = models.CharField(
         _("source"),
         max_length=10,
         choices=CompletionSource.choices,
         default=CompletionSource.IMPORT,
+        db_default=CompletionSource.IMPORT,
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -232,6 +235,8 @@ class TrainingCompletion(models.Model):
     evidence_note = models.TextField(
         _("evidence"),
         blank=True,
+        default="",
+        db_default="",
         help_text=_("What proves the attendance and where it is kept."),
     )
     confirmed_by = models.ForeignKey(
