@@ -4,6 +4,7 @@ A membership counts as *trained* when the person attended a session (not cancell
 on or before the committee's interview date and, when `TRAINING_VALIDITY_DAYS` is set,
 not longer ago than that. A committee *complies* when every member whose role requires
 training (`TRAINING_REQUIRED_ROLES`) is trained.
+A completion entered by hand counts only once a second person has confirmed it.
 
 The rules are SQL expressions (Exists subqueries) so that every page, report and export
 asks the database the same question in one query, whatever the number of rows.
@@ -46,7 +47,8 @@ def _valid_completions(person: Any, on_date: Any, *, statuses: tuple[str, ...]) 
     """Completions of `person` in a session held on or before `on_date` and still valid."""
     from trainings.models import TrainingCompletion
 
-    completions = TrainingCompletion.objects.filter(
+    # Hand entries awaiting a second person's confirmation do not count yet.
+    completions = TrainingCompletion.objects.counted().filter(
         person=person,
         status__in=statuses,
         session__cancelled=False,

@@ -116,6 +116,8 @@ class MemberRow:
     registration_in_time: bool = False
     # A member may come from another ministry: named here, but their page stays closed.
     person_visible: bool = True
+    # A hand entry that would train the member once a second person confirms it.
+    pending: TrainingCompletion | None = None
 
 
 def _member_rows(committee: SelectionCommittee) -> list[MemberRow]:
@@ -143,11 +145,20 @@ def _member_rows(committee: SelectionCommittee) -> list[MemberRow]:
                     c
                     for c in mine
                     if c.status == CompletionStatus.ATTENDED
+                    and not c.awaiting_confirmation
                     and c.session.date <= committee.interview_date
                 ),
                 None,
             )
         else:
+            row.pending = next(
+                (
+                    c
+                    for c in mine
+                    if c.awaiting_confirmation and c.session.date <= committee.interview_date
+                ),
+                None,
+            )
             registrations = [c for c in mine if c.status == CompletionStatus.REGISTERED]
             if registrations:
                 # The earliest registration says when the member will be trained.

@@ -19,6 +19,7 @@ from departments.charts import trend_chart
 from departments.models import Department, Person
 from departments.privacy import person_subject_access_export
 from reports.quarters import Quarter
+from trainings.hand_entry import pending_for, people_enterable_by
 from trainings.models import TrainingCompletion
 
 ACTION_LIST_LIMIT = 50
@@ -46,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "sees_all": sees_all,
             "overview": rows,
             "quarter": quarter,
+            "to_confirm": pending_for(request.user).count(),
         },
     )
 
@@ -78,6 +80,7 @@ def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "actions": action_rows[:ACTION_LIST_LIMIT],
             "more_actions": len(action_rows) > ACTION_LIST_LIMIT,
             "today": today,
+            "to_confirm": pending_for(request.user).count(),
         },
     )
 
@@ -88,7 +91,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Person.objects.visible_to(request.user).select_related("department"), pk=pk
     )
     completions = TrainingCompletion.objects.filter(person=person).select_related(
-        "session__supplier", "session__programme"
+        "session__supplier", "session__programme", "entered_by", "confirmed_by"
     )
     committees = SelectionCommittee.objects.with_compliance().select_related("department")
     memberships = (
@@ -101,7 +104,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "departments/person_detail.html",
-        {"person": person, "completions": completions, "memberships": memberships},
+        {
+            "person": person,
+            "completions": completions,
+            "memberships": memberships,
+            "may_enter": people_enterable_by(request.user).filter(pk=person.pk).exists(),
+        },
     )
 
 

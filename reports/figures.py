@@ -12,7 +12,10 @@ Definitions (also in each report's explanation sheet):
   period overlaps that quarter. Departments outside the tender appear in the ICOP
   summary with the figures they reported themselves (`SelfReportedFigures`).
 * *People trained*: distinct people who attended a session (not cancelled) held in the
-  quarter. *No-shows*: distinct people with a no-show for such a session.
+  quarter; *of which entered by hand*: those with a confirmed hand entry for such a
+  session. Hand entries awaiting confirmation count nowhere. *No-shows*: distinct
+  people with a no-show for such a session. Trainings entered by hand are no sessions
+  a supplier held: they are not in *sessions held*.
 * Committees count by their interview date, cancelled committees excluded. Memberships
   count when their role requires training; *trained* as in the compliance rules.
 * Evaluation scores are put on a 1-10 scale; a session's aggregate evaluation is used
@@ -61,6 +64,7 @@ from reports.presentation.tables import (
 from reports.presentation.tables import Intervention as ReportIntervention
 from reports.quarters import Quarter
 from trainings.models import (
+    CompletionSource,
     CompletionStatus,
     Evaluation,
     Tender,
@@ -141,9 +145,11 @@ def _session_quarter(prefix: str = "session__date") -> dict[str, Any]:
 
 
 def people_by_department(first: Quarter, last: Quarter) -> dict[tuple[Key, int], dict[str, int]]:
-    """Distinct people attended / no-show per (quarter, department) (1 query)."""
+    """Distinct people attended / by hand / no-show per (quarter, department) (1 query)."""
+    attended = Q(status=CompletionStatus.ATTENDED)
     rows = (
-        TrainingCompletion.objects.filter(
+        TrainingCompletion.objects.counted()
+        .filter(
             session__cancelled=False,
             session__date__gte=first.start,
             session__date__lte=last.end,
@@ -151,7 +157,10 @@ def people_by_department(first: Quarter, last: Quarter) -> dict[tuple[Key, int],
         .annotate(**_session_quarter())
         .values("y", "q", "person__department")
         .annotate(
-            trained=Count("person", distinct=True, filter=Q(status=CompletionStatus.ATTENDED)),
+            trained=Count("person", distinct=True, filter=attended),
+            by_hand=Count(
+                "person", distinct=True, filter=attended & Q(source=CompletionSource.HAND)
+            ),
             no_shows=Count("person", distinct=True, filter=Q(status=CompletionStatus.NO_SHOW)),
         )
         .order_by()
@@ -159,6 +168,7 @@ def people_by_department(first: Quarter, last: Quarter) -> dict[tuple[Key, int],
     return {
         ((r["y"], r["q"]), r["person__department"]): {
             "trained": r["trained"],
+            "by_hand": r["by_hand"],
             "no_shows": r["no_shows"],
         }
         for r in rows
@@ -168,14 +178,17 @@ def people_by_department(first: Quarter, last: Quarter) -> dict[tuple[Key, int],
 def sessions_by_supplier(first: Quarter, last: Quarter) -> dict[tuple[Key, int], dict[str, int]]:
     """Sessions held, capacity, attended and no-show places per (quarter, supplier) (2 queries)."""
     sessions = (
-        TrainingSession.objects.filter(cancelled=False, date__gte=first.start, date__lte=last.end)
+        TrainingSession.objects.filter(
+            cancelled=False, entered_by_hand=False, date__gte=first.start, date__lte=last.end
+        )
         .annotate(y=ExtractYear("date"), q=ExtractQuarter("date"))
         .values("y", "q", "supplier")
         .annotate(sessions=Count("pk"), capacity=Sum("capacity"))
         .order_by()
     )
     places = (
-        TrainingCompletion.objects.filter(
+        TrainingCompletion.objects.counted()
+        .filter(
             session__cancelled=False,
             session__date__gte=first.start,
             session__date__lte=last.end,
@@ -463,6 +476,16 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
             based_on=("trained", "trained_previous"),
         ),
         Column(
+            "by_hand",
+            _("Of which entered by hand"),
+            "int",
+            help=_(
+                "People trained whose attendance O&P staff entered by hand and a second "
+                "person confirmed."
+            ),
+            count_of_people=True,
+        ),
+        Column(
             "no_shows",
             _("No-shows"),
             "int",
@@ -472,7 +495,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
     )
     dept_rows: list[Row] = []
     for pk in sorted(in_tender[build.current], key=lambda pk: departments[pk].code):
-        now = people.get((build.current, pk), {"trained": 0, "no_shows": 0})
+        now = people.get((build.current, pk), {"trained": 0, "by_hand": 0, "no_shows": 0})
         before = people.get((build.prior, pk), {"trained": 0, "no_shows": 0})
         dept_rows.append(
             Row(
@@ -482,6 +505,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
                     "trained": now["trained"],
                     "trained_previous": before["trained"],
                     "trained_change": now["trained"] - before["trained"],
+                    "by_hand": now["by_hand"],
                     "no_shows": now["no_shows"],
                 }
             )
@@ -573,8 +597,15 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         )
         .values("supplier__name", "programme__name", "programme__version")
         .annotate(
-            sessions=Count("pk", distinct=True),
-            attended=Count("completions", filter=Q(completions__status=CompletionStatus.ATTENDED)),
+            sessions=Count("pk", distinct=True, filter=Q(entered_by_hand=False)),
+            attended=Count(
+                "completions",
+                filter=Q(completions__status=CompletionStatus.ATTENDED)
+                & ~Q(
+                    completions__source=CompletionSource.HAND,
+                    completions__confirmed_at__isnull=True,
+                ),
+            ),
         )
         .order_by("supplier__name", "programme__name", "programme__version")
     )
@@ -817,6 +848,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
                     "memberships": base.get("memberships", 0),
                     "trained": base.get("trained", 0),
                     "people": people.get((key, department_id), {}).get("trained", 0),
+                    "people_by_hand": people.get((key, department_id), {}).get("by_hand", 0),
                 },
                 False,
             )
@@ -895,6 +927,16 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
             help=_("Distinct people of the department who attended a session in the quarter."),
             count_of_people=True,
         ),
+        Column(
+            "people_by_hand",
+            _("Of which entered by hand"),
+            "int",
+            help=_(
+                "People trained whose attendance O&P staff entered by hand and a second "
+                "person confirmed. Self-reporting departments do not report this."
+            ),
+            count_of_people=True,
+        ),
     )
     rows: list[Row] = []
     chart_points: dict[Key, dict[str, int]] = {}
@@ -929,6 +971,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
             )
             if not own:
                 cells["justified"] = now["justified"]
+                cells["people_by_hand"] = now["people_by_hand"]
         cells["share_trained"] = share_now
         cells["share_trained_previous"] = _hide_small(
             share_before, before["memberships"] if before else None

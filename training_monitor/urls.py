@@ -30,6 +30,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", health, name="health"),
     path("imports/", include("trainings.urls")),
+    path("completions/", include("trainings.hand_entry_urls")),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
     path("committees/", include("committees.urls")),

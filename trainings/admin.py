@@ -83,8 +83,18 @@ class TrainingCompletionAdmin(ImportExportMixin, ScopedHistoryAdmin):
     scoped, and the resource narrows the queryset again with the exporting user.
     """
 
-    list_display = ["person", "session", "status", "import_batch"]
-    list_filter = ["status", "session__supplier", "person__department"]
+    list_display = ["person", "session", "status", "source", "import_batch"]
+    list_filter = ["status", "source", "session__supplier", "person__department"]
+    # Hand entries are entered and confirmed on their pages, through trainings.hand_entry,
+    # so that the four-eyes rule holds; the admin only shows who did what.
+    readonly_fields = [
+        "source",
+        "entered_by",
+        "entered_at",
+        "evidence_note",
+        "confirmed_by",
+        "confirmed_at",
+    ]
     list_select_related = ["person", "session", "session__supplier", "import_batch"]
     search_fields = ["person__last_name", "person__employee_number", "person__email"]
     autocomplete_fields = ["person"]

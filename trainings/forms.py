@@ -1,14 +1,17 @@
-"""Forms of the /imports/ pages."""
+"""Forms of the /imports/ pages and of completions entered by hand."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committees.forms import DateInput
+from trainings.hand_entry import REASON_MAX_LENGTH, sessions_to_choose
 from trainings.imports.fields import FIELD_LABELS, Field
-from trainings.models import ImportProfile, Supplier
+from trainings.models import ImportProfile, Supplier, TrainingProgramme
 from trainings.services import max_upload_bytes
 
 ACCEPTED = ".csv,.xlsx,.xls,.ods"
@@ -108,3 +111,97 @@ class CorrectForm(forms.Form):
         if "session_date" in data:
             data["session_date"] = data["session_date"].isoformat()
         return data
+
+
+# --- Completions entered by hand (trainings.hand_entry) ---------------------------------
+
+
+class _SessionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        where = _("online") if obj.is_online else obj.place
+        return f"{obj.date:%d-%m-%Y} – {obj.supplier.name}" + (f" ({where})" if where else "")
+
+
+class _ProgrammeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.supplier.name}: {obj}" if obj.supplier else str(obj)
+
+
+class HandEntryForm(forms.Form):
+    """A session from the list, or a training the supplier files do not describe."""
+
+    session = _SessionChoiceField(
+        sessions_to_choose(),
+        label=_("Session"),
+        required=False,
+        empty_label=_("– Not in the list: describe the training below –"),
+        help_text=_("Sessions held by the suppliers, newest first."),
+    )
+    supplier = forms.ModelChoiceField(Supplier.objects.all(), label=_("Supplier"), required=False)
+    programme = _ProgrammeChoiceField(
+        TrainingProgramme.objects.select_related("supplier"),
+        label=_("Programme"),
+        required=False,
+    )
+    date = forms.DateField(label=_("Date of the training"), required=False, widget=DateInput)
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
+    evidence_note = forms.CharField(
+        label=_("Evidence"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "What proves the attendance and where it is kept, e.g. 'certificate seen, folder P-12'."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per form, so "today" is the day of the request, not of the import.
+        self.fields["session"].queryset = sessions_to_choose()  # type: ignore[attr-defined]
+
+    def clean_evidence_note(self) -> str:
+        note = " ".join(self.cleaned_data["evidence_note"].split())
+        if not note:
+            raise forms.ValidationError(_("Say what proves the attendance and where it is kept."))
+        return note
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        own = [name for name in ("supplier", "programme", "date", "place") if data.get(name)]
+        if data.get("session"):
+            if own:
+                raise forms.ValidationError(
+                    _("Choose a session from the list or describe another training, not both.")
+                )
+            return data
+        if self.errors:
+            return data
+        for name in ("supplier", "programme", "date"):
+            if not data.get(name):
+                self.add_error(name, _("Needed when the session is not in the list."))
+        supplier, programme = data.get("supplier"), data.get("programme")
+        if supplier and programme and programme.supplier_id not in (None, supplier.pk):
+            self.add_error("programme", _("This programme belongs to another supplier."))
+        when = data.get("date")
+        if when and when > timezone.localdate():
+            self.add_error("date", _("A training in the future cannot have been attended."))
+        return data
+
+    def entry(self) -> dict[str, Any]:
+        """The keyword arguments of `completion_enter_by_hand` for the training."""
+        names = ("session", "supplier", "programme", "date", "place", "evidence_note")
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=REASON_MAX_LENGTH,
+        help_text=_("Why the entry is not right, e.g. 'no certificate in the folder'."),
+    )
+
+    def clean_reason(self) -> str:
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if not reason:
+            raise forms.ValidationError(_("Say why the entry is rejected."))
+        return reason

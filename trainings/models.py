@@ -124,6 +124,10 @@ class TrainingSession(models.Model):
     cancelled = models.BooleanField(
         _("cancelled"), default=False, help_text=_("A cancelled session trains nobody.")
     )
+    # A training recorded by hand that no supplier file describes: it belongs to the one
+    # completion entered with it, so it is never offered as a session to choose.
+    # (A database default too: the attendance import writes rows with COPY.)
+    entered_by_hand = models.BooleanField(_("entered by hand"), default=False, db_default=False)
 
     class Meta:
         ordering = ["-date", "supplier"]
@@ -150,11 +154,34 @@ class CompletionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class CompletionSource(models.TextChoices):
+    IMPORT = "import", _("Supplier file")
+    HAND = "hand", _("Entered by hand")
+
+
+# A hand entry that nobody has confirmed yet: it counts nowhere (compliance, reports).
+AWAITING_CONFIRMATION = Q(source=CompletionSource.HAND, confirmed_at__isnull=True)
+
+
 class TrainingCompletionQuerySet(DepartmentScopedQuerySet):
     department_lookup = "person__department"
 
     def attended(self) -> Self:
-        return self.filter(status=CompletionStatus.ATTENDED, session__cancelled=False)
+        """Attended places that count (a hand entry only once it is confirmed)."""
+        return self.counted().filter(status=CompletionStatus.ATTENDED, session__cancelled=False)
+
+    def counted(self) -> Self:
+        """Completions that count: everything but hand entries awaiting confirmation."""
+        return self.exclude(AWAITING_CONFIRMATION)
+
+    def awaiting_confirmation(self) -> Self:
+        return self.filter(AWAITING_CONFIRMATION)
+
+    def confirmable_by(self, user: User | AnonymousUser) -> Self:
+        """Hand entries `user` may confirm: of the departments they see, not their own."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.awaiting_confirmation().visible_to(user).exclude(entered_by=user.pk)
 
 
 class TrainingCompletion(models.Model):
@@ -186,6 +213,41 @@ class TrainingCompletion(models.Model):
         verbose_name=_("import"),
         help_text=_("The attendance import that last changed this completion."),
     )
+    # Hand entries (O&P staff with a certificate in hand) count only once a second
+    # person has confirmed them; see trainings/hand_entry.py. The database defaults
+    # serve the attendance import, which writes rows with COPY.
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=CompletionSource.choices,
+        default=CompletionSource.IMPORT,
+        db_default=CompletionSource.IMPORT,
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
+    evidence_note = models.TextField(
+        _("evidence"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("What proves the attendance and where it is kept."),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = TrainingCompletionQuerySet.as_manager()
@@ -198,11 +260,37 @@ class TrainingCompletion(models.Model):
             models.UniqueConstraint(
                 fields=["person", "session"], name="completion_unique_person_session"
             ),
+            # The second pair of eyes must be a second person.
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True)
+                | Q(entered_by__isnull=True)
+                | ~Q(confirmed_by=models.F("entered_by")),
+                name="completion_confirmer_not_enterer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source="hand") | (Q(entered_at__isnull=False) & ~Q(evidence_note="")),
+                name="completion_hand_entry_has_evidence",
+            ),
         ]
-        indexes = [models.Index(fields=["person", "status"])]
+        indexes = [
+            models.Index(fields=["person", "status"]),
+            models.Index(
+                fields=["source"],
+                condition=Q(source="hand", confirmed_at__isnull=True),
+                name="completion_awaiting_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.session} ({self.get_status_display()})"
+
+    @property
+    def is_hand_entry(self) -> bool:
+        return self.source == CompletionSource.HAND
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self.is_hand_entry and self.confirmed_at is None
 
 
 class EvaluationQuerySet(models.QuerySet["Evaluation"]):
