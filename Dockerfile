@@ -12,8 +12,9 @@ COPY pyproject.toml ./
 RUN pip install --no-cache-dir .
 COPY . .
 RUN pybabel_dirs=$(ls -d locale */locale 2>/dev/null) \
-    && for d in $pybabel_dirs; do pybabel compile -q -d "$d" -D django; done \
-    && SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0
+    && for d in $pybabel_dirs; do pybabel -q compile -d "$d" -D django; done \
+    && SECRET_KEY=build-only STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage \
+       python manage.py collectstatic --noinput --verbosity 0
 
 RUN useradd --system --uid 1000 app && mkdir -p /app/media && chown app /app/media
 USER app
