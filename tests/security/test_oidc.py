@@ -90,7 +90,7 @@ def test_an_unverified_email_address_is_refused() -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("claim", [None, "false", "yes", 1])
 def test_an_email_address_without_a_true_verified_claim_is_refused(claim) -> None:
-    claims = {"email": "x@example.nl"}
+    claims: dict[str, object] = {"email": "x@example.nl"}
     if claim is not None:
         claims["email_verified"] = claim
     with pytest.raises(SuspiciousOperation):
