@@ -2,8 +2,10 @@
 
 A membership counts as *trained* when the person attended a session (not cancelled)
 on or before the committee's interview date and, when `TRAINING_VALIDITY_DAYS` is set,
-not longer ago than that. A committee *complies* when every member whose role requires
-training (`TRAINING_REQUIRED_ROLES`) is trained.
+not longer ago than that. A committee *complies* when it has at least one member whose
+role requires training (`TRAINING_REQUIRED_ROLES`) and every such member is trained.
+A committee without any such member is *incomplete*: never compliant, in every figure,
+because "0 of 0 trained" says nothing about the interviews it will hold.
 A completion entered by hand counts only once a second person has confirmed it.
 
 The rules are SQL expressions (Exists subqueries) so that every page, report and export
@@ -117,7 +119,7 @@ def _count(qs: models.QuerySet[Any]) -> Coalesce:
 
 
 def annotate_committees(qs: _QS) -> _QS:
-    """Add `required_count`, `trained_count` and `is_compliant` to committees."""
+    """Add `required_count`, `trained_count`, `is_incomplete` and `is_compliant`."""
     from committees.models import CommitteeMembership
 
     required = CommitteeMembership.objects.filter(
@@ -134,7 +136,9 @@ def annotate_committees(qs: _QS) -> _QS:
         required_count=_count(required),
         trained_count=_count(required.filter(trained_member)),
     ).annotate(
+        is_incomplete=ExpressionWrapper(Q(required_count=0), output_field=models.BooleanField()),
         is_compliant=ExpressionWrapper(
-            Q(required_count=F("trained_count")), output_field=models.BooleanField()
-        )
+            Q(required_count__gt=0, required_count=F("trained_count")),
+            output_field=models.BooleanField(),
+        ),
     )

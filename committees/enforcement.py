@@ -8,6 +8,9 @@ Each department chooses how hard the system pushes back when a committee is conf
 - strict: refused until every required member is trained or registered for a session
   on or before the interview date.
 
+In every mode, a committee without any required member (incomplete) cannot be
+confirmed: "0 of 0 trained" would otherwise pass every mode.
+
 Pages, the admin and imports all call `committee_check_enforcement` /
 `committee_enforce`, so the rule cannot differ between them.
 """
@@ -40,13 +43,21 @@ class EnforcementCheck:
     untrained: tuple[str, ...]
     # Of those, the ones not even registered for a session on or before that date.
     unplanned: tuple[str, ...]
+    # Members whose role requires training; None when the check is about one member.
+    required: int | None = None
 
     @property
     def confirming(self) -> bool:
         return self.status in CONFIRMING_STATUSES
 
     @property
+    def incomplete(self) -> bool:
+        return self.required == 0
+
+    @property
     def blocked(self) -> bool:
+        if self.confirming and self.incomplete:
+            return True
         return self.mode == EnforcementMode.STRICT and self.confirming and bool(self.unplanned)
 
     @property
@@ -58,6 +69,11 @@ class EnforcementCheck:
         return bool(self.untrained)
 
     def blocked_message(self) -> str:
+        if self.incomplete:
+            return _(
+                "This committee cannot be confirmed: it has no member who must be trained "
+                "(only external members, or no members at all). Add them first."
+            )
         return _(
             "This committee cannot be confirmed yet. These members must first be trained "
             "or registered for a session on or before the interview date: %(names)s."
@@ -86,7 +102,7 @@ def committee_check_enforcement(
     same step); it defaults to the stored one. One query, whatever the committee size.
     """
     on_date = Value(interview_date or committee.interview_date, output_field=DateField())
-    rows = (
+    rows = list(
         CommitteeMembership.objects.filter(
             committee=committee, role__in=compliance.required_roles()
         )
@@ -94,16 +110,16 @@ def committee_check_enforcement(
             trained=compliance.trained_before(OuterRef("person"), on_date),
             registered=compliance.registered_before(OuterRef("person"), on_date),
         )
-        .filter(trained=False)
         .select_related("person")
         .order_by("person__last_name", "person__first_name")
     )
-    untrained = [(m.person.full_name, m.registered) for m in rows]
+    untrained = [(m.person.full_name, m.registered) for m in rows if not m.trained]
     return EnforcementCheck(
         mode=mode or committee.department.enforcement_mode,
         status=status,
         untrained=tuple(name for name, _registered in untrained),
         unplanned=tuple(name for name, registered in untrained if not registered),
+        required=len(rows),
     )
 
 
@@ -119,7 +135,8 @@ def committee_enforce(
         committee=committee, status=status, interview_date=interview_date
     )
     if check.blocked:
-        raise EnforcementError(check.blocked_message(), code="strict")
+        code = "incomplete" if check.incomplete else "strict"
+        raise EnforcementError(check.blocked_message(), code=code)
     if check.needs_justification and not justification.strip():
         raise EnforcementError(check.justification_message(), code="justification_required")
     return check

@@ -41,7 +41,11 @@ class CommitteeFilter(django_filters.FilterSet):
     compliance = django_filters.ChoiceFilter(
         label=_("Training"),
         method="filter_compliance",
-        choices=[("all", _("All trained")), ("not_all", _("Not all trained"))],
+        choices=[
+            ("all", _("All trained")),
+            ("not_all", _("Not all trained")),
+            ("incomplete", _("Incomplete: no member who must be trained")),
+        ],
         empty_label=_("All committees"),
     )
     sort = django_filters.OrderingFilter(
@@ -82,5 +86,9 @@ class CommitteeFilter(django_filters.FilterSet):
         if value == "all":
             return queryset.filter(is_compliant=True)
         if value == "not_all":
-            return queryset.filter(is_compliant=False)
+            # Incomplete committees are not compliant either, but they have no untrained
+            # member to act on: they have their own choice.
+            return queryset.filter(is_compliant=False, is_incomplete=False)
+        if value == "incomplete":
+            return queryset.filter(is_incomplete=True)
         return queryset

@@ -96,6 +96,10 @@ class CommitteeForm(CommitteeEnforcementForm):
         if self.instance.pk:
             # Moving a committee to another department is an administrator's job.
             del self.fields["department"]
+        else:
+            # A new committee has no members, so it can only be planned: confirming it
+            # would be refused (committees.services.committee_create).
+            del self.fields["status"]
         self.enforcement_warning = ""
 
     def clean(self) -> dict[str, Any]:

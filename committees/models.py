@@ -31,7 +31,7 @@ class MembershipRole(models.TextChoices):
 
 class SelectionCommitteeQuerySet(DepartmentScopedQuerySet):
     def with_compliance(self) -> Self:
-        """Annotate `required_count`, `trained_count` and `is_compliant` (see compliance)."""
+        """Annotate `required_count`, `trained_count`, `is_incomplete` and `is_compliant`."""
         return compliance.annotate_committees(self)
 
     def compliant(self) -> Self:
@@ -39,6 +39,10 @@ class SelectionCommitteeQuerySet(DepartmentScopedQuerySet):
 
     def not_compliant(self) -> Self:
         return self.with_compliance().filter(is_compliant=False)
+
+    def incomplete(self) -> Self:
+        """Committees without a member who must be trained (see compliance)."""
+        return self.with_compliance().filter(is_incomplete=True)
 
     def active(self) -> Self:
         return self.exclude(status=CommitteeStatus.CANCELLED)

@@ -72,6 +72,13 @@ def committee_create(
     notes: str = "",
     user: User | AnonymousUser | None = None,
 ) -> SelectionCommittee:
+    if status in CONFIRMING_STATUSES:
+        # A new committee has no members yet: it is incomplete, and confirming an
+        # incomplete committee is refused in every mode. Add the members, then confirm.
+        empty = EnforcementCheck(
+            mode=department.enforcement_mode, status=status, untrained=(), unplanned=(), required=0
+        )
+        raise EnforcementError(empty.blocked_message(), code="incomplete")
     committee = SelectionCommittee(
         department=department,
         vacancy_reference=vacancy_reference,
@@ -80,7 +87,6 @@ def committee_create(
         status=status,
         notes=notes,
     )
-    # A new committee has no members yet, so every mode allows any status.
     _set_history_user(committee, user)
     committee.save()
     return committee

@@ -74,7 +74,11 @@ def committee_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         committee = services.committee_create(
             user=request.user,
-            **{name: form.cleaned_data[name] for name in ("department", *services.EDITABLE_FIELDS)},
+            **{
+                name: form.cleaned_data[name]
+                for name in ("department", *services.EDITABLE_FIELDS)
+                if name in form.cleaned_data
+            },
         )
         messages.success(request, _("The committee has been saved. Now add its members."))
         return redirect("committees:detail", pk=committee.pk)

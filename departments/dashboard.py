@@ -49,6 +49,8 @@ class QuarterFigures:
     committees: int
     committees_compliant: int
     people_trained: int
+    # Committees without a member who must be trained: never compliant (see compliance).
+    committees_incomplete: int = 0
 
     @property
     def membership_share(self) -> float | None:
@@ -76,8 +78,9 @@ def quarterly_figures(
     people trained by session date. Three queries in all.
 
     The trained status of each membership is asked once; a committee's compliance is
-    derived from its own memberships (all trained, or none required) rather than asked
-    again per committee, which at ten times the data halved the cost of this page.
+    derived from its own memberships (all of them trained) rather than asked again per
+    committee, which at ten times the data halved the cost of this page. A committee
+    with no required member has no rows here: it is incomplete, never compliant.
     """
     since = datetime.date(first_year, 1, 1)
     until = Quarter.containing(today).end
@@ -109,12 +112,14 @@ def quarterly_figures(
     )
     memberships: dict[datetime.date, int] = defaultdict(int)
     trained: dict[datetime.date, int] = defaultdict(int)
-    not_compliant: dict[datetime.date, int] = defaultdict(int)
+    compliant: dict[datetime.date, int] = defaultdict(int)
+    with_required: dict[datetime.date, int] = defaultdict(int)
     for row in per_committee:
         start = _as_date(row["quarter"])
         memberships[start] += row["total"]
         trained[start] += row["trained_total"]
-        not_compliant[start] += row["trained_total"] < row["total"]
+        compliant[start] += row["trained_total"] == row["total"]
+        with_required[start] += 1
     by_committee = {_as_date(r["quarter"]): r["total"] for r in committees}
     by_people = {_as_date(r["quarter"]): r["total"] for r in people}
     figures = []
@@ -126,8 +131,9 @@ def quarterly_figures(
                 memberships=memberships[quarter.start],
                 memberships_trained=trained[quarter.start],
                 committees=committee_count,
-                committees_compliant=committee_count - not_compliant[quarter.start],
+                committees_compliant=compliant[quarter.start],
                 people_trained=by_people.get(quarter.start, 0),
+                committees_incomplete=committee_count - with_required[quarter.start],
             )
         )
     return figures
@@ -152,6 +158,7 @@ class DepartmentFigures:
     memberships_trained: int
     committees: int
     committees_compliant: int
+    committees_incomplete: int = 0
 
     @property
     def membership_share(self) -> float | None:
@@ -178,7 +185,11 @@ def overview(
         .interviewing_between(start, end)
         .with_compliance()
         .values("department")
-        .annotate(total=Count("pk"), compliant=Count("pk", filter=Q(is_compliant=True)))
+        .annotate(
+            total=Count("pk"),
+            compliant=Count("pk", filter=Q(is_compliant=True)),
+            incomplete=Count("pk", filter=Q(is_incomplete=True)),
+        )
     )
     by_membership = {r["committee__department"]: r for r in memberships}
     by_committee = {r["department"]: r for r in committees}
@@ -193,6 +204,7 @@ def overview(
                 memberships_trained=m.get("trained_total", 0),
                 committees=c.get("total", 0),
                 committees_compliant=c.get("compliant", 0),
+                committees_incomplete=c.get("incomplete", 0),
             )
         )
     return rows
@@ -211,7 +223,8 @@ def what_if_strict(
 ) -> list[WhatIfRow]:
     """Per department: confirmed/held committees in the period that `strict` would have
     refused (a required member neither trained nor registered on or before the interview
-    date), and those `justify` would have asked a reason for (a required member untrained).
+    date, or no required member at all: an incomplete committee is refused in every mode),
+    and those `justify` would have asked a reason for (a required member untrained).
     """
     required = CommitteeMembership.objects.filter(
         committee=OuterRef("pk"), role__in=compliance.required_roles()
@@ -226,11 +239,15 @@ def what_if_strict(
             status__in=[CommitteeStatus.CONFIRMED, CommitteeStatus.HELD]
         )
         .interviewing_between(start, end)
-        .annotate(blocked=Exists(unplanned), unjustified=Exists(untrained))
+        .annotate(
+            blocked=Exists(unplanned),
+            unjustified=Exists(untrained),
+            incomplete=~Exists(required),
+        )
         .values("department")
         .annotate(
             total=Count("pk"),
-            blocked_total=Count("pk", filter=Q(blocked=True)),
+            blocked_total=Count("pk", filter=Q(blocked=True) | Q(incomplete=True)),
             untrained_total=Count("pk", filter=Q(unjustified=True)),
         )
     )

@@ -44,11 +44,16 @@ def test_each_row_shows_how_many_are_trained(client, op_user, department) -> Non
 
 
 def test_it_filters_on_status_dates_and_training(client, op_user, department) -> None:
-    CommitteeFactory(
+    trained = CommitteeFactory(
         department=department,
         vacancy_reference="A",
         status=CommitteeStatus.CONFIRMED,
         interview_date=datetime.date(2025, 1, 10),
+    )
+    member = MembershipFactory(committee=trained)
+    CompletionFactory(person=member.person, session__date=datetime.date(2025, 1, 2))
+    CommitteeFactory(
+        department=department, vacancy_reference="C", interview_date=datetime.date(2025, 3, 2)
     )
     untrained = CommitteeFactory(
         department=department, vacancy_reference="B", interview_date=datetime.date(2025, 3, 1)
@@ -56,10 +61,11 @@ def test_it_filters_on_status_dates_and_training(client, op_user, department) ->
     MembershipFactory(committee=untrained)
     client.force_login(op_user)
     assert refs(client.get(URL, {"status": "confirmed"})) == ["A"]
-    assert refs(client.get(URL, {"interview_from": "2025-02-01"})) == ["B"]
+    assert refs(client.get(URL, {"interview_from": "2025-02-01"})) == ["C", "B"]
     assert refs(client.get(URL, {"interview_to": "2025-02-01"})) == ["A"]
     assert refs(client.get(URL, {"compliance": "all"})) == ["A"]
     assert refs(client.get(URL, {"compliance": "not_all"})) == ["B"]
+    assert refs(client.get(URL, {"compliance": "incomplete"})) == ["C"]
 
 
 def test_it_searches_reference_title_and_member_name(client, op_user, department) -> None:

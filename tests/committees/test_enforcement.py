@@ -95,11 +95,11 @@ def test_strict_allows_a_member_registered_before_the_interview(op_user) -> None
 
 
 def test_strict_ignores_external_members(op_user) -> None:
-    committee = CommitteeFactory(interview_date=INTERVIEW)
-    committee.department.enforcement_mode = EnforcementMode.STRICT
-    committee.department.save(update_fields=["enforcement_mode"])
+    committee = committee_with(EnforcementMode.STRICT, trained=True)
     MembershipFactory(committee=committee, role=MembershipRole.EXTERNAL)
     committee_change_status(committee=committee, status=CommitteeStatus.CONFIRMED, user=op_user)
+    committee.refresh_from_db()
+    assert committee.status == CommitteeStatus.CONFIRMED
 
 
 def test_strict_checks_the_new_interview_date(op_user) -> None:

@@ -28,13 +28,14 @@ def test_it_counts_confirmed_committees_strict_would_have_blocked(department) ->
         session__date=datetime.date(2024, 12, 1),
         status=CompletionStatus.REGISTERED,
     )
-    CommitteeFactory(**confirmed, interview_date=datetime.date(2025, 2, 1))  # no members
+    # No members: incomplete, which no mode lets be confirmed.
+    CommitteeFactory(**confirmed, interview_date=datetime.date(2025, 2, 1))
     old = CommitteeFactory(**confirmed, interview_date=datetime.date(2023, 1, 1))
     MembershipFactory(committee=old)
     planned = CommitteeFactory(department=department, interview_date=datetime.date(2025, 1, 1))
     MembershipFactory(committee=planned)
     [row] = what_if_strict(Department.objects.filter(pk=department.pk), START, END)
-    assert (row.confirmed, row.would_ask_justification, row.would_block) == (3, 2, 1)
+    assert (row.confirmed, row.would_ask_justification, row.would_block) == (3, 2, 2)
 
 
 def test_only_the_bureau_and_administrators_see_it(client, op_user, bureau, admin_user_):
