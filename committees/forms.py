@@ -124,6 +124,19 @@ class PersonSearchForm(forms.Form):
         return " ".join(self.cleaned_data["q"].split())
 
 
+def member_justification_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Justification"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Why does this member join although not trained? Do not write names: the "
+            "untrained members are already recorded."
+        ),
+    )
+
+
 class AddMemberForm(forms.Form):
     person = forms.ModelChoiceField(
         label=_("Person"),
@@ -132,6 +145,9 @@ class AddMemberForm(forms.Form):
         error_messages={"required": _("Choose the person to add.")},
     )
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+    # Asked only when the department's rule wants a reason (committees.enforcement):
+    # the page shows it on a step of its own, keeping the person and role chosen.
+    justification = member_justification_field()
 
     def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -147,6 +163,8 @@ class NewPersonForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     employee_number = forms.CharField(label=_("Employee number"), max_length=30, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+    # Kept only when the committee is confirmed in a department that asks a reason.
+    justification = member_justification_field()
 
     def clean_first_name(self) -> str:
         return " ".join(self.cleaned_data["first_name"].split())

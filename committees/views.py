@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committees import services
+from committees.enforcement import CONFIRMING_STATUSES, EnforcementError
 from committees.filters import CommitteeFilter
 from committees.forms import AddMemberForm, CommitteeForm, NewPersonForm, PersonSearchForm
-from committees.models import CommitteeMembership, SelectionCommittee
+from committees.models import CommitteeMembership, MembershipRole, SelectionCommittee
 from departments.access import may_edit_department_data
-from departments.models import Department, Person
+from departments.models import Department, EnforcementMode, Person
 from trainings.models import CompletionStatus, TrainingCompletion
 
 PAGE_SIZE = 25
@@ -308,6 +310,30 @@ def _back_to_members(pk: int) -> HttpResponse:
     return redirect(f"{reverse('committees:detail', args=[pk])}#members")
 
 
+def _ask_member_justification(
+    request: HttpRequest,
+    committee: SelectionCommittee,
+    form: AddMemberForm,
+    error: EnforcementError,
+) -> HttpResponse:
+    """The department asks a justification: a step of its own, person and role kept."""
+    if "justification" in request.POST:
+        # Sent from this step without a reason: the error belongs to the field.
+        form.add_error("justification", _("Write why this member joins although not trained."))
+    return render(
+        request,
+        "committees/member_justify.html",
+        {
+            "committee": committee,
+            "form": form,
+            "reason": " ".join(error.messages),
+            "person": form.cleaned_data["person"],
+            "role": form.cleaned_data["role"],
+            "role_label": MembershipRole(form.cleaned_data["role"]).label,
+        },
+    )
+
+
 @login_required
 @require_POST
 def member_add(request: HttpRequest, pk: int) -> HttpResponseBase:
@@ -324,7 +350,13 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponseBase:
             person=form.cleaned_data["person"],
             role=form.cleaned_data["role"],
             user=request.user,
+            justification=form.cleaned_data["justification"],
         )
+    except EnforcementError as error:
+        if error.code != "justification_required":
+            messages.error(request, " ".join(error.messages))
+            return _back_to_members(pk)
+        return _ask_member_justification(request, committee, form, error)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -340,20 +372,35 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponseBase:
 def member_add_new_person(request: HttpRequest, pk: int) -> HttpResponse:
     committee = _editable_committee(request, pk)
     form = NewPersonForm(request.POST or None)
+    asks_justification = (
+        committee.status in CONFIRMING_STATUSES
+        and committee.department.enforcement_mode == EnforcementMode.JUSTIFY
+    )
+    if not asks_justification:
+        del form.fields["justification"]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person = services.person_create(
-                department=committee.department,
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                employee_number=data["employee_number"],
-                user=request.user,
-            )
-            services.committee_add_member(
-                committee=committee, person=person, role=data["role"], user=request.user
-            )
+            # One step: a person the rule refuses to add is not created either.
+            with transaction.atomic():
+                person = services.person_create(
+                    department=committee.department,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    employee_number=data["employee_number"],
+                    user=request.user,
+                )
+                services.committee_add_member(
+                    committee=committee,
+                    person=person,
+                    role=data["role"],
+                    user=request.user,
+                    justification=data.get("justification", ""),
+                )
+        except EnforcementError as error:
+            field = "justification" if error.code == "justification_required" else None
+            form.add_error(field, error)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for name, errors in error.message_dict.items():
