@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from committees import services
 from committees.enforcement import CONFIRMING_STATUSES, EnforcementError
@@ -46,6 +46,7 @@ def _editable_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
     return committee
 
 
+@require_safe
 @login_required
 def committee_list(request: HttpRequest) -> HttpResponse:
     committees = (
@@ -245,6 +246,7 @@ def _search_people(request: HttpRequest, committee: SelectionCommittee, text: st
     )
 
 
+@require_safe
 @login_required
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     committee = get_object_or_404(
@@ -285,6 +287,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def people_search(request: HttpRequest, pk: int) -> HttpResponse:
     """The autocomplete fragment (htmx); without JavaScript the committee page searches."""

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from committees.models import CommitteeMembership, SelectionCommittee
 from departments import dashboard
@@ -26,6 +27,7 @@ ACTION_LIST_LIMIT = 50
 logger = logging.getLogger(__name__)
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send each user to what they need: O&P staff to their dashboard, the bureau to
@@ -52,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     department = get_object_or_404(Department.objects.visible_to(request.user), code=code)
@@ -85,6 +88,7 @@ def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(
@@ -113,6 +117,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def what_if_strict(request: HttpRequest) -> HttpResponse:
     """For the programme bureau: what `strict` would have blocked in the last four quarters."""
@@ -137,6 +142,7 @@ def what_if_strict(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def person_subject_access(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held on one person as a JSON file (AVG subject access).
@@ -163,6 +169,7 @@ def person_subject_access(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_safe
 def privacy(request: HttpRequest) -> HttpResponse:
     """The privacy note: public, so anyone can read it before logging in."""
     return render(request, "privacy.html", {"retention_years": settings.RETENTION_YEARS})

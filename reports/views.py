@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from departments.access import (
     Role,
@@ -112,6 +112,7 @@ def table_context(table: Table) -> dict[str, Any]:
     }
 
 
+@require_safe
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     codes = _own_codes(request.user)
@@ -135,6 +136,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/index.html", context)
 
 
+@require_safe
 @login_required
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = get_object_or_404(ReportSnapshot.objects.select_related("previous"), pk=pk)
@@ -171,6 +173,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in FileFormat.values:
@@ -201,6 +204,7 @@ def _label(table: Table, row: Row) -> str:
     return ""
 
 
+@require_safe
 @login_required
 def snapshot_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """This quarter next to the previous quarter's latest snapshot, table by table."""
@@ -279,6 +283,7 @@ def compile_quarter(request: HttpRequest) -> HttpResponse:
     return redirect("reports:job", pk=job.pk)
 
 
+@require_safe
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_compile(request.user):

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from departments.models import Person
 from trainings.forms import HandEntryForm, RejectForm
@@ -77,6 +77,7 @@ def completion_enter(request: HttpRequest, person_pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @login_required
 def pending_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(pending_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))

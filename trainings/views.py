@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from departments.access import is_administrator
 from departments.models import Person
@@ -73,6 +73,7 @@ def import_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @administrator_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(
@@ -111,6 +112,7 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports:detail", pk=batch.pk)
 
 
+@require_safe
 @administrator_required
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
@@ -120,6 +122,7 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@require_safe
 @administrator_required
 def review_queue_page(request: HttpRequest) -> HttpResponse:
     rows = Paginator(review_queue(), 50).get_page(request.GET.get("page"))
