@@ -1,0 +1,113 @@
+"""The subject-access export (AVG article 15): the service and its download."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from departments.models import Person
+from privacy.subject_access import person_subject_access_export
+from tests.factories import (
+    CommitteeFactory,
+    CompletionFactory,
+    EvaluationFactory,
+    MembershipFactory,
+    PersonFactory,
+    SupplierFactory,
+)
+from trainings.models import ImportBatch, ImportRow, RowOutcome
+
+pytestmark = pytest.mark.django_db
+
+
+def _import_row(person: Person, supplier, number: int = 1) -> ImportRow:
+    batch = ImportBatch.objects.create(
+        supplier=supplier, file_name="lijst.csv", sha256=f"{number:064d}"
+    )
+    return ImportRow.objects.create(
+        batch=batch,
+        row_number=number,
+        outcome=RowOutcome.NEW,
+        raw={"Naam": person.full_name, "E-mail": person.email},
+        data={"email": person.email, "employee_number": person.employee_number},
+        person=person,
+    )
+
+
+@pytest.fixture
+def subject(department):
+    membership = MembershipFactory(
+        committee=CommitteeFactory(department=department, vacancy_reference="VAC-INZAGE"),
+        person__department=department,
+        person__first_name="Ineke",
+        person__last_name="Inzage",
+        person__email="ineke@example.nl",
+    )
+    person = membership.person
+    completion = CompletionFactory(person=person)
+    EvaluationFactory(session=completion.session, person=person, score=9)
+    person.email = "ineke.inzage@example.nl"
+    person.save()
+    _import_row(person, SupplierFactory(name="Trainers BV"))
+    return person
+
+
+def test_the_export_holds_records_history_and_import_rows(subject) -> None:
+    export = person_subject_access_export(person=subject)
+    json.dumps(export)  # JSON-safe as it is
+    assert export["person"]["email"] == "ineke.inzage@example.nl"
+    assert export["committee_memberships"][0]["committee"]["vacancy_reference"] == "VAC-INZAGE"
+    assert len(export["training_completions"]) == 1
+    assert export["evaluations"][0]["score"] == "9.00"
+    assert export["import_rows"][0]["supplier"] == "Trainers BV"
+    assert export["import_rows"][0]["cells"]["Naam"] == "Ineke Inzage"
+    emails = [h["email"] for h in export["history"]["person"]]
+    assert emails == ["ineke@example.nl", "ineke.inzage@example.nl"]
+    assert len(export["history"]["committee_memberships"]) == 1
+
+
+def test_the_export_needs_the_same_queries_whatever_the_number_of_records(
+    department, django_assert_max_num_queries
+) -> None:
+    person = PersonFactory(department=department)
+    for _ in range(5):
+        MembershipFactory(person=person, committee__department=department)
+        CompletionFactory(person=person)
+    with django_assert_max_num_queries(12):
+        person_subject_access_export(person=person)
+
+
+def test_the_bureau_downloads_the_export_as_a_json_file(client, bureau, subject) -> None:
+    client.force_login(bureau)
+    response = client.get(f"/people/{subject.pk}/subject-access/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert json.loads(response.content)["person"]["last_name"] == "Inzage"
+    page = client.get(f"/people/{subject.pk}/").content.decode()
+    assert f"/people/{subject.pk}/subject-access/" in page
+
+
+def test_administrators_download_it_too(client, admin_user_, subject) -> None:
+    client.force_login(admin_user_)
+    assert client.get(f"/people/{subject.pk}/subject-access/").status_code == 200
+
+
+def test_op_staff_of_the_persons_own_department_are_refused(client, op_user, subject) -> None:
+    client.force_login(op_user)
+    assert client.get(f"/people/{subject.pk}/subject-access/").status_code == 403
+    page = client.get(f"/people/{subject.pk}/").content.decode()
+    assert "subject-access" not in page
+
+
+def test_an_outsider_gets_nothing(client, outsider, subject) -> None:
+    client.force_login(outsider)
+    response = client.get(f"/people/{subject.pk}/subject-access/")
+    assert response.status_code == 403
+    assert b"Inzage" not in response.content
+
+
+def test_anonymous_users_are_sent_to_log_in(client, subject) -> None:
+    response = client.get(f"/people/{subject.pk}/subject-access/")
+    assert response.status_code == 302
