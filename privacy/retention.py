@@ -1,11 +1,12 @@
-"""Privacy (AVG): the retention period and the subject-access export.
+"""Privacy (AVG): the retention period.
 
-Retention: people without committee or training activity for `RETENTION_YEARS` are
-removed, or anonymised when committees and trainings still refer to them (those rows
-carry the figures of the frozen quarterly reports, which hold only aggregates and must
-keep adding up). The historical records of django-simple-history, the import rows that
-mention them and the names in committee justifications go with them: they hold the old
-names too.
+People without committee or training activity for `RETENTION_YEARS` are removed, or
+anonymised when committees and trainings still refer to them (those rows carry the
+figures of the frozen quarterly reports, which hold only aggregates and must keep adding
+up). The historical records of django-simple-history and the import rows that mention
+them go with them; their names, e-mail addresses and employee numbers are replaced in
+every text that still carries them (privacy/scrub.py). Uploaded import files are deleted
+IMPORT_FILE_RETENTION_DAYS after upload.
 """
 
 from __future__ import annotations
@@ -13,20 +14,23 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from committees.models import CommitteeJustification, CommitteeMembership
+from committees.models import CommitteeMembership
 from departments.models import Person
+from privacy.scrub import ANONYMOUS_NAME, texts_scrub
 from trainings.models import Evaluation, ImportRow, TrainingCompletion
+from trainings.services import import_files_expire
+
+__all__ = ["ANONYMOUS_NAME", "RetentionResult", "people_apply_retention", "retention_cutoff"]
 
 logger = logging.getLogger(__name__)
-
-ANONYMOUS_NAME = "Geanonimiseerd"
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,9 @@ class RetentionResult:
     deleted: int = 0
     history_rows_removed: int = 0
     import_rows_scrubbed: int = 0
-    justifications_scrubbed: int = 0
+    # Rows changed per table and column: {"committeejustification.text": 2, ...}
+    texts_scrubbed: dict[str, int] = field(default_factory=dict)
+    import_files_deleted: int = 0
     dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -62,12 +68,16 @@ def _is_anonymised() -> Q:
     return Q(first_name=ANONYMOUS_NAME, last_name="", email=None, employee_number=None)
 
 
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time.min), timezone.get_current_timezone()
+    )
+
+
 def people_due_for_retention(*, years: int, today: datetime.date) -> models.QuerySet[Person]:
     """People entered before the cutoff with no committee or session on or after it."""
     cutoff = retention_cutoff(years=years, today=today)
-    start_of_cutoff = timezone.make_aware(
-        datetime.datetime.combine(cutoff, datetime.time.min), timezone.get_current_timezone()
-    )
+    start_of_cutoff = _start_of(cutoff)
     recent_committee = CommitteeMembership.objects.filter(
         person=OuterRef("pk"), committee__interview_date__gte=cutoff
     )
@@ -93,24 +103,6 @@ def import_rows_mentioning(people: Sequence[Person]) -> models.QuerySet[ImportRo
     return ImportRow.objects.filter(condition)
 
 
-def _scrub_justifications(people: Sequence[Person]) -> int:
-    """Replace these people's names in the untrained-members lists of their committees."""
-    names = {p.full_name for p in people if p.full_name}
-    if not names:
-        return 0
-    changed = []
-    for justification in CommitteeJustification.objects.filter(
-        committee__memberships__person__in=people
-    ).distinct():
-        lines = justification.untrained_members.split("\n")
-        new = [ANONYMOUS_NAME if line in names else line for line in lines]
-        if new != lines:
-            justification.untrained_members = "\n".join(new)
-            changed.append(justification)
-    CommitteeJustification.objects.bulk_update(changed, ["untrained_members"])
-    return len(changed)
-
-
 def _history_models() -> list[tuple[type[models.Model], str]]:
     """Historical tables that hold a person, with the column that names them."""
     return [
@@ -121,17 +113,28 @@ def _history_models() -> list[tuple[type[models.Model], str]]:
 
 
 def people_apply_retention(
-    *, years: int, today: datetime.date, dry_run: bool = False
+    *,
+    years: int,
+    today: datetime.date,
+    dry_run: bool = False,
+    import_file_days: int | None = None,
 ) -> RetentionResult:
-    """Anonymise or delete the people due for retention, in one transaction.
+    """Anonymise or delete the people due for retention, scrub their names from every
+    text, and delete uploaded import files older than `import_file_days` (default
+    IMPORT_FILE_RETENTION_DAYS), in one transaction.
 
     Idempotent: anonymised people are skipped, deleted people are gone. A dry run does
-    everything and rolls it back, so its counts are exactly what a real run would do.
+    everything and rolls it back, so its counts are exactly what a real run would do
+    (files are only deleted from storage once the transaction commits).
     """
     cutoff = retention_cutoff(years=years, today=today)
+    if import_file_days is None:
+        import_file_days = settings.IMPORT_FILE_RETENTION_DAYS
     try:
         with transaction.atomic():
             result = _apply(years=years, today=today, cutoff=cutoff, dry_run=dry_run)
+            files = import_files_expire(days=import_file_days, now=_start_of(today))
+            result = replace(result, import_files_deleted=files)
             if dry_run:
                 raise _DryRun(result)
     except _DryRun as rolled_back:
@@ -159,7 +162,7 @@ def _apply(
     to_delete = [p for p in due if not p.referenced]
 
     import_rows = import_rows_mentioning(due).update(raw={}, data={}, problems=[])
-    justifications = _scrub_justifications(to_anonymise)
+    texts = texts_scrub(people=due)
     all_ids = [p.pk for p in due]
     deleted_ids = [p.pk for p in to_delete]
 
@@ -192,6 +195,6 @@ def _apply(
         deleted=len(deleted_ids),
         history_rows_removed=history,
         import_rows_scrubbed=import_rows,
-        justifications_scrubbed=justifications,
+        texts_scrubbed=texts,
         dry_run=dry_run,
     )

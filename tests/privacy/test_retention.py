@@ -166,7 +166,8 @@ def test_the_task_takes_no_arguments_and_uses_the_setting(settings) -> None:
         "deleted": 0,
         "history_rows_removed": 0,
         "import_rows_scrubbed": 0,
-        "justifications_scrubbed": 0,
+        "texts_scrubbed": {},
+        "import_files_deleted": 0,
         "dry_run": False,
     }
 
