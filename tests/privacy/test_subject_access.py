@@ -143,7 +143,7 @@ def crowded(subject, department):
     completion.entered_by = entered_by
     completion.confirmed_by = confirmer
     completion.evidence_note = "Certificaat van Ineke Inzage, gecontroleerd door Bert Bevestiger"
-    completion._history_user = entered_by  # type: ignore[attr-defined]
+    completion._history_user = entered_by
     completion.save()
     CommitteeJustification.objects.create(
         committee=committee,
