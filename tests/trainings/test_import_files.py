@@ -91,15 +91,21 @@ def test_the_file_stays_when_the_transaction_rolls_back(
 
 
 def test_a_batch_without_its_file_cannot_be_previewed_or_applied(
-    supplier, django_capture_on_commit_callbacks
+    client, admin_user_, supplier, django_capture_on_commit_callbacks
 ) -> None:
     batch = make_batch(supplier, csv_file(GOOD))
+    attendance_import_preview(batch=batch)
     with django_capture_on_commit_callbacks(execute=True):
         import_file_delete(batch=batch)
     with pytest.raises(ImportNotAllowed, match="has been deleted"):
         attendance_import_preview(batch=batch)
     with pytest.raises(ImportNotAllowed, match="has been deleted"):
         attendance_import_apply(batch=batch, hold_invalid=True)
+    client.force_login(admin_user_)
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Apply this file" not in page
+    response = client.post(f"/imports/{batch.pk}/apply/", follow=True)
+    assert "The file of this import has been deleted." in response.content.decode()
 
 
 def test_an_administrator_discards_a_previewed_file_on_the_page(
