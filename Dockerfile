@@ -19,4 +19,6 @@ RUN pybabel_dirs=$(ls -d locale */locale 2>/dev/null) \
 RUN useradd --system --uid 1000 app && mkdir -p /app/media && chown app /app/media
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "training_monitor.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# The access log drops query strings: searches for people must not end up in it.
+CMD ["gunicorn", "training_monitor.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
+     "--logger-class", "training_monitor.access_log.QuerylessAccessLogger"]

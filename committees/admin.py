@@ -16,10 +16,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from committees.enforcement import EnforcementError
-from committees.forms import CommitteeEnforcementForm
+from committees.forms import JUSTIFICATION_NO_NAMES, CommitteeEnforcementForm
 from committees.models import CommitteeJustification, CommitteeMembership, SelectionCommittee
 from committees.services import (
     EDITABLE_FIELDS,
@@ -96,9 +97,13 @@ class MembershipAdminForm(ScopedModelForm):
         label=gettext_lazy("Justification"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy(
-            "Only needed when the committee is confirmed and its department asks for a "
-            "reason to add an untrained member."
+        help_text=format_lazy(
+            "{} {}",
+            gettext_lazy(
+                "Only needed when the committee is confirmed and its department asks for a "
+                "reason to add an untrained member."
+            ),
+            JUSTIFICATION_NO_NAMES,
         ),
     )
 

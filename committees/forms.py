@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from committees.enforcement import EnforcementCheck, EnforcementError, committee_enforce
@@ -20,6 +21,13 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+# Names in free text outlive the retention period's reach and end up in reports; the
+# untrained members are stored with each justification anyway (privacy/scrub.py).
+JUSTIFICATION_NO_NAMES = _(
+    "Do not write names here: the untrained members are already recorded with the reason."
+)
+
+
 class CommitteeEnforcementForm(forms.ModelForm[SelectionCommittee]):
     """The committee fields plus the department's enforcement rule (committees.enforcement).
 
@@ -31,9 +39,13 @@ class CommitteeEnforcementForm(forms.ModelForm[SelectionCommittee]):
         label=_("Justification"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Only needed in departments that ask for a reason when a committee with "
-            "untrained members is confirmed."
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Only needed in departments that ask for a reason when a committee with "
+                "untrained members is confirmed."
+            ),
+            JUSTIFICATION_NO_NAMES,
         ),
     )
 

@@ -10,10 +10,4 @@ urlpatterns = [
     path("departments/what-if-strict/", views.what_if_strict, name="what_if_strict"),
     path("departments/<str:code>/", views.department_dashboard, name="dashboard"),
     path("people/<int:pk>/", views.person_detail, name="person"),
-    path(
-        "people/<int:pk>/subject-access/",
-        views.person_subject_access,
-        name="person_subject_access",
-    ),
-    path("privacy/", views.privacy, name="privacy"),
 ]

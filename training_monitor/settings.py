@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "committees",
     "trainings",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -280,10 +281,14 @@ LOGGING["loggers"] = {
 }
 
 # Privacy (AVG): people without committee or training activity for this many years are
-# anonymised, or deleted when nothing refers to them (departments/privacy.py). Celery beat
+# anonymised, or deleted when nothing refers to them (privacy/retention.py). Celery beat
 # runs it monthly, on the first day at 03:30.
 RETENTION_YEARS: int = env.int("RETENTION_YEARS", default=7)
+# Uploaded attendance files (the supplier's list of names) are deleted this many days after
+# upload by the same monthly job; the import record and its counts stay. Refused,
+# discarded and dry-run files are deleted at once.
+IMPORT_FILE_RETENTION_DAYS: int = env.int("IMPORT_FILE_RETENTION_DAYS", default=90)
 CELERY_BEAT_SCHEDULE["apply-retention"] = {
-    "task": "departments.tasks.apply_retention",
+    "task": "privacy.tasks.apply_retention",
     "schedule": crontab(minute="30", hour="3", day_of_month="1"),
 }

@@ -35,6 +35,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("committees/", include("committees.urls")),
     path("", include("departments.urls")),
+    path("", include("privacy.urls")),
 ]
 
 if settings.OIDC_ENABLED:

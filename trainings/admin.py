@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
@@ -28,7 +29,13 @@ from trainings.models import (
     TrainingSession,
 )
 from trainings.resources import TrainingCompletionResource
-from trainings.services import attendance_import_preview, import_batch_create
+from trainings.services import (
+    ImportNotAllowed,
+    attendance_import_preview,
+    import_batch_create,
+    import_batch_discard,
+    import_file_delete,
+)
 
 
 @admin.register(Supplier)
@@ -198,6 +205,7 @@ class ImportBatchAdmin(ScopedFieldsAdmin):
         "error",
     ]
     inlines = [ImportRowInline]
+    actions = ["discard"]
 
     def get_fields(self, request: HttpRequest, obj: ImportBatch | None = None) -> Any:
         return self.add_fields if obj is None else self.readonly_fields
@@ -224,6 +232,25 @@ class ImportBatchAdmin(ScopedFieldsAdmin):
         attendance_import_preview(batch=batch)
         obj.pk = batch.pk
         obj.refresh_from_db()
+
+    # The same services as /imports/: the uploaded file goes with a discarded or deleted
+    # batch (Django leaves files in storage when their record is deleted).
+    @admin.action(description=_("Discard the selected files (not applied)"))
+    def discard(self, request: HttpRequest, queryset: QuerySet[ImportBatch]) -> None:
+        for batch in queryset:
+            try:
+                import_batch_discard(batch=batch, user=request.user)
+            except ImportNotAllowed as refused:
+                self.message_user(request, f"{batch}: {refused.message}", messages.WARNING)
+
+    def delete_model(self, request: HttpRequest, obj: ImportBatch) -> None:
+        import_file_delete(batch=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ImportBatch]) -> None:
+        for batch in queryset:
+            import_file_delete(batch=batch)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(ImportRow)

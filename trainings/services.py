@@ -1008,6 +1008,8 @@ def attendance_import_preview(*, batch: ImportBatch) -> ImportBatch:
     """Dry run: count what each row would do and list every problem; writes only the batch."""
     if batch.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED):
         raise ImportNotAllowed(_("This import has already been applied or refused."))
+    if not batch.file:
+        raise ImportNotAllowed(_("The file of this import has been deleted. Upload it again."))
     importer, file_problems, scale = _run(batch, write=False)
     duplicate = duplicate_message(batch)
     if duplicate is not None:
@@ -1063,6 +1065,8 @@ def attendance_import_enqueue(*, batch: ImportBatch) -> bool:
 def _check_can_apply(batch: ImportBatch, *, force: bool) -> None:
     if batch.status in (ImportStatus.APPLIED, ImportStatus.REJECTED, ImportStatus.FAILED):
         raise ImportNotAllowed(_("This import has already been applied or refused."))
+    if not batch.file:
+        raise ImportNotAllowed(_("The file of this import has been deleted. Upload it again."))
     if batch.duplicate_of_id is not None and not force:
         raise ImportNotAllowed(
             duplicate_message(batch) or _("This exact file was already imported.")
@@ -1131,6 +1135,8 @@ def attendance_import_apply(
         batch.status = ImportStatus.REJECTED
         batch.rows_done = 0
         batch.save()
+        # A refused file is never applied: its list of names has no further use.
+        import_file_delete(batch=batch)
     finally:
         if progress is not None:
             progress.close()  # type: ignore[attr-defined]
@@ -1141,6 +1147,59 @@ def attendance_import_fail(*, batch: ImportBatch, error: str) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportStatus.FAILED, error=error[:2000], rows_done=0
     )
+
+
+# --- the uploaded file ---------------------------------------------------------------
+
+# The batch may be waiting or being worked on: its file is still needed.
+_BUSY = (ImportStatus.QUEUED, ImportStatus.APPLYING)
+
+
+def import_file_delete(*, batch: ImportBatch) -> bool:
+    """Delete a batch's uploaded file from storage; the batch, its rows and counts stay.
+
+    The file holds the names and e-mail addresses of everyone on the attendance list,
+    so it goes as soon as it is no longer needed (refused, discarded, a dry run) and
+    otherwise after IMPORT_FILE_RETENTION_DAYS. The record forgets the file at once;
+    storage deletes it only when the transaction commits, so a rollback never leaves a
+    record pointing at a file that is gone. Safe to call twice. Returns whether there
+    was a file to delete.
+    """
+    name = batch.file.name
+    if not name:
+        return False
+    storage = batch.file.storage
+    ImportBatch.objects.filter(pk=batch.pk).update(file="")
+    batch.file.name = ""
+    # Two uploads never share a name (storage makes the second unique), but be sure.
+    if not ImportBatch.objects.filter(file=name).exists():
+        transaction.on_commit(lambda: storage.delete(name))
+    return True
+
+
+def import_batch_discard(*, batch: ImportBatch, user: Any = None) -> ImportBatch:
+    """Refuse a file that was uploaded but not applied, and delete it from storage."""
+    if batch.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED):
+        raise ImportNotAllowed(_("Only a file that has not been applied can be discarded."))
+    batch.status = ImportStatus.REJECTED
+    batch.save(update_fields=["status"])
+    import_file_delete(batch=batch)
+    # Who discarded it, by id only: the log must hold no personal data.
+    logger.info("Import %s discarded by user_id=%s", batch.pk, getattr(user, "pk", None))
+    return batch
+
+
+def import_files_expire(*, days: int, now: datetime.datetime) -> int:
+    """Delete the files of batches uploaded more than `days` days ago; returns how many.
+
+    Files still waiting for or being applied are kept; every other file is deleted.
+    """
+    expired = (
+        ImportBatch.objects.filter(created_at__lt=now - datetime.timedelta(days=days))
+        .exclude(file="")
+        .exclude(status__in=_BUSY)
+    )
+    return sum(import_file_delete(batch=batch) for batch in expired.only("pk", "file"))
 
 
 # --- the review queue ----------------------------------------------------------------
@@ -1233,6 +1292,9 @@ __all__ = [
     "attendance_import_preview",
     "attendance_import_queue",
     "import_batch_create",
+    "import_batch_discard",
+    "import_file_delete",
+    "import_files_expire",
     "import_row_correct",
     "import_row_discard",
     "import_row_resolve",

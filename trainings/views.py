@@ -29,6 +29,7 @@ from trainings.services import (
     attendance_import_queue,
     file_problems_of,
     import_batch_create,
+    import_batch_discard,
     import_row_correct,
     import_row_discard,
     import_row_resolve,
@@ -109,6 +110,21 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(refused.message))
     # The batch is sent to the worker once the transaction commits; when the queue
     # could not be reached it is back to "previewed" with an error the page shows.
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@require_POST
+@administrator_required
+def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Refuse an uploaded file that will not be applied; its file is deleted."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    try:
+        with transaction.atomic():
+            import_batch_discard(batch=batch, user=request.user)
+    except ImportNotAllowed as refused:
+        messages.error(request, str(refused.message))
+    else:
+        messages.success(request, _("The file has been discarded and deleted."))
     return redirect("imports:detail", pk=batch.pk)
 
 

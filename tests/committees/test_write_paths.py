@@ -416,6 +416,7 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "imports:profile_create": "saves how a supplier's file is read",
     "imports:row": "matches one imported row to a person (completions only)",
     "imports:apply": "writes an import's completions",
+    "imports:discard": "discards an uploaded file and deletes it",
     "completions:enter": "enters a completion by hand (counts once confirmed)",
     "completions:confirm": "confirms a completion entered by hand",
     "completions:reject": "rejects a completion entered by hand",

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from departments.models import Person
-from departments.privacy import ANONYMOUS_NAME, people_apply_retention
+from privacy.retention import ANONYMOUS_NAME, people_apply_retention
 from reports.models import ReportFile, ReportSnapshot, Trigger
 from reports.services import content_hash, report_compile
 from tests.factories import PersonFactory

@@ -19,6 +19,7 @@ from trainings.services import (
     attendance_import_preview,
     file_problems_of,
     import_batch_create,
+    import_file_delete,
     max_upload_bytes,
 )
 
@@ -77,6 +78,8 @@ class Command(BaseCommand):
             )
         if options["dry_run"]:
             attendance_import_preview(batch=batch)
+            # A dry run is done once it has been counted: keep the figures, not the names.
+            import_file_delete(batch=batch)
             failed = bool(file_problems_of(batch)) or bool(
                 batch.counts.get("review") or batch.counts.get("rejected")
             )
@@ -92,6 +95,7 @@ class Command(BaseCommand):
                      "message": str(refused.message)}
                 ]  # fmt: skip
                 batch.save(update_fields=["status", "problems"])
+                import_file_delete(batch=batch)
             failed = batch.status != ImportStatus.APPLIED or bool(
                 batch.counts.get("review") or batch.counts.get("rejected")
             )

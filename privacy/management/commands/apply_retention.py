@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from departments.privacy import people_apply_retention
+from privacy.retention import people_apply_retention
 
 
 class Command(BaseCommand):

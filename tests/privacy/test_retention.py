@@ -11,13 +11,12 @@ from django.utils import timezone
 
 from committees.models import CommitteeJustification, CommitteeMembership, CommitteeStatus
 from departments.models import Person
-from departments.privacy import (
+from privacy.retention import (
     ANONYMOUS_NAME,
     people_apply_retention,
-    person_subject_access_export,
     retention_cutoff,
 )
-from departments.tasks import apply_retention
+from privacy.tasks import apply_retention
 from tests.factories import (
     CommitteeFactory,
     CompletionFactory,
@@ -167,110 +166,13 @@ def test_the_task_takes_no_arguments_and_uses_the_setting(settings) -> None:
         "deleted": 0,
         "history_rows_removed": 0,
         "import_rows_scrubbed": 0,
-        "justifications_scrubbed": 0,
+        "texts_scrubbed": {},
+        "import_files_deleted": 0,
         "dry_run": False,
     }
 
 
 def test_the_retention_job_is_scheduled_monthly(settings) -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["apply-retention"]
-    assert entry["task"] == "departments.tasks.apply_retention"
+    assert entry["task"] == "privacy.tasks.apply_retention"
     assert entry["schedule"].day_of_month == {1}
-
-
-# --- subject access ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def subject(department):
-    membership = MembershipFactory(
-        committee=CommitteeFactory(department=department, vacancy_reference="VAC-INZAGE"),
-        person__department=department,
-        person__first_name="Ineke",
-        person__last_name="Inzage",
-        person__email="ineke@example.nl",
-    )
-    person = membership.person
-    completion = CompletionFactory(person=person)
-    EvaluationFactory(session=completion.session, person=person, score=9)
-    person.email = "ineke.inzage@example.nl"
-    person.save()
-    _import_row(person, SupplierFactory(name="Trainers BV"))
-    return person
-
-
-def test_the_export_holds_records_history_and_import_rows(subject) -> None:
-    export = person_subject_access_export(person=subject)
-    json.dumps(export)  # JSON-safe as it is
-    assert export["person"]["email"] == "ineke.inzage@example.nl"
-    assert export["committee_memberships"][0]["committee"]["vacancy_reference"] == "VAC-INZAGE"
-    assert len(export["training_completions"]) == 1
-    assert export["evaluations"][0]["score"] == "9.00"
-    assert export["import_rows"][0]["supplier"] == "Trainers BV"
-    assert export["import_rows"][0]["cells"]["Naam"] == "Ineke Inzage"
-    emails = [h["email"] for h in export["history"]["person"]]
-    assert emails == ["ineke@example.nl", "ineke.inzage@example.nl"]
-    assert len(export["history"]["committee_memberships"]) == 1
-
-
-def test_the_export_needs_the_same_queries_whatever_the_number_of_records(
-    department, django_assert_max_num_queries
-) -> None:
-    person = PersonFactory(department=department)
-    for _ in range(5):
-        MembershipFactory(person=person, committee__department=department)
-        CompletionFactory(person=person)
-    with django_assert_max_num_queries(12):
-        person_subject_access_export(person=person)
-
-
-def test_the_bureau_downloads_the_export_as_a_json_file(client, bureau, subject) -> None:
-    client.force_login(bureau)
-    response = client.get(f"/people/{subject.pk}/subject-access/")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/json")
-    assert response["Content-Disposition"].startswith("attachment;")
-    assert json.loads(response.content)["person"]["last_name"] == "Inzage"
-    page = client.get(f"/people/{subject.pk}/").content.decode()
-    assert f"/people/{subject.pk}/subject-access/" in page
-
-
-def test_administrators_download_it_too(client, admin_user_, subject) -> None:
-    client.force_login(admin_user_)
-    assert client.get(f"/people/{subject.pk}/subject-access/").status_code == 200
-
-
-def test_op_staff_of_the_persons_own_department_are_refused(client, op_user, subject) -> None:
-    client.force_login(op_user)
-    assert client.get(f"/people/{subject.pk}/subject-access/").status_code == 403
-    page = client.get(f"/people/{subject.pk}/").content.decode()
-    assert "subject-access" not in page
-
-
-def test_an_outsider_gets_nothing(client, outsider, subject) -> None:
-    client.force_login(outsider)
-    response = client.get(f"/people/{subject.pk}/subject-access/")
-    assert response.status_code == 403
-    assert b"Inzage" not in response.content
-
-
-def test_anonymous_users_are_sent_to_log_in(client, subject) -> None:
-    response = client.get(f"/people/{subject.pk}/subject-access/")
-    assert response.status_code == 302
-
-
-# --- the privacy note ---------------------------------------------------------------------
-
-
-def test_the_privacy_note_is_public_and_states_the_retention_period(client, settings) -> None:
-    settings.RETENTION_YEARS = 6
-    response = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="nl")
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "6 jaar" in body
-    assert "SPB" in body
-
-
-def test_the_footer_links_to_the_privacy_note(client, bureau) -> None:
-    client.force_login(bureau)
-    assert 'href="/privacy/"' in client.get("/").content.decode()

@@ -1,4 +1,4 @@
-"""Celery tasks of the departments app: thin wrappers around the services."""
+"""Celery tasks of the privacy app: thin wrappers around the services."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from departments.privacy import people_apply_retention
+from privacy.retention import people_apply_retention
 
 
 @shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)

@@ -1,0 +1,227 @@
+"""The subject-access export (AVG article 15): the service and its download."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from committees.models import CommitteeJustification, CommitteeStatus
+from departments.models import Person
+from privacy.subject_access import OTHER_PERSON, person_subject_access_export
+from tests.factories import (
+    CommitteeFactory,
+    CompletionFactory,
+    EvaluationFactory,
+    MembershipFactory,
+    PersonFactory,
+    SupplierFactory,
+    bureau_user,
+    op_staff,
+)
+from trainings.models import ImportBatch, ImportRow, RowOutcome, TrainingCompletion
+
+pytestmark = pytest.mark.django_db
+
+
+def _import_row(person: Person, supplier, number: int = 1) -> ImportRow:
+    batch = ImportBatch.objects.create(
+        supplier=supplier, file_name="lijst.csv", sha256=f"{number:064d}"
+    )
+    return ImportRow.objects.create(
+        batch=batch,
+        row_number=number,
+        outcome=RowOutcome.NEW,
+        raw={"Naam": person.full_name, "E-mail": person.email},
+        data={"email": person.email, "employee_number": person.employee_number},
+        person=person,
+    )
+
+
+@pytest.fixture
+def subject(department):
+    membership = MembershipFactory(
+        committee=CommitteeFactory(department=department, vacancy_reference="VAC-INZAGE"),
+        person__department=department,
+        person__first_name="Ineke",
+        person__last_name="Inzage",
+        person__email="ineke@example.nl",
+    )
+    person = membership.person
+    completion = CompletionFactory(person=person)
+    EvaluationFactory(session=completion.session, person=person, score=9)
+    person.email = "ineke.inzage@example.nl"
+    person.save()
+    _import_row(person, SupplierFactory(name="Trainers BV"))
+    return person
+
+
+def test_the_export_holds_records_history_and_import_rows(subject) -> None:
+    export = person_subject_access_export(person=subject)
+    json.dumps(export)  # JSON-safe as it is
+    assert export["person"]["email"] == "ineke.inzage@example.nl"
+    assert export["committee_memberships"][0]["committee"]["vacancy_reference"] == "VAC-INZAGE"
+    assert len(export["training_completions"]) == 1
+    assert export["evaluations"][0]["score"] == "9.00"
+    assert export["import_rows"][0]["supplier"] == "Trainers BV"
+    assert export["import_rows"][0]["cells"]["Naam"] == "Ineke Inzage"
+    emails = [h["email"] for h in export["history"]["person"]]
+    assert emails == ["ineke@example.nl", "ineke.inzage@example.nl"]
+    assert len(export["history"]["committee_memberships"]) == 1
+
+
+def test_the_export_needs_the_same_queries_whatever_the_number_of_records(
+    department, django_assert_max_num_queries
+) -> None:
+    person = PersonFactory(department=department)
+    for _ in range(5):
+        MembershipFactory(person=person, committee__department=department)
+        CompletionFactory(person=person)
+    with django_assert_max_num_queries(12):
+        person_subject_access_export(person=person)
+
+
+def test_the_bureau_downloads_the_export_as_a_json_file(client, bureau, subject) -> None:
+    client.force_login(bureau)
+    response = client.get(f"/people/{subject.pk}/subject-access/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert json.loads(response.content)["person"]["last_name"] == "Inzage"
+    page = client.get(f"/people/{subject.pk}/").content.decode()
+    assert f"/people/{subject.pk}/subject-access/" in page
+
+
+def test_administrators_download_it_too(client, admin_user_, subject) -> None:
+    client.force_login(admin_user_)
+    assert client.get(f"/people/{subject.pk}/subject-access/").status_code == 200
+
+
+def test_op_staff_of_the_persons_own_department_are_refused(client, op_user, subject) -> None:
+    client.force_login(op_user)
+    assert client.get(f"/people/{subject.pk}/subject-access/").status_code == 403
+    page = client.get(f"/people/{subject.pk}/").content.decode()
+    assert "subject-access" not in page
+
+
+def test_an_outsider_gets_nothing(client, outsider, subject) -> None:
+    client.force_login(outsider)
+    response = client.get(f"/people/{subject.pk}/subject-access/")
+    assert response.status_code == 403
+    assert b"Inzage" not in response.content
+
+
+def test_anonymous_users_are_sent_to_log_in(client, subject) -> None:
+    response = client.get(f"/people/{subject.pk}/subject-access/")
+    assert response.status_code == 302
+
+
+# --- only the subject's own data ------------------------------------------------------
+
+
+@pytest.fixture
+def crowded(subject, department):
+    """Ineke's committee with two named colleagues, a justification naming all three, a hand
+    entry entered and confirmed by named O&P users, and an import row that shares Ineke's
+    e-mail but carries a colleague's name."""
+    committee = subject.memberships.get().committee
+    for first, last in (("Karel", "Collega"), ("Wilma", "Weetal")):
+        MembershipFactory(
+            committee=committee,
+            person__first_name=first,
+            person__last_name=last,
+            person__email=f"{first.lower()}@example.nl",
+        )
+    entered_by = op_staff(department, username="op.invoer")
+    entered_by.first_name, entered_by.last_name = "Ingrid", "Invoerder"
+    entered_by.email = "ingrid.invoerder@example.nl"
+    entered_by.save()
+    confirmer = bureau_user()
+    confirmer.first_name, confirmer.last_name = "Bert", "Bevestiger"
+    confirmer.save()
+    completion = TrainingCompletion.objects.get(person=subject)
+    completion.entered_by = entered_by
+    completion.confirmed_by = confirmer
+    completion.evidence_note = "Certificaat van Ineke Inzage, gecontroleerd door Bert Bevestiger"
+    completion._history_user = entered_by
+    completion.save()
+    CommitteeJustification.objects.create(
+        committee=committee,
+        status=CommitteeStatus.CONFIRMED,
+        text="Ineke Inzage en Karel Collega volgen de training in juni (vraag Wilma Weetal).",
+        untrained_members="Ineke Inzage\nKarel Collega",
+        created_by=entered_by,
+    )
+    CommitteeJustification.objects.create(
+        committee=CommitteeFactory(department=department),
+        status=CommitteeStatus.CONFIRMED,
+        text="Over iemand anders: Karel Collega",
+        untrained_members="Karel Collega",
+    )
+    batch = ImportBatch.objects.create(
+        supplier=SupplierFactory(), file_name="juni.csv", sha256="2" * 64
+    )
+    ImportRow.objects.create(
+        batch=batch,
+        row_number=7,
+        outcome=RowOutcome.REVIEW,
+        raw={"Naam": "Truus Typfout", "E-mail": subject.email, "Datum": "03-06-2025"},
+        data={"email": subject.email, "full_name": "Truus Typfout"},
+        problems=[{"code": "name_mismatch", "column": "Naam", "message": "Niet “Truus Typfout”"}],
+    )
+    return subject
+
+
+def test_the_export_names_no_one_but_the_subject(crowded) -> None:
+    dump = json.dumps(person_subject_access_export(person=crowded), ensure_ascii=False)
+    for other in (
+        "Karel",
+        "Collega",
+        "karel@example.nl",
+        "Wilma",
+        "Weetal",
+        "Ingrid",
+        "Invoerder",
+        "ingrid.invoerder@example.nl",
+        "op.invoer",
+        "Bert",
+        "Bevestiger",
+        "Truus",
+        "Typfout",
+    ):
+        assert other not in dump, other
+    assert "Ineke Inzage" in dump
+
+
+def test_the_export_holds_the_justification_texts_that_name_the_subject(crowded) -> None:
+    export = person_subject_access_export(person=crowded)
+    (justification,) = export["justifications_naming_them"]
+    assert justification["text"] == (
+        f"Ineke Inzage en {OTHER_PERSON} volgen de training in juni (vraag {OTHER_PERSON})."
+    )
+    assert justification["listed_as_untrained"] is True
+    assert export["training_completions"][0]["evidence_note"] == (
+        f"Certificaat van Ineke Inzage, gecontroleerd door {OTHER_PERSON}"
+    )
+    history = export["history"]["training_completions"]
+    assert history
+    assert not any("history_user_id" in row or "entered_by_id" in row for row in history)
+
+
+def test_an_import_row_that_only_shares_an_identifier_shows_only_the_subjects_cells(
+    crowded,
+) -> None:
+    rows = [
+        r
+        for r in person_subject_access_export(person=crowded)["import_rows"]
+        if r["row_number"] == 7
+    ]
+    assert rows == [
+        {
+            **rows[0],
+            "linked_to_person": False,
+            "cells": {"E-mail": crowded.email},
+            "values": {"email": crowded.email},
+            "problems": [{"code": "name_mismatch", "column": "Naam"}],
+        }
+    ]

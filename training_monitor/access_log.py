@@ -1,0 +1,49 @@
+"""gunicorn's access log without query strings (production: see the Dockerfile's CMD).
+
+Pages that search people carry what was searched in the query string: a name, an
+employee number or an e-mail address (/people/?q=, /committees/?q=, the member search
+of a committee, the review queue's person search). gunicorn's default access log writes
+the full request line and the Referer, so those would end up in the log collector, kept
+longer and seen by more people than the data itself.
+
+The query string is dropped for every path, not only for today's search pages: a deny
+list of search pages leaks as soon as someone adds a new one and forgets the list, and
+no page needs its query string in the access log to diagnose a problem (Django logs
+errors with the path only). A removed query shows as "?[removed]", so the log still
+tells that there was one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+REMOVED = "?[removed]"
+# Atoms (see gunicorn's access_log_format) that may contain a query string.
+_URI_ATOMS = ("f", "{referer}i", "{raw_uri}e", "{request_uri}e", "{http_referer}e")
+_QUERY_ATOMS = ("q", "{query_string}e")
+
+
+def without_query(uri: str) -> str:
+    """`uri` (a path, or a full URL as in a Referer) without its query string and fragment."""
+    head, question, _query = uri.partition("?")
+    return head.partition("#")[0] + (REMOVED if question else "")
+
+
+class QuerylessAccessLogger(Logger):
+    """gunicorn's logger, with the query string removed from every access-log atom."""
+
+    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> Any:
+        atoms = super().atoms(resp, req, environ, request_time)
+        method = environ.get("REQUEST_METHOD", "-")
+        raw_uri = environ.get("RAW_URI") or environ.get("PATH_INFO") or "-"
+        protocol = environ.get("SERVER_PROTOCOL", "-")
+        atoms["r"] = f"{method} {without_query(raw_uri)} {protocol}"
+        for key in _URI_ATOMS:
+            if isinstance(atoms.get(key), str):
+                atoms[key] = without_query(atoms[key])
+        for key in _QUERY_ATOMS:
+            if atoms.get(key):
+                atoms[key] = REMOVED.lstrip("?")
+        return atoms
