@@ -63,7 +63,7 @@ def test_an_empty_justification_is_an_error_linked_to_its_field(
     client.force_login(op_user)
     response = add(client, committee, person, justification="   ")
     page = response.content.decode()
-    assert 'id="id_justification-error"' in page
+    assert 'id="id_justification_error"' in page
     assert 'href="#id_justification"' in page
     assert not CommitteeMembership.objects.filter(person=person).exists()
 
