@@ -9,14 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.forms import DateInput
 from committees.models import CommitteeMembership, CommitteeStatus, SelectionCommittee
-from departments.access import sees_all_departments
-from departments.models import (
-    SEARCH_MAX_LENGTH,
-    SEARCH_MAX_WORDS,
-    Department,
-    Person,
-    validate_search_text,
-)
+from departments.access import Role, sees_all_departments, staff_department_ids, user_roles
+from departments.models import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, Department, validate_search_text
 
 
 class CommitteeFilter(django_filters.FilterSet):
@@ -91,11 +85,7 @@ class CommitteeFilter(django_filters.FilterSet):
         # Employee numbers and email addresses are matched only for people the user may
         # see: a member from another ministry is named on the committee page, but their
         # contact details must not be confirmable by searching.
-        user = getattr(self.request, "user", None)
-        in_scope = Q()
-        if user is None or not sees_all_departments(user):
-            own = Person.objects.visible_to(user) if user is not None else Person.objects.none()
-            in_scope = Q(person__in=own)
+        in_scope = self._people_in_scope()
         # The form refuses longer searches; the slice keeps the query bounded regardless.
         for word in value.split()[:SEARCH_MAX_WORDS]:
             contact = Q(person__employee_number__iexact=word) | Q(person__email__icontains=word)
@@ -110,6 +100,20 @@ class CommitteeFilter(django_filters.FilterSet):
                 | Exists(member)
             )
         return queryset
+
+    def _people_in_scope(self) -> Q:
+        """Memberships whose person the user may see, as Person.visible_to decides.
+
+        Written on the person's department rather than as `person__in=<Person queryset>`:
+        the nested subquery made PostgreSQL estimate the search 30 times dearer, enough to
+        switch on JIT compilation that cost seconds at --scale 50.
+        """
+        user = getattr(self.request, "user", None)
+        if user is not None and sees_all_departments(user):
+            return Q()
+        if user is None or Role.OP_STAFF not in user_roles(user):
+            return Q(pk__in=[])
+        return Q(person__department__in=staff_department_ids(user))
 
     def filter_compliance(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if value == "all":
