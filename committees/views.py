@@ -240,6 +240,11 @@ class PeopleSearch:
     def more(self) -> bool:
         return self.total > len(self.hits)
 
+    @property
+    def addable(self) -> int:
+        """How many of the hits are not on the committee yet."""
+        return sum(1 for person in self.hits if not getattr(person, "on_committee", False))
+
 
 def _search_people(request: HttpRequest, committee: SelectionCommittee, text: str) -> PeopleSearch:
     """People the user may add, with their training and whether they already sit here.

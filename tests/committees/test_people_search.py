@@ -51,6 +51,7 @@ def test_a_member_already_on_the_committee_is_found_and_marked(client, op_user, 
     assert "Niemand gevonden" not in html
     assert "al lid van deze commissie" in html
     assert 'type="radio"' not in html
+    assert "Toevoegen aan commissie" not in html
 
 
 def test_the_count_is_the_true_total(client, op_user, department) -> None:
