@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -362,31 +363,36 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 def _create_and_add(
     request: HttpRequest, committee: SelectionCommittee, form: NewPersonForm
-) -> Person | None:
-    """Create the person and put them on the committee; errors go onto the form."""
+) -> tuple[Person | None, list[Person]]:
+    """Create the person and put them on the committee, or neither.
+
+    Errors go onto the form; the second value lists the people (in the user's scope)
+    who already have the email address or employee number, for the page to link to.
+    """
     data = form.cleaned_data
     try:
-        person = services.person_create(
-            department=committee.department,
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
-            employee_number=data["employee_number"],
-            user=request.user,
-        )
-        services.committee_add_member(
-            committee=committee, person=person, role=data["role"], user=request.user
-        )
+        # Together: a person refused by the committee (strict mode) must not stay behind
+        # as a stray duplicate for the next attempt.
+        with transaction.atomic():
+            person = services.person_create(
+                department=committee.department,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                employee_number=data["employee_number"],
+                user=request.user,
+            )
+            services.committee_add_member(
+                committee=committee, person=person, role=data["role"], user=request.user
+            )
     except ValidationError as error:
-        if isinstance(error, DuplicatePersonError):
-            form.existing = error.existing  # type: ignore[attr-defined]
         if hasattr(error, "error_dict"):
             for name, errors in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
         else:
             form.add_error(None, error)
-        return None
-    return person
+        return None, error.existing if isinstance(error, DuplicatePersonError) else []
+    return person, []
 
 
 @login_required
@@ -399,6 +405,7 @@ def member_add_new_person(request: HttpRequest, pk: int) -> HttpResponse:
     committee = _editable_committee(request, pk)
     form = NewPersonForm(request.POST or None)
     matches: list[Person] = []
+    existing: list[Person] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if request.POST.get("confirm") != "yes":
@@ -411,7 +418,7 @@ def member_add_new_person(request: HttpRequest, pk: int) -> HttpResponse:
                 department=committee.department,
             )
         if not matches:
-            person = _create_and_add(request, committee, form)
+            person, existing = _create_and_add(request, committee, form)
             if person is not None:
                 messages.success(
                     request,
@@ -430,7 +437,7 @@ def member_add_new_person(request: HttpRequest, pk: int) -> HttpResponse:
             "committee": committee,
             "matches": matches,
             "on_committee": on_committee,
-            "existing": getattr(form, "existing", []),
+            "existing": existing,
         },
     )
 

@@ -116,3 +116,16 @@ def test_an_outsider_and_the_bureau_cannot_add_people(client, outsider, bureau, 
     client.force_login(bureau)
     assert new_person(client, committee).status_code == 403
     assert not Person.objects.exists()
+
+
+def test_a_new_person_refused_by_strict_mode_is_not_left_behind(
+    client, op_user, department
+) -> None:
+    department.enforcement_mode = "strict"
+    department.save(update_fields=["enforcement_mode"])
+    committee = CommitteeFactory(department=department, status="confirmed")
+    client.force_login(op_user)
+    response = new_person(client, committee)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not Person.objects.exists()
