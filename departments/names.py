@@ -65,3 +65,31 @@ def name_key(first_name: str, last_name: str = "") -> str:
     """
     words = [word for word in fold(f"{first_name} {last_name}").split() if word not in PARTICLES]
     return " ".join(sorted(words))
+
+
+# Letters that fold() turns into a plain one, for searching the stored (unfolded) names.
+_VARIANTS = {
+    "a": "aàáâãäåā",
+    "c": "cçč",
+    "e": "eèéêëēė",
+    "i": "iìíîïī",
+    "n": "nñ",
+    "o": "oòóôõöō",
+    "s": "sš",
+    "u": "uùúûüū",
+    "y": "yýÿ",
+    "z": "zž",
+}
+
+
+def word_pattern(word: str) -> str:
+    """A case-insensitive regex finding `word` (from fold()) in a name as it was stored.
+
+    Accented letters and apostrophes, which fold() removed, are allowed back in, so the
+    database can narrow the candidates before name_key() compares them exactly.
+    """
+    parts = []
+    for char in word:
+        variants = _VARIANTS.get(char, char)
+        parts.append(f"[{variants}{variants.upper()}]")
+    return "['\u2019]?".join(parts)

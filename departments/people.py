@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from committees import compliance
 from departments.access import sees_all_departments
 from departments.models import Department, Person, normalise_email, normalise_employee_number
-from departments.names import name_key
+from departments.names import name_key, word_pattern
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -75,13 +75,18 @@ def person_likely_matches(
     if department is not None and sees_all_departments(user):
         scope = scope.filter(department=department)
     key = name_key(first_name, last_name)
-    # The key folds accents and particles, which no portable index can do; comparing the
-    # names of one department in Python is a single query of three short columns.
-    by_name = {
-        pk
-        for pk, first, last in scope.values_list("pk", "first_name", "last_name")
-        if key and name_key(first, last) == key
-    }
+    by_name: set[int] = set()
+    if key:
+        # The key folds accents and particles, which no portable index can do: the
+        # database narrows to names holding the longest word (accents allowed), and
+        # Python compares the keys exactly.
+        pattern = word_pattern(max(key.split(), key=len))
+        candidates = scope.filter(Q(first_name__iregex=pattern) | Q(last_name__iregex=pattern))
+        by_name = {
+            pk
+            for pk, first, last in candidates.values_list("pk", "first_name", "last_name")
+            if name_key(first, last) == key
+        }
     email, number = normalise_email(email), normalise_employee_number(employee_number)
     contact = Q(pk__in=by_name)
     if email:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from departments.names import fold, name_key
+from departments.names import fold, name_key, word_pattern
 
 
 def test_folding_drops_case_accents_punctuation_and_extra_spaces() -> None:
@@ -39,3 +39,13 @@ def test_different_people_stay_different() -> None:
 
 def test_a_name_of_only_particles_has_an_empty_key() -> None:
     assert name_key("", "van der") == ""
+
+
+def test_the_word_pattern_finds_the_word_as_it_was_stored() -> None:
+    import re
+
+    pattern = re.compile(word_pattern("dancona"), re.IGNORECASE)
+    assert pattern.search("D'Ancona")
+    assert pattern.search("Dancona")
+    assert re.search(word_pattern("muller"), "MÜLLER")
+    assert not re.search(word_pattern("muller"), "Mulder")

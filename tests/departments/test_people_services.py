@@ -44,9 +44,12 @@ def test_people_of_another_ministry_are_never_offered(
     PersonFactory(
         department=other_department, first_name="Jan", last_name="Berg", email="jan@example.nl"
     )
-    assert person_likely_matches(
-        user=op_user, first_name="Jan", last_name="Berg", email="jan@example.nl"
-    ) == []
+    assert (
+        person_likely_matches(
+            user=op_user, first_name="Jan", last_name="Berg", email="jan@example.nl"
+        )
+        == []
+    )
 
 
 def test_the_bureau_gets_matches_in_the_chosen_department_only(
@@ -127,3 +130,9 @@ def test_an_administrator_changes_anyone(admin_user_, other_department) -> None:
     person_update(person=person, user=admin_user_, first_name="Beheer", last_name="Test")
     person.refresh_from_db()
     assert person.full_name == "Beheer Test"
+
+
+def test_accents_and_apostrophes_in_the_stored_name_still_match(op_user, department) -> None:
+    zoe = PersonFactory(department=department, first_name="Zoë", last_name="d'Ancona-Müller")
+    matches = person_likely_matches(user=op_user, first_name="zoe", last_name="Dancona Muller")
+    assert matches == [zoe]
