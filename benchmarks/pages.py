@@ -1,6 +1,7 @@
 """Page latency and throughput at 1x and 10x data, against a naive baseline.
 
     python benchmarks/pages.py [--scales 1 10] [--seconds 10] [--users 8] [--workers 4]
+    python benchmarks/pages.py --search-scale 50 [--seconds 10] [--users 8] [--workers 4]
 
 For each scale: seed a PostgreSQL database of its own (`seed_demo --scale S`, once),
 serve the app with gunicorn, and load each page with locust (headless) as `op.bzk`.
@@ -9,6 +10,10 @@ for the committee list and the dashboard, the requests/s of the naive variant (d
 below, served only by this benchmark: it checks each member with its own query) and how
 many times faster the real page is. The goals (10x data at most 1.5x the time; list and
 dashboard at least 10x the naive requests/s) are printed, not asserted.
+
+With `--search-scale S` it measures only the committee search at scale S: a one-word
+query against a 500-word one (500 one-letter words, the denial-of-service probe of
+issue 9). The goal (the long query at most 2x the time of the short one) is printed.
 """
 
 from __future__ import annotations
@@ -241,6 +246,45 @@ def targets(scale: float) -> dict[str, str]:
     }
 
 
+def search_targets() -> dict[str, str]:
+    """The committee search with one word and with 500 one-letter words."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    long_query = "+".join(letters[i % len(letters)] for i in range(500))
+    return {
+        "search, 1 word": "/committees/?q=beleid",
+        "search, 500 words": f"/committees/?q={long_query}",
+    }
+
+
+def search_benchmark(scale: float, *, seconds: int, users: int, workers: int) -> None:
+    """Print the median latency of a 500-word against a one-word committee search."""
+    print(f"seeding scale {scale} (once per database) ...", flush=True)
+    subprocess.run([sys.executable, __file__, "--seed-only", str(scale)], check=True)
+    server, base = serve(scale, workers)
+    try:
+        results = {
+            name: load(base, url, seconds=seconds, users=users)
+            for name, url in search_targets().items()
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for name, (median, rps) in results.items():
+        print(f"  x{scale:g} {name:24} median {median:8.0f} ms {rps:8.1f} requests/s")
+    (short, short_rps), (long, long_rps) = (
+        results["search, 1 word"],
+        results["search, 500 words"],
+    )
+    if not short_rps or not long_rps:
+        # A median of the whole run means no request finished: the ratio would say nothing.
+        print(f"\nno ratio: a search did not answer within {seconds} s at x{scale:g}")
+        return
+    print(
+        f"\n500-word search at x{scale:g}: {long / max(short, 1):.2f}x the time of a one-word"
+        " search (goal: at most 2x)"
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -339,10 +383,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--search-scale", type=float, help="only the committee search")
     parser.add_argument("--seed-only", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed_only is not None:
         seed(args.seed_only)
+        return
+    if args.search_scale is not None:
+        search_benchmark(
+            args.search_scale, seconds=args.seconds, users=args.users, workers=args.workers
+        )
         return
 
     results: dict[float, dict[str, tuple[float, float]]] = {}

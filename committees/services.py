@@ -23,12 +23,8 @@ from committees.models import (
     CommitteeStatus,
     SelectionCommittee,
 )
-from departments.models import (
-    Department,
-    Person,
-    normalise_email,
-    normalise_employee_number,
-)
+from departments.models import Department, Person
+from departments.people import person_save
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -275,16 +271,12 @@ def person_create(
     employee_number: str | None = None,
     user: User | AnonymousUser | None = None,
 ) -> Person:
-    """Create a person after the model's own normalising and uniqueness checks."""
+    """Create a person; uniqueness is checked in words fit for `user` (departments.people)."""
     person = Person(
         department=department,
         first_name=first_name,
         last_name=last_name,
-        # Normalised first: field validation runs before Person.clean().
-        email=normalise_email(email),
-        employee_number=normalise_employee_number(employee_number),
+        email=email,
+        employee_number=employee_number,
     )
-    person.full_clean()
-    _set_history_user(person, user)
-    person.save()
-    return person
+    return person_save(person=person, user=user)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from committees import views
+from committees import role_views, views
 
 app_name = "committees"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:pk>/people-search/", views.people_search, name="people_search"),
     path("<int:pk>/members/add/", views.member_add, name="member_add"),
     path("<int:pk>/members/new-person/", views.member_add_new_person, name="member_new_person"),
+    path(
+        "<int:pk>/members/<int:membership_pk>/role/",
+        role_views.member_role,
+        name="member_role",
+    ),
     path(
         "<int:pk>/members/<int:membership_pk>/remove/",
         views.member_remove,

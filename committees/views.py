@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from committees.forms import AddMemberForm, CommitteeForm, NewPersonForm, Person
 from committees.models import CommitteeMembership, MembershipRole, SelectionCommittee
 from departments.access import may_edit_department_data
 from departments.models import Department, EnforcementMode, Person
+from departments.people import DuplicatePersonError, person_likely_matches, with_training_state
 from trainings.models import CompletionStatus, TrainingCompletion
 
 PAGE_SIZE = 25
@@ -54,7 +55,7 @@ def committee_list(request: HttpRequest) -> HttpResponse:
         .with_compliance()
         .select_related("department")
     )
-    committee_filter = CommitteeFilter(request.GET or None, queryset=committees)
+    committee_filter = CommitteeFilter(request.GET or None, queryset=committees, request=request)
     page = Paginator(committee_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     departments = Department.objects.visible_to(request.user)
     return render(
@@ -235,15 +236,42 @@ def _history(committee: SelectionCommittee) -> list[HistoryEntry]:
     return entries
 
 
-def _search_people(request: HttpRequest, committee: SelectionCommittee, text: str) -> list[Person]:
+@dataclass
+class PeopleSearch:
+    """The first hits of a member search and how many there are in all."""
+
+    hits: list[Person] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.hits)
+
+    @property
+    def addable(self) -> int:
+        """How many of the hits are not on the committee yet."""
+        return sum(1 for person in self.hits if not getattr(person, "on_committee", False))
+
+
+def _search_people(request: HttpRequest, committee: SelectionCommittee, text: str) -> PeopleSearch:
+    """People the user may add, with their training and whether they already sit here.
+
+    Members already on the committee stay in the results (marked), so a search for them
+    never answers "nobody found". Two queries, however many hits.
+    """
     if not text:
-        return []
-    return list(
-        Person.objects.visible_to(request.user)
-        .search(text)
-        .exclude(memberships__committee=committee)
-        .select_related("department")[:SEARCH_LIMIT]
+        return PeopleSearch()
+    found = Person.objects.visible_to(request.user).search(text)
+    hits = (
+        with_training_state(found, committee.interview_date)
+        .annotate(
+            on_committee=Exists(
+                CommitteeMembership.objects.filter(committee=committee, person=OuterRef("pk"))
+            )
+        )
+        .select_related("department")
     )
+    return PeopleSearch(hits=list(hits[:SEARCH_LIMIT]), total=found.count())
 
 
 @require_safe
@@ -280,7 +308,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": may_edit,
             "search_form": search_form,
             "query": query,
-            "results": _search_people(request, committee, query) if may_edit else [],
+            "search": _search_people(request, committee, query) if may_edit else PeopleSearch(),
             "add_form": AddMemberForm(user=request.user, auto_id="add_%s"),
             "person_form": NewPersonForm(auto_id="new_%s"),
         },
@@ -303,7 +331,7 @@ def people_search(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "committee": committee,
             "query": query,
-            "results": _search_people(request, committee, query),
+            "search": _search_people(request, committee, query),
             "add_form": AddMemberForm(user=request.user, auto_id="add_%s"),
         },
     )
@@ -371,53 +399,98 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _back_to_members(pk)
 
 
+def _create_and_add(
+    request: HttpRequest, committee: SelectionCommittee, form: NewPersonForm
+) -> tuple[Person | None, list[Person]]:
+    """Create the person and put them on the committee, or neither.
+
+    Errors go onto the form; the second value lists the people (in the user's scope)
+    who already have the email address or employee number, for the page to link to.
+    """
+    data = form.cleaned_data
+    try:
+        # Together: a person refused by the committee (strict mode) must not stay behind
+        # as a stray duplicate for the next attempt.
+        with transaction.atomic():
+            person = services.person_create(
+                department=committee.department,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                employee_number=data["employee_number"],
+                user=request.user,
+            )
+            services.committee_add_member(
+                committee=committee,
+                person=person,
+                role=data["role"],
+                user=request.user,
+                justification=data.get("justification", ""),
+            )
+    except EnforcementError as error:
+        form.add_error("justification" if error.code == "justification_required" else None, error)
+        return None, []
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None, error.existing if isinstance(error, DuplicatePersonError) else []
+    return person, []
+
+
 @login_required
 def member_add_new_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create a person and add them, after showing who they might already be.
+
+    Likely matches in the user's departments (same normalised name, email address or
+    employee number) are offered first; creating anyway takes an explicit confirm.
+    """
     committee = _editable_committee(request, pk)
     form = NewPersonForm(request.POST or None)
-    asks_justification = (
+    if not (
         committee.status in CONFIRMING_STATUSES
         and committee.department.enforcement_mode == EnforcementMode.JUSTIFY
-    )
-    if not asks_justification:
+    ):
+        # Only a confirmed committee in a department that asks a justification needs it.
         del form.fields["justification"]
+    matches: list[Person] = []
+    existing: list[Person] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            # One step: a person the rule refuses to add is not created either.
-            with transaction.atomic():
-                person = services.person_create(
-                    department=committee.department,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                    employee_number=data["employee_number"],
-                    user=request.user,
-                )
-                services.committee_add_member(
-                    committee=committee,
-                    person=person,
-                    role=data["role"],
-                    user=request.user,
-                    justification=data.get("justification", ""),
-                )
-        except EnforcementError as error:
-            field = "justification" if error.code == "justification_required" else None
-            form.add_error(field, error)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("%(name)s has been created and added to the committee.")
-                % {"name": person.full_name},
+        if request.POST.get("confirm") != "yes":
+            matches = person_likely_matches(
+                user=request.user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                employee_number=data["employee_number"],
+                department=committee.department,
             )
-            return _back_to_members(pk)
-    return render(request, "committees/person_form.html", {"form": form, "committee": committee})
+        if not matches:
+            person, existing = _create_and_add(request, committee, form)
+            if person is not None:
+                messages.success(
+                    request,
+                    _("%(name)s has been created and added to the committee.")
+                    % {"name": person.full_name},
+                )
+                return _back_to_members(pk)
+    on_committee = set(
+        committee.memberships.filter(person__in=matches).values_list("person_id", flat=True)
+    )
+    return render(
+        request,
+        "committees/person_form.html",
+        {
+            "form": form,
+            "committee": committee,
+            "matches": matches,
+            "on_committee": on_committee,
+            "existing": existing,
+        },
+    )
 
 
 @login_required

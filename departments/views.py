@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from committees.models import CommitteeMembership, SelectionCommittee
 from departments import dashboard
-from departments.access import Role, sees_all_departments, user_roles
+from departments.access import Role, is_administrator, sees_all_departments, user_roles
 from departments.charts import trend_chart
 from departments.models import Department, Person
 from reports.quarters import Quarter
@@ -110,6 +110,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "completions": completions,
             "memberships": memberships,
             "may_enter": people_enterable_by(request.user).filter(pk=person.pk).exists(),
+            # Found through visible_to: for O&P staff that is their own departments, which
+            # they may change; the bureau only reads. Decided without another query.
+            "may_edit": is_administrator(request.user)
+            or (
+                Role.OP_STAFF in user_roles(request.user) and not sees_all_departments(request.user)
+            ),
         },
     )
 

@@ -98,7 +98,7 @@ def test_searching_people_without_javascript(client, op_user, department, other_
     PersonFactory(department=other_department, last_name="Zoekbaarder")
     client.force_login(op_user)
     response = client.get(url(committee), {"q": "zoekbaar"})
-    assert [p.last_name for p in response.context["results"]] == ["Zoekbaar"]
+    assert [p.last_name for p in response.context["search"].hits] == ["Zoekbaar"]
 
 
 def test_the_htmx_search_returns_only_the_results(client, op_user, department) -> None:

@@ -127,13 +127,16 @@ def test_a_new_person_is_created_inline(client, op_user, department) -> None:
 
 def test_a_new_person_with_a_taken_email_gets_a_field_error(client, op_user, department) -> None:
     committee = CommitteeFactory(department=department)
-    PersonFactory(department=department, email="bezet@example.nl")
+    known = PersonFactory(department=department, email="bezet@example.nl")
     client.force_login(op_user)
+    data = {"first_name": "A", "last_name": "B", "email": "bezet@example.nl", "role": "member"}
+    offered = client.post(f"/committees/{committee.pk}/members/new-person/", data)
+    assert offered.context["matches"] == [known]
     response = client.post(
-        f"/committees/{committee.pk}/members/new-person/",
-        {"first_name": "A", "last_name": "B", "email": "bezet@example.nl", "role": "member"},
+        f"/committees/{committee.pk}/members/new-person/", {**data, "confirm": "yes"}
     )
     assert "email" in response.context["form"].errors
+    assert response.context["existing"] == [known]
 
 
 def test_a_member_is_removed_after_confirmation(client, op_user, department) -> None:

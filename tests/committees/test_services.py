@@ -87,11 +87,15 @@ def test_a_new_person_is_normalised(department) -> None:
     )
 
 
-def test_a_new_person_with_a_known_email_is_refused(department) -> None:
+def test_a_new_person_with_a_known_email_is_refused(department, op_user) -> None:
     PersonFactory(department=department, email="al@example.nl")
     with pytest.raises(ValidationError) as error:
         person_create(
-            department=department, first_name="Al", last_name="Dubbel", email="AL@example.nl"
+            department=department,
+            first_name="Al",
+            last_name="Dubbel",
+            email="AL@example.nl",
+            user=op_user,
         )
     assert "email" in error.value.message_dict
 

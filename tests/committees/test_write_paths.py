@@ -175,6 +175,7 @@ def page_new_person(w: World, justification: str) -> None:
             "last_name": "Ongetraind",
             "email": f"nieuw.{w.committee.pk}@example.nl",
             "role": MembershipRole.MEMBER,
+            # A new name: no likely match to pick first (the duplicate check).
             "justification": justification,
         },
     )
@@ -190,6 +191,13 @@ def _edit_data(w: World, **changes: object) -> dict[str, object]:
         "notes": committee.notes,
         **changes,
     }
+
+
+def page_member_role(w: World, justification: str) -> None:
+    w.op_client.post(
+        reverse("committees:member_role", args=[w.committee.pk, w.external.pk]),
+        {"role": MembershipRole.MEMBER, "justification": justification},
+    )
 
 
 def page_edit_status(w: World, justification: str) -> None:
@@ -330,6 +338,7 @@ WRITE_PATHS = [
     WritePath("service committee_create", "create", service_create, justifiable=False),
     WritePath("page add member", "member", page_member_add, "committees:member_add"),
     WritePath("page new person", "member", page_new_person, "committees:member_new_person"),
+    WritePath("page member role", "member", page_member_role, "committees:member_role"),
     WritePath("page edit (status)", "status", page_edit_status, "committees:edit"),
     WritePath("page edit (interview date)", "date", page_edit_date, "committees:edit"),
     WritePath("page new committee", "create", page_create, "committees:create", False),
@@ -412,6 +421,7 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "password_change": "changes the user's own password",
     "set_language": "stores the chosen language",
     "committees:member_remove": "removes a member: leaves no untrained member behind",
+    "departments:person_edit": "edits a person's name, e-mail and employee number",
     "imports:index": "uploads a supplier's attendance file (completions only)",
     "imports:profile_create": "saves how a supplier's file is read",
     "imports:row": "matches one imported row to a person (completions only)",

@@ -1,0 +1,84 @@
+"""The people pages: a scoped list with search, and editing a person."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from departments.access import user_roles
+from departments.models import Department, Person
+from departments.people import DuplicatePersonError, person_update, with_training_state
+from departments.people_forms import PeopleSearchForm, PersonForm
+
+PAGE_SIZE = 25
+
+
+@require_safe
+@login_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    """Everyone the user may see, searchable by name, employee number and email."""
+    if not user_roles(request.user):
+        raise PermissionDenied
+    form = PeopleSearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    found = Person.objects.visible_to(request.user)
+    if query:
+        found = found.search(query)
+    people = with_training_state(found, timezone.localdate()).select_related("department")
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "departments/people_list.html",
+        {
+            "form": form,
+            "query": query,
+            "page": page,
+            "show_department": Department.objects.visible_to(request.user)[:2].count() > 1,
+        },
+    )
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a person's name, email address or employee number (not for the bureau)."""
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("department"), pk=pk
+    )
+    if not Person.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    initial = {
+        name: getattr(person, name) or ""
+        for name in ("first_name", "last_name", "email", "employee_number")
+    }
+    form = PersonForm(request.POST or None, initial=initial)
+    existing: list[Person] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_update(person=person, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if isinstance(error, DuplicatePersonError):
+                existing = error.existing
+            if hasattr(error, "error_dict"):
+                for name, errors in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            # The failed save changed the object in memory only; show the stored name.
+            person.refresh_from_db()
+        else:
+            messages.success(
+                request, _("The details of %(name)s have been saved.") % {"name": person.full_name}
+            )
+            return redirect("departments:person", pk=pk)
+    return render(
+        request,
+        "departments/person_form.html",
+        {"person": person, "form": form, "existing": existing},
+    )
