@@ -171,11 +171,11 @@ def page_new_person(w: World, justification: str) -> None:
     w.op_client.post(
         reverse("committees:member_new_person", args=[w.committee.pk]),
         {
+            # A name no one has: no likely match to pick first (the duplicate check).
             "first_name": "Nieuw",
-            "last_name": "Ongetraind",
+            "last_name": "Nieuwkomer",
             "email": f"nieuw.{w.committee.pk}@example.nl",
             "role": MembershipRole.MEMBER,
-            # A new name: no likely match to pick first (the duplicate check).
             "justification": justification,
         },
     )
