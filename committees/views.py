@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committees import services
-from committees.filters import CommitteeFilter
 from committees.forms import AddMemberForm, CommitteeForm, NewPersonForm, PersonSearchForm
 from committees.models import CommitteeMembership, SelectionCommittee
+from committees.selectors import committee_list_filter
 from departments.access import may_edit_department_data
 from departments.models import Department, Person
 from trainings.models import CompletionStatus, TrainingCompletion
@@ -46,12 +46,7 @@ def _editable_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
 
 @login_required
 def committee_list(request: HttpRequest) -> HttpResponse:
-    committees = (
-        SelectionCommittee.objects.visible_to(request.user)
-        .with_compliance()
-        .select_related("department")
-    )
-    committee_filter = CommitteeFilter(request.GET or None, queryset=committees)
+    committee_filter = committee_list_filter(request.user, request.GET)
     page = Paginator(committee_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     departments = Department.objects.visible_to(request.user)
     return render(

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "committees",
     "trainings",
     "reports",
+    "worklists",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,13 @@ OIDC_OP_JWKS_ENDPOINT: str = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("departments.oidc.OIDCBackend")
+
+# List downloads (action list, committee list): longer lists are prepared by a worker,
+# with a progress page, instead of in the web request. Prepared files are deleted after
+# EXPORT_KEEP_HOURS.
+EXPORT_BACKGROUND_ROWS: int = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
+EXPORT_KEEP_HOURS: int = env.int("EXPORT_KEEP_HOURS", default=24)
+EXPORT_TASK_TIME_LIMIT: int = env.int("EXPORT_TASK_TIME_LIMIT", default=10 * 60)
 
 # /health/ answers only with this token; unset, it answers 404 to everybody.
 HEALTH_CHECK_TOKEN: str = env.str("HEALTH_CHECK_TOKEN", default="")
