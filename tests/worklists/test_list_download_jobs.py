@@ -138,4 +138,4 @@ def test_the_job_respects_rights_taken_away_after_the_request(
         callback()
     job = ExportJob.objects.get()
     assert job.status == ExportStatus.DONE
-    assert bytes(job.content).decode("utf-8-sig").count("\r\n") == 1  # the header only
+    assert bytes(job.content or b"").decode("utf-8-sig").count("\r\n") == 1  # the header only
