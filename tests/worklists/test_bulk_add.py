@@ -59,7 +59,8 @@ def test_the_preview_says_what_happens_to_each_line_and_adds_nothing(
         ("900009", LineState.NOT_FOUND),  # another ministry's person: confirms nothing
         ("100001", LineState.DUPLICATE),
     ]
-    assert lines[0].person == anna and lines[1].person == bram
+    assert lines[0].person == anna
+    assert lines[1].person == bram
     body = response.content.decode()
     for text in ("Wordt toegevoegd", "Is al lid", "Niet gevonden", "Dubbel in de lijst"):
         assert text in body
