@@ -92,6 +92,9 @@ def action_departments(user: User | AnonymousUser, code: str) -> QuerySet[Depart
     visible = Department.objects.visible_to(user)
     if not code:
         return visible
+    if len(code) > 10 or not code.isprintable():
+        # Not a department code at all (a NUL byte would even upset the database).
+        raise Department.DoesNotExist
     department = visible.get(code=code)
     return Department.objects.filter(pk=department.pk)
 

@@ -213,10 +213,12 @@ def test_an_outsider_gets_no_foreign_rows_and_404_for_a_foreign_action_list(
     assert len(csv_rows(client.get(url("committees", "csv")))) == 1
 
 
-def test_unknown_lists_and_formats_are_not_found(client, op_user) -> None:
+def test_unknown_lists_formats_and_departments_are_not_found(client, op_user) -> None:
     client.force_login(op_user)
     assert client.get("/lists/people.csv").status_code == 404
     assert client.get("/lists/committees.pdf").status_code == 404
+    for code in ("NOPE", "A%00B", "X" * 300):
+        assert client.get(url("actions", "csv", f"department={code}")).status_code == 404
 
 
 def test_invalid_filters_send_the_user_back_with_a_message(client, op_user) -> None:
