@@ -274,6 +274,11 @@ CELERY_BEAT_SCHEDULE["compile-ended-quarter-reports"] = {
         minute="0", hour="6", day_of_month=str(REPORT_COMPILE_DAY), month_of_year="1,4,7,10"
     ),
 }
+# Prepared list downloads hold personal data: deleted every hour once EXPORT_KEEP_HOURS old.
+CELERY_BEAT_SCHEDULE["forget-old-list-downloads"] = {
+    "task": "worklists.tasks.forget_old_list_downloads",
+    "schedule": crontab(minute="15"),
+}
 
 # Attendance imports: the largest file an administrator may upload, checked before parsing.
 IMPORT_MAX_UPLOAD_BYTES: int = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)

@@ -163,9 +163,10 @@ def export_run(*, job_id: int) -> ExportJob | None:
     return job
 
 
-def export_forget_old(*, user: User) -> int:
-    """Delete this user's downloads older than EXPORT_KEEP_HOURS: files of personal data
-    are not kept longer than needed to fetch them."""
+def export_forget_old(*, user: User | None = None) -> int:
+    """Delete downloads (of `user`, or everyone's) older than EXPORT_KEEP_HOURS: files of
+    personal data are not kept longer than needed to fetch them."""
     cutoff = timezone.now() - datetime.timedelta(hours=int(settings.EXPORT_KEEP_HOURS))
-    deleted, _by_model = ExportJob.objects.of(user).filter(created_at__lt=cutoff).delete()
+    jobs = ExportJob.objects.all() if user is None else ExportJob.objects.of(user)
+    deleted, _by_model = jobs.filter(created_at__lt=cutoff).delete()
     return deleted

@@ -21,3 +21,9 @@ from worklists import services
 def prepare_list_download(job_id: int) -> None:
     """Prepare the file of ExportJob `job_id`; redelivery finds it done or redoes it."""
     services.export_run(job_id=job_id)
+
+
+@shared_task(acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)
+def forget_old_list_downloads() -> None:
+    """Celery beat, hourly: delete prepared list downloads older than EXPORT_KEEP_HOURS."""
+    services.export_forget_old()

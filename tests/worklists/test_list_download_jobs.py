@@ -12,6 +12,7 @@ from django.utils import timezone
 from tests.factories import CommitteeFactory, op_staff
 from worklists.models import ExportJob, ExportStatus
 from worklists.services import export_request
+from worklists.tasks import forget_old_list_downloads
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,15 @@ def test_the_job_respects_rights_taken_away_after_the_request(
     job = ExportJob.objects.get()
     assert job.status == ExportStatus.DONE
     assert bytes(job.content or b"").decode("utf-8-sig").count("\r\n") == 1  # the header only
+
+
+def test_the_hourly_task_deletes_everyones_old_downloads_only(op_user, outsider) -> None:
+    jobs = [
+        ExportJob.objects.create(requested_by=user, kind="actions", fmt="csv")
+        for user in (op_user, outsider, op_user)
+    ]
+    ExportJob.objects.filter(pk__in=[jobs[0].pk, jobs[1].pk]).update(
+        created_at=timezone.now() - datetime.timedelta(hours=25)
+    )
+    forget_old_list_downloads.delay()
+    assert list(ExportJob.objects.values_list("pk", flat=True)) == [jobs[2].pk]
