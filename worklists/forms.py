@@ -29,7 +29,7 @@ class PasteForm(forms.Form):
         label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER
     )
     justification = forms.CharField(
-        label=_("Justification"),
+        label=_("Justification for the untrained people"),
         required=False,
         max_length=2000,
         help_text=JUSTIFICATION_HELP,
@@ -57,7 +57,7 @@ class CopyForm(forms.Form):
         error_messages={"required": _("Choose the committee to copy from.")},
     )
     justification = forms.CharField(
-        label=_("Justification"),
+        label=_("Justification for the untrained people"),
         required=False,
         max_length=2000,
         help_text=JUSTIFICATION_HELP,

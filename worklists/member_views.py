@@ -103,10 +103,9 @@ def copy_members(request: HttpRequest, pk: int) -> HttpResponse:
     lines: list[PlannedLine] = []
     hidden = 0
     if request.method == "POST" and form.is_valid():
-        source = SelectionCommittee.objects.select_related("department").get(
-            pk=form.cleaned_data["source"].pk
+        lines, hidden = members.plan_copy(
+            committee=committee, source=form.cleaned_data["source"], user=request.user
         )
-        lines, hidden = members.plan_copy(committee=committee, source=source, user=request.user)
         untrained = members.needs_justification(lines)
         if "add" in request.POST:
             justification = form.cleaned_data["justification"]
