@@ -264,3 +264,32 @@ def test_two_staff_of_one_department_download_the_same_rows(client, op_user, dep
     mine = csv_rows(client.get(url("actions", "csv")))
     client.force_login(colleague)
     assert csv_rows(client.get(url("actions", "csv"))) == mine
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "q=Jansen", "compliance=not_all", "status=planned&sort=-vacancy_reference"],
+)
+def test_the_page_and_the_download_list_the_same_committees(
+    client, op_user, department, query
+) -> None:
+    for n in range(4):
+        committee = CommitteeFactory(department=department, vacancy_reference=f"R-{n}")
+        member = MembershipFactory(
+            committee=committee, person=PersonFactory(department=department, last_name="Jansen")
+        )
+        if n % 2:
+            CompletionFactory(person=member.person, session__date=datetime.date(2025, 1, 1))
+    CommitteeFactory(department=department, vacancy_reference="LEEG")
+    client.force_login(op_user)
+    page = client.get(f"/committees/?{query}")
+    shown = [c.vacancy_reference for c in page.context["page"].object_list]
+    rows = csv_rows(client.get(url("committees", "csv", query)))
+    assert [row[0] for row in rows[1:]] == shown
+
+
+def test_the_dashboard_links_to_its_action_list_download(client, op_user, department) -> None:
+    MembershipFactory(committee__department=department, committee__interview_date=TODAY)
+    client.force_login(op_user)
+    body = client.get(f"/departments/{department.code}/").content.decode()
+    assert f'href="/lists/actions.xlsx?department={department.code}"' in body
