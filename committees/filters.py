@@ -75,9 +75,11 @@ class CommitteeFilter(django_filters.FilterSet):
         model = SelectionCommittee
         fields: list[str] = []
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
+        # The reader: given directly (selectors, downloads) or through the request.
+        self.user = user if user is not None else getattr(self.request, "user", None)
+        user = self.user
         # Only the programme bureau and administrators see more than their own ministry;
         # for O&P staff the filter would offer departments they cannot open.
         if user is None or not sees_all_departments(user):
@@ -112,7 +114,7 @@ class CommitteeFilter(django_filters.FilterSet):
         the nested subquery made PostgreSQL estimate the search 30 times dearer, enough to
         switch on JIT compilation that cost seconds at --scale 50.
         """
-        user = getattr(self.request, "user", None)
+        user = self.user
         if user is not None and sees_all_departments(user):
             return Q()
         if user is None or Role.OP_STAFF not in user_roles(user):

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from committees import services
 from committees.enforcement import CONFIRMING_STATUSES, EnforcementError
-from committees.filters import CommitteeFilter
 from committees.forms import AddMemberForm, CommitteeForm, NewPersonForm, PersonSearchForm
 from committees.models import CommitteeMembership, MembershipRole, SelectionCommittee
+from committees.selectors import committee_list_filter
 from departments.access import may_edit_department_data
 from departments.models import Department, EnforcementMode, Person
 from departments.people import DuplicatePersonError, person_likely_matches, with_training_state
@@ -50,12 +50,7 @@ def _editable_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
 @require_safe
 @login_required
 def committee_list(request: HttpRequest) -> HttpResponse:
-    committees = (
-        SelectionCommittee.objects.visible_to(request.user)
-        .with_compliance()
-        .select_related("department")
-    )
-    committee_filter = CommitteeFilter(request.GET or None, queryset=committees, request=request)
+    committee_filter = committee_list_filter(request.user, request.GET)
     page = Paginator(committee_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     departments = Department.objects.visible_to(request.user)
     return render(

@@ -139,15 +139,31 @@ def quarterly_figures(
     return figures
 
 
-def action_list(department: Department, today: datetime.date) -> QuerySet[CommitteeMembership]:
-    """Untrained required members of committees still to interview, soonest first."""
+def action_list(
+    departments: Department | QuerySet[Department], today: datetime.date
+) -> QuerySet[CommitteeMembership]:
+    """Untrained required members of committees still to interview, soonest first.
+
+    One department (its dashboard) or several (the download of everything a user may
+    see): the page and the download share this one selector.
+    """
+    scope: dict[str, Any] = (
+        {"committee__department": departments}
+        if isinstance(departments, Department)
+        else {"committee__department__in": departments}
+    )
     return (
         _required_memberships()
-        .filter(committee__department=department, committee__interview_date__gte=today)
+        .filter(**scope, committee__interview_date__gte=today)
         .with_training_status()
         .filter(is_trained=False)
-        .select_related("person", "committee")
-        .order_by("committee__interview_date", "committee__vacancy_reference", "person__last_name")
+        .select_related("person", "committee__department")
+        .order_by(
+            "committee__interview_date",
+            "committee__vacancy_reference",
+            "person__last_name",
+            "pk",
+        )
     )
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "trainings",
     "reports",
     "privacy",
+    "worklists",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,13 @@ if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("departments.oidc.OIDCBackend")
 
+# List downloads (action list, committee list): longer lists are prepared by a worker,
+# with a progress page, instead of in the web request. Prepared files are deleted after
+# EXPORT_KEEP_HOURS.
+EXPORT_BACKGROUND_ROWS: int = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
+EXPORT_KEEP_HOURS: int = env.int("EXPORT_KEEP_HOURS", default=24)
+EXPORT_TASK_TIME_LIMIT: int = env.int("EXPORT_TASK_TIME_LIMIT", default=10 * 60)
+
 # /health/ answers only with this token; unset, it answers 404 to everybody.
 HEALTH_CHECK_TOKEN: str = env.str("HEALTH_CHECK_TOKEN", default="")
 
@@ -266,6 +274,11 @@ CELERY_BEAT_SCHEDULE["compile-ended-quarter-reports"] = {
     "schedule": crontab(
         minute="0", hour="6", day_of_month=str(REPORT_COMPILE_DAY), month_of_year="1,4,7,10"
     ),
+}
+# Prepared list downloads hold personal data: deleted every hour once EXPORT_KEEP_HOURS old.
+CELERY_BEAT_SCHEDULE["forget-old-list-downloads"] = {
+    "task": "worklists.tasks.forget_old_list_downloads",
+    "schedule": crontab(minute="15"),
 }
 
 # Attendance imports: the largest file an administrator may upload, checked before parsing.

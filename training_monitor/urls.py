@@ -33,6 +33,7 @@ urlpatterns = [
     path("completions/", include("trainings.hand_entry_urls")),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
+    path("", include("worklists.urls")),
     path("committees/", include("committees.urls")),
     path("", include("departments.urls")),
     path("", include("privacy.urls")),

@@ -200,6 +200,33 @@ def page_member_role(w: World, justification: str) -> None:
     )
 
 
+def page_paste_members(w: World, justification: str) -> None:
+    w.op_client.post(
+        reverse("worklists:bulk_add", args=[w.committee.pk]),
+        {
+            "entries": w.untrained.email,
+            "role": MembershipRole.MEMBER,
+            "justification": justification,
+            "add": "1",
+        },
+    )
+
+
+def page_copy_members(w: World, justification: str) -> None:
+    source, _created = SelectionCommittee.objects.get_or_create(
+        department=w.committee.department,
+        vacancy_reference="BRON-1",
+        defaults={"vacancy_title": "Eerdere commissie", "interview_date": TRAINED_ON},
+    )
+    CommitteeMembership.objects.get_or_create(
+        committee=source, person=w.untrained, defaults={"role": MembershipRole.MEMBER}
+    )
+    w.op_client.post(
+        reverse("worklists:copy_members", args=[w.committee.pk]),
+        {"source": source.pk, "justification": justification, "add": "1"},
+    )
+
+
 def page_edit_status(w: World, justification: str) -> None:
     data = _edit_data(w, status=CommitteeStatus.CONFIRMED, justification=justification)
     w.op_client.post(reverse("committees:edit", args=[w.committee.pk]), data)
@@ -339,6 +366,8 @@ WRITE_PATHS = [
     WritePath("page add member", "member", page_member_add, "committees:member_add"),
     WritePath("page new person", "member", page_new_person, "committees:member_new_person"),
     WritePath("page member role", "member", page_member_role, "committees:member_role"),
+    WritePath("page paste members", "member", page_paste_members, "worklists:bulk_add"),
+    WritePath("page copy members", "member", page_copy_members, "worklists:copy_members"),
     WritePath("page edit (status)", "status", page_edit_status, "committees:edit"),
     WritePath("page edit (interview date)", "date", page_edit_date, "committees:edit"),
     WritePath("page new committee", "create", page_create, "committees:create", False),
@@ -422,6 +451,7 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "set_language": "stores the chosen language",
     "committees:member_remove": "removes a member: leaves no untrained member behind",
     "departments:person_edit": "edits a person's name, e-mail and employee number",
+    "worklists:download": "starts a long list download as a background job",
     "imports:index": "uploads a supplier's attendance file (completions only)",
     "imports:profile_create": "saves how a supplier's file is read",
     "imports:row": "matches one imported row to a person (completions only)",
