@@ -23,7 +23,7 @@ from committees.enforcement import CONFIRMING_STATUSES, EnforcementError
 from committees.forms import AddMemberForm, CommitteeForm, NewPersonForm, PersonSearchForm
 from committees.models import CommitteeMembership, MembershipRole, SelectionCommittee
 from committees.selectors import committee_list_filter
-from departments.access import may_edit_department_data
+from departments.access import is_htmx, may_edit_department_data
 from departments.models import Department, EnforcementMode, Person
 from departments.people import DuplicatePersonError, person_likely_matches, with_training_state
 from trainings.models import CompletionStatus, TrainingCompletion
@@ -317,7 +317,7 @@ def people_search(request: HttpRequest, pk: int) -> HttpResponse:
     committee = _editable_committee(request, pk)
     search_form = PersonSearchForm(request.GET)
     query = search_form.cleaned_data["q"] if search_form.is_valid() else ""
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not is_htmx(request):
         detail = reverse("committees:detail", args=[pk])
         return redirect(f"{detail}?{urlencode({'q': query})}#add-member")
     return render(

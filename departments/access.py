@@ -15,11 +15,16 @@ share one rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Self
+from functools import wraps
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import HttpRequest, HttpResponseBase
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -114,6 +119,49 @@ def may_edit_department_data(user: User | AnonymousUser) -> bool:
     """O&P staff and administrators change committees; the bureau only reads."""
     roles = user_roles(user)
     return Role.ADMINISTRATOR in roles or Role.OP_STAFF in roles
+
+
+def has_a_role(user: User | AnonymousUser) -> bool:
+    """Any of the three roles: an account without one sees nothing."""
+    return bool(user_roles(user))
+
+
+def may_compile_reports(user: User | AnonymousUser) -> bool:
+    """The programme bureau and administrators compile, retry and manage reports."""
+    return is_programme_bureau(user) or is_administrator(user)
+
+
+def may_import(user: User | AnonymousUser) -> bool:
+    """Suppliers' attendance files are imported by administrators only."""
+    return is_administrator(user)
+
+
+Predicate = Callable[["User | AnonymousUser"], bool]
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def role_required(predicate: Predicate) -> Callable[[View], View]:
+    """The one way a page checks a role: log in first, then `predicate` or 403.
+
+    Rules about one object (this committee, this person) stay in the querysets
+    (`visible_to`, `editable_by`), which answer 404 so nothing is confirmed.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return cast(View, login_required(checked))
+
+    return decorator
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """The one test for an htmx request (django-htmx's middleware sets `request.htmx`)."""
+    return bool(getattr(request, "htmx", False))
 
 
 class DepartmentScopedQuerySet(models.QuerySet[Any]):

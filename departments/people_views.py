@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from departments.access import user_roles
+from departments.access import has_a_role, role_required
 from departments.models import Department, Person
 from departments.people import DuplicatePersonError, person_update, with_training_state
 from departments.people_forms import PeopleSearchForm, PersonForm
@@ -21,11 +21,9 @@ PAGE_SIZE = 25
 
 
 @require_safe
-@login_required
+@role_required(has_a_role)
 def people_list(request: HttpRequest) -> HttpResponse:
     """Everyone the user may see, searchable by name, employee number and email."""
-    if not user_roles(request.user):
-        raise PermissionDenied
     form = PeopleSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found = Person.objects.visible_to(request.user)

@@ -3,7 +3,6 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,13 @@ from django.views.decorators.http import require_safe
 
 from committees.models import CommitteeMembership, SelectionCommittee
 from departments import dashboard
-from departments.access import Role, is_administrator, sees_all_departments, user_roles
+from departments.access import (
+    Role,
+    is_administrator,
+    role_required,
+    sees_all_departments,
+    user_roles,
+)
 from departments.charts import trend_chart
 from departments.models import Department, Person
 from reports.quarters import Quarter
@@ -121,11 +126,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@login_required
+@role_required(sees_all_departments)
 def what_if_strict(request: HttpRequest) -> HttpResponse:
     """For the programme bureau: what `strict` would have blocked in the last four quarters."""
-    if not sees_all_departments(request.user):
-        raise PermissionDenied
     today = timezone.localdate()
     last = Quarter.containing(today)
     first = last.previous().previous().previous()

@@ -6,14 +6,12 @@ import json
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from departments.access import sees_all_departments
+from departments.access import role_required, sees_all_departments
 from departments.models import Person
 from privacy.subject_access import person_subject_access_export
 
@@ -21,14 +19,12 @@ logger = logging.getLogger(__name__)
 
 
 @require_safe
-@login_required
+@role_required(sees_all_departments)
 def person_subject_access(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything held on one person as a JSON file (AVG subject access).
 
     The programme bureau and administrators answer these requests; O&P staff do not.
     """
-    if not sees_all_departments(request.user):
-        raise PermissionDenied
     person = get_object_or_404(
         Person.objects.visible_to(request.user).select_related("department"), pk=pk
     )

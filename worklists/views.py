@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from departments.access import is_htmx
 from departments.models import Department
 from worklists import services
 from worklists.lists import WorkList, work_list
@@ -92,7 +93,7 @@ def list_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ExportJob.objects.of(request.user).defer("content"), pk=pk)
-    partial = bool(request.headers.get("HX-Request"))
+    partial = is_htmx(request)
     response = render(
         request,
         "worklists/_job.html" if partial else "worklists/job.html",
