@@ -138,7 +138,7 @@ def row_action(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "match":
                 match_form = MatchForm(request.POST, user=request.user)
                 if not match_form.is_valid():
-                    raise ImportNotAllowed(" ".join(match_form.errors["person"]))
+                    raise ImportNotAllowed(" ".join(str(e) for e in match_form.errors["person"]))
                 import_row_resolve(
                     row=row, person=match_form.cleaned_data["person"], user=request.user
                 )
