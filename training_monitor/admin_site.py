@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -44,6 +47,48 @@ def validate_upload_size(upload: File[Any] | None) -> None:
             code="file_too_large",
             params={"limit": limit // (1024 * 1024)},
         )
+
+
+def _usable_pk(field: Any, value: Any) -> bool:
+    """Whether `value` can be looked up in `field` without the database refusing it."""
+    try:
+        prepared = field.get_prep_value(field.to_python(value))
+    except (ValidationError, ValueError, TypeError, OverflowError):
+        return False
+    if isinstance(prepared, int):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        return (low is None or prepared >= low) and (high is None or prepared <= high)
+    return True
+
+
+class SafeAutocompleteMixin(AutocompleteMixin):
+    """Django's autocomplete widget looks the posted value up to show it again; a
+    malformed value ("abc", a 25-digit id) would crash that lookup with a 500. Such a
+    value is left out of the lookup: the form shows its own "choose a valid option"."""
+
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(remote.field_name)
+        usable = [v for v in value if v in ("", None) or _usable_pk(target, v)]
+        return super().optgroups(name, usable, attr)
+
+
+class SafeAutocompleteSelect(SafeAutocompleteMixin, forms.Select):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, forms.SelectMultiple):
+    pass
+
+
+def make_autocomplete_safe(formfield: forms.Field | None) -> None:
+    """Swap the admin's autocomplete widget of `formfield` for the safe one (in place)."""
+    if formfield is None:
+        return
+    widget = getattr(formfield.widget, "widget", formfield.widget)  # inside the wrapper
+    if isinstance(widget, AutocompleteMixin) and not isinstance(widget, SafeAutocompleteMixin):
+        multiple = isinstance(widget, forms.SelectMultiple)
+        widget.__class__ = SafeAutocompleteSelectMultiple if multiple else SafeAutocompleteSelect
 
 
 class TrainingMonitorAdminSite(admin.AdminSite):
