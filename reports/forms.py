@@ -10,6 +10,7 @@ from departments.models import Department
 from reports.models import Intervention, JobKind, SelfReportedFigures
 from reports.quarters import Quarter
 from reports.selectors import QuarterNotReportable, reportable_quarter
+from training_monitor.form_fields import BoundedModelMultipleChoiceField
 
 
 def quarter_choices(count: int = 12) -> list[tuple[str, str]]:
@@ -77,6 +78,14 @@ class SelfReportedKeyForm(forms.Form):
 
 
 class InterventionForm(forms.ModelForm[Intervention]):
+    departments = BoundedModelMultipleChoiceField(
+        Department.objects.all(),
+        label=_("departments"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked when it concerned every department."),
+    )
+
     class Meta:
         model = Intervention
         fields = ["date", "kind", "departments", "description"]

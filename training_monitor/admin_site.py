@@ -15,13 +15,13 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from departments.access import is_administrator
+from training_monitor.form_fields import usable_pk
 
 # Room for the other fields of a multipart form next to the file.
 FORM_OVERHEAD_BYTES = 1024 * 1024
@@ -49,18 +49,6 @@ def validate_upload_size(upload: File[Any] | None) -> None:
         )
 
 
-def _usable_pk(field: Any, value: Any) -> bool:
-    """Whether `value` can be looked up in `field` without the database refusing it."""
-    try:
-        prepared = field.get_prep_value(field.to_python(value))
-    except (ValidationError, ValueError, TypeError, OverflowError):
-        return False
-    if isinstance(prepared, int):
-        low, high = connection.ops.integer_field_range(field.get_internal_type())
-        return (low is None or prepared >= low) and (high is None or prepared <= high)
-    return True
-
-
 class SafeAutocompleteMixin(AutocompleteMixin):
     """Django's autocomplete widget looks the posted value up to show it again; a
     malformed value ("abc", a 25-digit id) would crash that lookup with a 500. Such a
@@ -69,7 +57,7 @@ class SafeAutocompleteMixin(AutocompleteMixin):
     def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
         remote = self.field.remote_field
         target = remote.model._meta.get_field(remote.field_name)
-        usable = [v for v in value if v in ("", None) or _usable_pk(target, v)]
+        usable = [v for v in value if v in ("", None) or usable_pk(target, v)]
         return super().optgroups(name, usable, attr)
 
 
