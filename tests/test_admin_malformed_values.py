@@ -54,3 +54,17 @@ def test_an_import_profiles_mapping_must_be_headers_to_field_names(
     else:
         assert response.status_code == 302
         assert ImportProfile.objects.get().mapping == saved
+
+
+@pytest.mark.parametrize("department", ["9" * 25, "abc"])
+def test_a_malformed_id_in_a_many_to_many_field_is_a_form_error(
+    client, admin_user_, department: str
+) -> None:
+    # A 25-digit id was a 500 on SQLite (OverflowError in the __in lookup).
+    client.force_login(admin_user_)
+    response = client.post(
+        reverse("admin:trainings_tender_add"),
+        {"name": "Aanbesteding", "starts_on": "2025-01-01", "departments": department},
+    )
+    assert response.status_code == 200
+    assert "departments" in response.context["adminform"].form.errors

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from departments.access import is_administrator
-from training_monitor.form_fields import usable_pk
+from training_monitor.form_fields import BoundedModelMultipleChoiceField, usable_pk
 
 # Room for the other fields of a multipart form next to the file.
 FORM_OVERHEAD_BYTES = 1024 * 1024
@@ -69,10 +69,15 @@ class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, forms.SelectMultiple
     pass
 
 
-def make_autocomplete_safe(formfield: forms.Field | None) -> None:
-    """Swap the admin's autocomplete widget of `formfield` for the safe one (in place)."""
+def make_formfield_safe(formfield: forms.Field | None) -> None:
+    """Make an admin form field refuse malformed ids with a form error (in place): the
+    autocomplete widget gets the safe one, a multiple choice field checks ids first."""
     if formfield is None:
         return
+    if isinstance(formfield, forms.ModelMultipleChoiceField) and not isinstance(
+        formfield, BoundedModelMultipleChoiceField
+    ):
+        formfield.__class__ = BoundedModelMultipleChoiceField
     widget = getattr(formfield.widget, "widget", formfield.widget)  # inside the wrapper
     if isinstance(widget, AutocompleteMixin) and not isinstance(widget, SafeAutocompleteMixin):
         multiple = isinstance(widget, forms.SelectMultiple)
