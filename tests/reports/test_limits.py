@@ -167,6 +167,16 @@ class TestOneActiveCompile:
         ReportJob.objects.filter(pk=first.pk).update(status=JobStatus.DONE)
         assert job_request(kind="all", quarter="2025Q1", requested_by=None, trigger="page")[1]
 
+    def test_the_schedule_joins_a_compile_asked_for_on_the_page(self, world: World) -> None:
+        asked, _created = job_request(
+            kind="all", quarter=LAST_ENDED, requested_by=None, trigger=Trigger.PAGE
+        )
+        ReportJob.objects.filter(pk=asked.pk).update(status=JobStatus.QUEUED)
+        compile_ended_quarter.apply()
+        job = ReportJob.objects.get()
+        assert job.pk == asked.pk
+        assert job.status == JobStatus.DONE
+
     def test_a_job_stuck_for_too_long_no_longer_blocks_compiling(self, world: World) -> None:
         stuck = ReportJob.objects.create(kind="all", quarter="2025Q1", trigger=Trigger.PAGE)
         ReportJob.objects.filter(pk=stuck.pk).update(
