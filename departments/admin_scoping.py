@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from departments.access import is_administrator
-from training_monitor.admin_site import validate_upload_size
+from training_monitor.admin_site import make_formfield_safe, validate_upload_size
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -107,6 +107,7 @@ class ScopedFieldsMixin:
         )
         if isinstance(db_field, models.FileField) and formfield is not None:
             formfield.validators = [*formfield.validators, validate_upload_size]
+        make_formfield_safe(formfield)
         return formfield
 
     def get_form(

@@ -2,22 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.db import models
 from django.http import HttpRequest
 
 from departments.access import is_administrator, is_programme_bureau
 from departments.admin_scoping import ScopedFieldsAdmin, ScopedInline
+from reports.forms import QuarterField
 from reports.models import (
     Intervention,
-    JobStatus,
     ReportFile,
     ReportJob,
     ReportSnapshot,
     SelfReportedFigures,
     Trigger,
 )
-from reports.services import job_enqueue, report_compile
+from reports.services import job_request, report_compile
 
 
 def _reports_staff(request: HttpRequest) -> bool:
@@ -32,6 +33,14 @@ class ReportsAdminMixin:
     """
 
     editable = True
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        # Quarters get the same check as on the reports pages: ended, and with data.
+        if db_field.name == "quarter":
+            return QuarterField(label=db_field.verbose_name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _reports_staff(request)
@@ -185,8 +194,9 @@ class ReportJobAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
         return [] if obj is None else super().get_readonly_fields(request, obj)
 
     def save_model(self, request: HttpRequest, obj: ReportJob, form: Any, change: bool) -> None:
-        obj.requested_by = request.user  # type: ignore[assignment]
-        obj.trigger = Trigger.PAGE
-        obj.status = JobStatus.QUEUED
-        super().save_model(request, obj, form, change)
-        transaction.on_commit(lambda: job_enqueue(job=obj))
+        # The same service as the reports page: a repeat request joins the active job.
+        job, _created = job_request(
+            kind=obj.kind, quarter=obj.quarter, requested_by=request.user, trigger=Trigger.PAGE
+        )
+        obj.__dict__.update({k: v for k, v in job.__dict__.items() if k != "_state"})
+        obj._state.adding = False

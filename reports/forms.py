@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from departments.models import Department
 from reports.models import Intervention, JobKind, SelfReportedFigures
 from reports.quarters import Quarter
+from reports.selectors import QuarterNotReportable, reportable_quarter
+from training_monitor.form_fields import BoundedModelMultipleChoiceField
 
 
 def quarter_choices(count: int = 12) -> list[tuple[str, str]]:
@@ -25,9 +27,9 @@ class QuarterField(forms.CharField):
     def clean(self, value: Any) -> str:
         text = super().clean(value)
         try:
-            return str(Quarter.parse(text))
-        except ValueError as error:
-            raise forms.ValidationError(_("Enter a quarter like 2025Q4.")) from error
+            return str(reportable_quarter(text))
+        except QuarterNotReportable as error:
+            raise forms.ValidationError(str(error), code="quarter") from error
 
 
 class CompileForm(forms.Form):
@@ -62,7 +64,28 @@ class SelfReportedForm(forms.ModelForm[SelfReportedFigures]):
         self.fields["quarter"].initial = str(Quarter.last_ended(timezone.localdate()))
 
 
+class SelfReportedKeyForm(forms.Form):
+    """Only the department and quarter of a POST: which stored figures it replaces."""
+
+    department = forms.ModelChoiceField(queryset=Department.objects.none())
+    quarter = QuarterField()
+
+    def __init__(self, *args: Any, departments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["department"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = departments
+
+
 class InterventionForm(forms.ModelForm[Intervention]):
+    departments = BoundedModelMultipleChoiceField(
+        Department.objects.all(),
+        label=_("departments"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked when it concerned every department."),
+    )
+
     class Meta:
         model = Intervention
         fields = ["date", "kind", "departments", "description"]

@@ -288,6 +288,15 @@ class JobKind(models.TextChoices):
     ICOP = "icop", _("ICOP summary")
 
 
+class ReportJobQuerySet(models.QuerySet["ReportJob"]):
+    def active(self) -> Self:
+        """Queued or running: at most one per quarter and kind (a database constraint)."""
+        return self.filter(status__in=ACTIVE_JOB_STATUSES)
+
+
+ACTIVE_JOB_STATUSES = [JobStatus.QUEUED, JobStatus.RUNNING]
+
+
 class ReportJob(models.Model):
     """A request to compile a quarter; its state lives here, not in a result backend."""
 
@@ -315,10 +324,21 @@ class ReportJob(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
+    objects = ReportJobQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("report job")
         verbose_name_plural = _("report jobs")
+        constraints = [
+            # A repeat request joins the active job (reports.services.job_request);
+            # this keeps it so when requests arrive at the same moment.
+            models.UniqueConstraint(
+                fields=["quarter", "kind"],
+                condition=Q(status__in=ACTIVE_JOB_STATUSES),
+                name="report_job_one_active_per_quarter_and_kind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quarter} {self.get_kind_display()} ({self.get_status_display()})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -9,6 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,6 +30,7 @@ from reports.presentation.pdf import render_pdf
 from reports.presentation.tables import Report, Row, Table
 from reports.presentation.xlsx import write_xlsx
 from reports.quarters import Quarter
+from reports.selectors import reportable_quarter
 from training_monitor.queueing import task_send
 
 if TYPE_CHECKING:
@@ -85,9 +88,9 @@ def report_compile(
     The same figures as the latest snapshot of that kind and quarter give that snapshot
     back unchanged; different figures give a new version linked to the latest. Safe to
     run twice at once: the version number is unique, and the loser re-checks.
+    A quarter outside the reportable range raises QuarterNotReportable.
     """
-    if isinstance(quarter, str):
-        quarter = Quarter.parse(quarter)
+    quarter = reportable_quarter(quarter)
     now = timezone.now()
     with translation.override(REPORT_LANGUAGE):
         report = build_report(kind, quarter, generated_at=now)
@@ -166,18 +169,53 @@ def job_request(
     quarter: Quarter | str,
     requested_by: User | AnonymousUser | None,
     trigger: str,
-) -> ReportJob:
-    """Store a compile request and enqueue it once the transaction commits."""
+) -> tuple[ReportJob, bool]:
+    """Store a compile request and enqueue it once the transaction commits.
+
+    Returns (job, created). While a job of the same quarter and kind is queued or
+    running, a repeat request joins it instead of queueing another compile: a partial
+    unique constraint on active jobs makes this hold for requests at the same moment.
+    """
+    checked = str(reportable_quarter(quarter))
     user = requested_by if requested_by is not None and requested_by.is_authenticated else None
-    job = ReportJob.objects.create(
-        kind=JobKind(kind),
-        quarter=str(quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)),
-        requested_by=user,
-        trigger=trigger,
-        status=JobStatus.QUEUED,
-    )
+    with transaction.atomic():
+        active = _active_job(kind=kind, quarter=checked)
+        if active is not None:
+            return active, False
+        try:
+            with transaction.atomic():
+                job = ReportJob.objects.create(
+                    kind=JobKind(kind),
+                    quarter=checked,
+                    requested_by=user,
+                    trigger=trigger,
+                    status=JobStatus.QUEUED,
+                )
+        except IntegrityError:
+            # Another request stored its job in the meantime (and committed): join it.
+            joined = ReportJob.objects.active().filter(kind=kind, quarter=checked).first()
+            if joined is None:
+                raise
+            return joined, False
     transaction.on_commit(lambda: job_enqueue(job=job))
-    return job
+    return job, True
+
+
+def _active_job(*, kind: str, quarter: str) -> ReportJob | None:
+    """The queued or running job of a quarter and kind; one stuck for longer than a
+    worker may take is marked failed, so a lost task message cannot block compiling."""
+    job = ReportJob.objects.active().filter(kind=kind, quarter=quarter).first()
+    if job is None:
+        return None
+    stale_after = datetime.timedelta(seconds=2 * settings.REPORT_TASK_TIME_LIMIT)
+    if job.created_at >= timezone.now() - stale_after:
+        return job
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        message=_("The compile took too long and was stopped. Ask for it again."),
+    )
+    return None
 
 
 def job_enqueue(*, job: ReportJob) -> bool:
@@ -206,10 +244,30 @@ def job_enqueue(*, job: ReportJob) -> bool:
 
 
 def job_retry(*, job: ReportJob) -> bool:
-    """Queue a job that could not be queued (or failed) again."""
-    ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED, message="", progress=0)
+    """Queue a job that could not be queued (or failed) again.
+
+    Returns False when it was not queued: the task queue is down, or another job of the
+    same quarter and kind is already active (see `job_active_twin`).
+    """
+    try:
+        with transaction.atomic():
+            ReportJob.objects.filter(pk=job.pk).update(
+                status=JobStatus.QUEUED, message="", progress=0
+            )
+    except IntegrityError:
+        return False
     job.refresh_from_db()
     return job_enqueue(job=job)
+
+
+def job_active_twin(*, job: ReportJob) -> ReportJob | None:
+    """Another queued or running job of the same quarter and kind, to follow instead."""
+    return (
+        ReportJob.objects.active()
+        .filter(kind=job.kind, quarter=job.quarter)
+        .exclude(pk=job.pk)
+        .first()
+    )
 
 
 def _set(job: ReportJob, **fields: Any) -> None:
@@ -260,12 +318,22 @@ def job_run(*, job_id: int, on_progress: Callable[[int], None] | None = None) ->
 
 
 def job_for_ended_quarter(*, today: Any = None) -> ReportJob:
-    """The scheduled job of the quarter that just ended (one per quarter)."""
-    quarter = Quarter.last_ended(today or timezone.localdate())
-    job, _created = ReportJob.objects.get_or_create(
-        quarter=str(quarter),
-        kind=JobKind.ALL,
-        trigger=Trigger.SCHEDULE,
-        defaults={"status": JobStatus.QUEUED},
-    )
+    """The scheduled job of the quarter that just ended (one per quarter).
+
+    Raises QuarterNotReportable when there is no data to report on yet.
+    """
+    today = today or timezone.localdate()
+    quarter = str(reportable_quarter(Quarter.last_ended(today), today=today))
+    try:
+        with transaction.atomic():
+            job, _created = ReportJob.objects.get_or_create(
+                quarter=quarter,
+                kind=JobKind.ALL,
+                trigger=Trigger.SCHEDULE,
+                defaults={"status": JobStatus.QUEUED},
+            )
+    except IntegrityError:
+        # Someone asked for the same compile on the page just before: join that job
+        # (running it here too is harmless, a job run is idempotent).
+        job = ReportJob.objects.active().get(quarter=quarter, kind=JobKind.ALL)
     return job

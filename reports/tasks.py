@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
 from reports import services
+from reports.selectors import QuarterNotReportable
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -26,5 +31,10 @@ def compile_report_job(job_id: int) -> None:
 @shared_task(acks_late=True, time_limit=15 * 60, soft_time_limit=14 * 60)
 def compile_ended_quarter() -> None:
     """Celery beat: compile both reports of the quarter that just ended."""
-    job = services.job_for_ended_quarter()
+    try:
+        job = services.job_for_ended_quarter()
+    except QuarterNotReportable as error:
+        # A fresh installation without data: nothing to freeze, and nothing to retry.
+        logger.warning("no scheduled report compiled: %s", error)
+        return
     services.job_run(job_id=job.pk)

@@ -24,7 +24,7 @@ from departments.access import (
     user_roles,
 )
 from departments.models import Department
-from reports.forms import CompileForm, InterventionForm, SelfReportedForm
+from reports.forms import CompileForm, InterventionForm, SelfReportedForm, SelfReportedKeyForm
 from reports.models import (
     CONTENT_TYPES,
     FileFormat,
@@ -40,8 +40,8 @@ from reports.models import (
 from reports.presentation.charts import alt_text, chart_table, render_svg, svg_data_uri
 from reports.presentation.formatting import display_value, flags_text, suppression_footnote
 from reports.presentation.tables import SUPPRESSED, Report, Row, Table
-from reports.quarters import Quarter
 from reports.services import (
+    job_active_twin,
     job_request,
     job_retry,
     report_file_render,
@@ -271,14 +271,19 @@ def compile_quarter(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     with transaction.atomic():
-        job = job_request(
+        job, created = job_request(
             kind=form.cleaned_data["kind"],
             quarter=form.cleaned_data["quarter"],
             requested_by=request.user,
             trigger=Trigger.PAGE,
         )
     job.refresh_from_db()
-    if job.status == JobStatus.NOT_QUEUED:
+    if not created:
+        messages.info(
+            request,
+            _("This report is already being compiled. You follow that compile here."),
+        )
+    elif job.status == JobStatus.NOT_QUEUED:
         messages.error(request, job.message)
     return redirect("reports:job", pk=job.pk)
 
@@ -308,6 +313,13 @@ def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     job = get_object_or_404(ReportJob, pk=pk)
     retryable = job.status in (JobStatus.NOT_QUEUED, JobStatus.FAILED)
+    twin = job_active_twin(job=job) if retryable else None
+    if twin is not None:
+        messages.info(
+            request,
+            _("This report is already being compiled. You follow that compile here."),
+        )
+        return redirect("reports:job", pk=twin.pk)
     if retryable and not job_retry(job=job):
         job.refresh_from_db()
         if job.status == JobStatus.NOT_QUEUED:
@@ -326,15 +338,13 @@ def self_reported(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     existing = None
     if request.method == "POST":
-        # Entering a quarter of a department again replaces its figures.
-        try:
+        # Entering a quarter of a department again replaces its figures. The key is read
+        # through a form: a malformed or huge department id is a form error, not a 500.
+        key = SelfReportedKeyForm(request.POST, departments=departments)
+        if key.is_valid():
             existing = SelfReportedFigures.objects.filter(
-                department__in=departments,
-                department=int(request.POST.get("department", "")),
-                quarter=str(Quarter.parse(request.POST.get("quarter", ""))),
+                department=key.cleaned_data["department"], quarter=key.cleaned_data["quarter"]
             ).first()
-        except ValueError:
-            existing = None
     form = SelfReportedForm(request.POST or None, instance=existing, departments=departments)
     if request.method == "POST" and form.is_valid():
         figures_entered = form.save(commit=False)

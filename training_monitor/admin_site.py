@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from departments.access import is_administrator
+from training_monitor.form_fields import BoundedModelMultipleChoiceField, usable_pk
 
 # Room for the other fields of a multipart form next to the file.
 FORM_OVERHEAD_BYTES = 1024 * 1024
@@ -44,6 +47,41 @@ def validate_upload_size(upload: File[Any] | None) -> None:
             code="file_too_large",
             params={"limit": limit // (1024 * 1024)},
         )
+
+
+class SafeAutocompleteMixin(AutocompleteMixin):
+    """Django's autocomplete widget looks the posted value up to show it again; a
+    malformed value ("abc", a 25-digit id) would crash that lookup with a 500. Such a
+    value is left out of the lookup: the form shows its own "choose a valid option"."""
+
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(remote.field_name)
+        usable = [v for v in value if v in ("", None) or usable_pk(target, v)]
+        return super().optgroups(name, usable, attr)
+
+
+class SafeAutocompleteSelect(SafeAutocompleteMixin, forms.Select):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, forms.SelectMultiple):
+    pass
+
+
+def make_formfield_safe(formfield: forms.Field | None) -> None:
+    """Make an admin form field refuse malformed ids with a form error (in place): the
+    autocomplete widget gets the safe one, a multiple choice field checks ids first."""
+    if formfield is None:
+        return
+    if isinstance(formfield, forms.ModelMultipleChoiceField) and not isinstance(
+        formfield, BoundedModelMultipleChoiceField
+    ):
+        formfield.__class__ = BoundedModelMultipleChoiceField
+    widget = getattr(formfield.widget, "widget", formfield.widget)  # inside the wrapper
+    if isinstance(widget, AutocompleteMixin) and not isinstance(widget, SafeAutocompleteMixin):
+        multiple = isinstance(widget, forms.SelectMultiple)
+        widget.__class__ = SafeAutocompleteSelectMultiple if multiple else SafeAutocompleteSelect
 
 
 class TrainingMonitorAdminSite(admin.AdminSite):

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "training_monitor.admin_site.AdminUploadLimitMiddleware",
     "training_monitor.security.SessionLifetimeMiddleware",
     "training_monitor.security.AccessDeniedLoggingMiddleware",
+    # A query cancelled by the web statement_timeout becomes a 503 page, not a 500.
+    "training_monitor.db_timeout.StatementTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -102,6 +104,10 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Web requests only (see training_monitor/db_timeout.py): seconds a single query of a page
+# may run on PostgreSQL before the database cancels it; 0 turns the limit off. Workers and
+# management commands are not limited.
+DB_STATEMENT_TIMEOUT: float = env.float("DB_STATEMENT_TIMEOUT", default=15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {

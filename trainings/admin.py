@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,8 +16,10 @@ from departments.admin_scoping import (
     ScopedFieldsAdmin,
     ScopedHistoryAdmin,
     ScopedInline,
+    ScopedModelForm,
 )
 from training_monitor.admin_site import validate_upload_size
+from trainings.imports.fields import Field
 from trainings.models import (
     Evaluation,
     ImportBatch,
@@ -137,8 +140,35 @@ class EvaluationAdmin(ScopedAdmin):
 # --- attendance imports ----------------------------------------------------------------
 
 
+class ImportProfileAdminForm(ScopedModelForm):
+    """The column mapping as the import reads it: {"their header": "field name"}."""
+
+    class Meta:
+        model = ImportProfile
+        fields = "__all__"
+
+    def clean_mapping(self) -> dict[str, str]:
+        mapping = self.cleaned_data.get("mapping")
+        if mapping in (None, ""):
+            return {}
+        known = {field.value for field in Field}
+        if not isinstance(mapping, dict) or not all(
+            isinstance(header, str) and isinstance(name, str) and (name == "" or name in known)
+            for header, name in mapping.items()
+        ):
+            raise forms.ValidationError(
+                _(
+                    'Give the mapping as {"their header": "field name"}, with field names '
+                    "from: %(fields)s. An empty field name ignores the column."
+                ),
+                params={"fields": ", ".join(sorted(known))},
+            )
+        return mapping
+
+
 @admin.register(ImportProfile)
 class ImportProfileAdmin(ScopedFieldsAdmin):
+    form = ImportProfileAdminForm
     list_display = ["name", "supplier", "created_by", "created_at"]
     list_filter = ["supplier"]
     list_select_related = ["supplier", "created_by"]

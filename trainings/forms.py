@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.forms import DateInput
+from departments.models import Person
 from trainings.hand_entry import REASON_MAX_LENGTH, sessions_to_choose
 from trainings.imports.fields import FIELD_LABELS, Field
 from trainings.models import ImportProfile, Supplier, TrainingProgramme
@@ -95,6 +96,25 @@ class ProfileForm(forms.Form):
             for field in Field
             if (header := (self.cleaned_data.get(f"header_{field.value}") or "")).strip()
         }
+
+
+class MatchForm(forms.Form):
+    """The person an administrator matches a held import row to."""
+
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        error_messages={
+            "required": _("Choose the person to match this row to."),
+            "invalid_choice": _("That person cannot be found. Search again and choose a person."),
+        },
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        if isinstance(field, forms.ModelChoiceField):
+            # Only people the user may see: an id from elsewhere reads as "not found".
+            field.queryset = Person.objects.visible_to(user)
 
 
 class CorrectForm(forms.Form):

@@ -36,7 +36,8 @@ PAGE_SIZE = 50
 def _next_url(request: HttpRequest, default: str) -> str:
     """Where to go back to: a page of this site the form came from, else `default`."""
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # Only a path: redirect() would take a bare word such as "on" for a view name.
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return wanted

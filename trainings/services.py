@@ -149,11 +149,22 @@ def import_batch_create(
     profile: ImportProfile | None = None,
     sheet: str = "",
 ) -> ImportBatch:
-    """Store an uploaded file as a new batch; notes when the same file was applied before."""
-    sha256 = file_sha256(file)
+    """Store an uploaded file as a new batch; notes when the same file was applied before.
+
+    A file over IMPORT_MAX_UPLOAD_BYTES is refused here too (ImportNotAllowed), whatever
+    path it came by: the forms and the command check first, this keeps any new path safe.
+    """
     file.seek(0, 2)
     size = file.tell()
     file.seek(0)
+    if size > max_upload_bytes():
+        raise ImportNotAllowed(
+            lazy_format(
+                _("The file is larger than %(limit)s MB."),
+                limit=max_upload_bytes() // (1024 * 1024),
+            )
+        )
+    sha256 = file_sha256(file)
     batch = ImportBatch(
         supplier=supplier,
         profile=profile,

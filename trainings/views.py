@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from departments.access import is_administrator
-from departments.models import Person
-from trainings.forms import ApplyForm, CorrectForm, ProfileForm, UploadForm
+from trainings.forms import ApplyForm, CorrectForm, MatchForm, ProfileForm, UploadForm
 from trainings.models import ImportBatch, ImportProfile, ImportRow
 from trainings.services import (
     ImportNotAllowed,
@@ -156,8 +155,12 @@ def row_action(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "discard":
                 import_row_discard(row=row, user=request.user)
             elif action == "match":
-                person = get_object_or_404(Person, pk=request.POST.get("person"))
-                import_row_resolve(row=row, person=person, user=request.user)
+                match_form = MatchForm(request.POST, user=request.user)
+                if not match_form.is_valid():
+                    raise ImportNotAllowed(" ".join(str(e) for e in match_form.errors["person"]))
+                import_row_resolve(
+                    row=row, person=match_form.cleaned_data["person"], user=request.user
+                )
             elif action == "correct":
                 correct_form = CorrectForm(request.POST)
                 if not correct_form.is_valid():

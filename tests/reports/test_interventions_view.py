@@ -75,3 +75,16 @@ def test_an_intervention_for_every_department_is_shown_to_all(client, op_user) -
     Intervention.objects.create(date=datetime.date(2025, 2, 1), description="Rijksbrede mail")
     client.force_login(op_user)
     assert "Rijksbrede mail" in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("department", ["9" * 25, "abc", "-" + "9" * 25])
+def test_a_malformed_department_id_is_a_form_error(client, bureau, department: str) -> None:
+    # A 25-digit id was a 500 on SQLite (OverflowError) before it reached the form.
+    client.force_login(bureau)
+    response = client.post(
+        URL,
+        {"date": "2025-03-10", "kind": "other", "description": "Brief", "departments": department},
+    )
+    assert response.status_code == 200
+    assert "departments" in response.context["form"].errors
+    assert not Intervention.objects.exists()

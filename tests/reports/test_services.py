@@ -93,7 +93,7 @@ class TestJobs:
         self, world: World, django_capture_on_commit_callbacks, bureau
     ) -> None:
         with django_capture_on_commit_callbacks(execute=True):
-            job = job_request(
+            job, _created = job_request(
                 kind="all", quarter="2025Q1", requested_by=bureau, trigger=Trigger.PAGE
             )
         job.refresh_from_db()
@@ -151,7 +151,9 @@ def test_when_redis_is_down_asking_fails_fast_and_keeps_the_request(
 ) -> None:
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        job = job_request(kind="icop", quarter="2025Q1", requested_by=None, trigger=Trigger.PAGE)
+        job, _created = job_request(
+            kind="icop", quarter="2025Q1", requested_by=None, trigger=Trigger.PAGE
+        )
     elapsed = time.monotonic() - started
     assert elapsed < 5
     job.refresh_from_db()

@@ -38,7 +38,9 @@ def worker(redis_url: str) -> Iterator[subprocess.Popen[bytes]]:
 def test_a_real_worker_compiles_a_quarter_end_to_end(
     world: Any, worker: subprocess.Popen[bytes]
 ) -> None:
-    job = job_request(kind="all", quarter="2025Q1", requested_by=None, trigger=Trigger.PAGE)
+    job, _created = job_request(
+        kind="all", quarter="2025Q1", requested_by=None, trigger=Trigger.PAGE
+    )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         job.refresh_from_db()

@@ -340,3 +340,16 @@ def test_the_dashboard_links_to_the_list_to_confirm(
     response = client.get(f"/departments/{department.code}/")
     assert response.context["to_confirm"] == 1
     assert "/completions/to-confirm/" in response.content.decode()
+
+
+@pytest.mark.parametrize("next_url", ["on", "committees:list", "javascript:alert(1)", "//evil"])
+def test_a_next_that_is_not_a_path_of_this_site_goes_to_the_default_page(
+    client, op_user, colleague, person, session, next_url: str
+) -> None:
+    completion = pending(person, session, op_user)
+    client.force_login(colleague)
+    response = client.post(
+        f"/completions/{completion.pk}/reject/", {"reason": "Geen certificaat", "next": next_url}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/completions/to-confirm/"

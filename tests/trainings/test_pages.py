@@ -123,3 +123,32 @@ def test_a_profile_maps_a_suppliers_headers(client, admin_user_, supplier) -> No
     batch.profile = profile
     attendance_import_apply(batch=batch, hold_invalid=False)
     assert batch.status == ImportStatus.APPLIED
+
+
+@pytest.mark.parametrize("person", ["abc", "9" * 25, "", "1.5", "999999"])
+def test_matching_a_held_row_to_a_malformed_or_unknown_person_gives_a_message(
+    client, admin_user_, supplier, person: str
+) -> None:
+    batch = make_batch(supplier, csv_file([["", "", "", "", "", "03-03-2025", "", "ja"]]))
+    attendance_import_preview(batch=batch)
+    attendance_import_apply(batch=batch, hold_invalid=True)
+    row = batch.rows.get()
+    client.force_login(admin_user_)
+    response = client.post(f"/imports/rows/{row.pk}/", {"action": "match", "person": person})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Choose the person" in page or "That person cannot be found" in page
+    row.refresh_from_db()
+    assert row.resolved_at is None
+
+
+def test_a_held_row_is_matched_to_the_chosen_person(client, admin_user_, supplier) -> None:
+    batch = make_batch(supplier, csv_file([["", "", "", "", "", "03-03-2025", "", "ja"]]))
+    attendance_import_preview(batch=batch)
+    attendance_import_apply(batch=batch, hold_invalid=True)
+    row = batch.rows.get()
+    person = PersonFactory()
+    client.force_login(admin_user_)
+    response = client.post(f"/imports/rows/{row.pk}/", {"action": "match", "person": person.pk})
+    assert response.status_code == 302
+    assert TrainingCompletion.objects.filter(person=person).exists()

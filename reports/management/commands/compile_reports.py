@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from reports.models import ReportKind, Trigger
 from reports.quarters import Quarter
+from reports.selectors import QuarterNotReportable, reportable_quarter
 from reports.services import report_compile
 
 
@@ -25,12 +26,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            quarter = (
+            quarter = reportable_quarter(
                 Quarter.last_ended(timezone.localdate())
                 if options["latest"]
-                else Quarter.parse(options["quarter"])
+                else options["quarter"]
             )
-        except ValueError as error:
+        except QuarterNotReportable as error:
             raise CommandError(str(error)) from error
         kinds = list(ReportKind.values) if options["kind"] == "all" else [options["kind"]]
         for kind in kinds:

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from reports.models import ReportFile, ReportKind, Trigger
-from reports.quarters import Quarter
+from reports.selectors import QuarterNotReportable, reportable_quarter
 from reports.services import report_compile
 
 
@@ -25,8 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            quarter = Quarter.parse(options["quarter"])
-        except ValueError as error:
+            quarter = reportable_quarter(options["quarter"])
+        except QuarterNotReportable as error:
             raise CommandError(str(error)) from error
         snapshot, _created = report_compile(
             kind=options["kind"], quarter=quarter, requested_by=None, trigger=Trigger.COMMAND

@@ -1,0 +1,82 @@
+"""Reads shared by the report pages, services, commands and tasks."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees.models import SelectionCommittee
+from reports.models import SelfReportedFigures
+from reports.quarters import Quarter
+from trainings.models import Tender, TrainingSession
+
+
+class QuarterNotReportable(ValueError):
+    """A quarter outside the range a report can be made for; the message is for the user."""
+
+
+def first_data_quarter() -> Quarter | None:
+    """The earliest quarter with anything to report on, or None before any data exists.
+
+    A tender's start, a training session, a committee's interview date and a
+    department's self-reported figures all count as data.
+    """
+    days: list[datetime.date] = [
+        day
+        for day in (
+            Tender.objects.aggregate(first=Min("starts_on"))["first"],
+            TrainingSession.objects.aggregate(first=Min("date"))["first"],
+            SelectionCommittee.objects.aggregate(first=Min("interview_date"))["first"],
+        )
+        if day is not None
+    ]
+    # Quarter cannot go before 1900; a mistyped ancient date counts as 1900.
+    quarters = [Quarter.containing(max(day, datetime.date(1900, 1, 1))) for day in days]
+    reported = SelfReportedFigures.objects.aggregate(first=Min("quarter"))["first"]
+    if reported:
+        quarters.append(Quarter.parse(reported))
+    return min(quarters) if quarters else None
+
+
+def reportable_quarters(*, today: datetime.date | None = None) -> list[Quarter]:
+    """Every quarter a report can be made for, newest first: from the first quarter
+    with data up to the last ended quarter (a report of a running or future quarter
+    would freeze figures that are still changing)."""
+    first = first_data_quarter()
+    last = Quarter.last_ended(today or timezone.localdate())
+    if first is None or first > last:
+        return []
+    quarters = [last]
+    while quarters[-1] > first:
+        quarters.append(quarters[-1].previous())
+    return quarters
+
+
+def reportable_quarter(quarter: Quarter | str, *, today: datetime.date | None = None) -> Quarter:
+    """The quarter, checked; raises QuarterNotReportable with a message for the user.
+
+    Every path that accepts a quarter (form, service, command, task, admin) calls this.
+    """
+    if isinstance(quarter, str):
+        try:
+            quarter = Quarter.parse(quarter)
+        except ValueError as error:
+            raise QuarterNotReportable(_("Enter a quarter like 2025Q4.")) from error
+    last = Quarter.last_ended(today or timezone.localdate())
+    if quarter > last:
+        raise QuarterNotReportable(
+            _("%(quarter)s has not ended yet. The last quarter that has ended is %(last)s.")
+            % {"quarter": quarter, "last": last}
+        )
+    first = first_data_quarter()
+    if first is None or first > last:
+        raise QuarterNotReportable(_("There is no data to report on yet."))
+    if quarter < first:
+        raise QuarterNotReportable(
+            _("There is no data before %(first)s. Choose a quarter from %(first)s to %(last)s.")
+            % {"first": first, "last": last}
+        )
+    return quarter
