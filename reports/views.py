@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from departments.access import (
     Role,
-    is_administrator,
-    is_programme_bureau,
+    is_htmx,
+    may_compile_reports,
+    role_required,
     sees_all_departments,
     user_roles,
 )
@@ -48,10 +49,6 @@ from reports.services import (
     report_for_departments,
     snapshot_report,
 )
-
-
-def may_compile(user: Any) -> bool:
-    return is_programme_bureau(user) or is_administrator(user)
 
 
 def _own_codes(user: Any) -> set[str] | None:
@@ -128,9 +125,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "quarters": quarters,
         "kinds": ReportKind.choices,
         "own_departments": sorted(codes) if codes is not None else None,
-        "may_compile": may_compile(request.user),
+        "may_compile": may_compile_reports(request.user),
     }
-    if may_compile(request.user):
+    if may_compile_reports(request.user):
         context["form"] = CompileForm()
         context["jobs"] = ReportJob.objects.select_related("requested_by")[:10]
     return render(request, "reports/index.html", context)
@@ -257,11 +254,9 @@ def snapshot_compare(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
+@role_required(may_compile_reports)
 def compile_quarter(request: HttpRequest) -> HttpResponse:
-    if not may_compile(request.user):
-        raise PermissionDenied
     form = CompileForm(request.POST)
     if not form.is_valid():
         return render(
@@ -289,28 +284,24 @@ def compile_quarter(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@login_required
+@role_required(may_compile_reports)
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not may_compile(request.user):
-        raise PermissionDenied
     job = get_object_or_404(ReportJob, pk=pk)
-    template = "reports/_job.html" if request.headers.get("HX-Request") else "reports/job.html"
+    template = "reports/_job.html" if is_htmx(request) else "reports/job.html"
     response = render(
         request,
         template,
         {"job": job, "snapshots": job.snapshots.order_by("kind")},
     )
-    if not job.is_finished and not request.headers.get("HX-Request"):
+    if not job.is_finished and not is_htmx(request):
         # Without JavaScript the browser reloads the page itself until the job is done.
         response["Refresh"] = "3"
     return response
 
 
-@login_required
 @require_POST
+@role_required(may_compile_reports)
 def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if not may_compile(request.user):
-        raise PermissionDenied
     job = get_object_or_404(ReportJob, pk=pk)
     retryable = job.status in (JobStatus.NOT_QUEUED, JobStatus.FAILED)
     twin = job_active_twin(job=job) if retryable else None
@@ -330,7 +321,7 @@ def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def self_reported(request: HttpRequest) -> HttpResponse:
     """The programme bureau (or a department's O&P staff) enters a quarter's totals."""
-    if may_compile(request.user):
+    if may_compile_reports(request.user):
         departments = Department.objects.all()
     elif Role.OP_STAFF in user_roles(request.user):
         departments = Department.objects.editable_by(request.user)
@@ -373,7 +364,7 @@ def interventions(request: HttpRequest) -> HttpResponse:
     """
     if not user_roles(request.user):
         raise PermissionDenied
-    may_add = may_compile(request.user)
+    may_add = may_compile_reports(request.user)
     form = InterventionForm(request.POST or None) if may_add else None
     if request.method == "POST":
         if form is None:

@@ -5,13 +5,7 @@ Administrators only; everyone else gets 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from departments.access import is_administrator
+from departments.access import is_htmx, may_import, role_required
 from trainings.forms import ApplyForm, CorrectForm, MatchForm, ProfileForm, UploadForm
 from trainings.models import ImportBatch, ImportProfile, ImportRow
 from trainings.services import (
@@ -36,18 +30,8 @@ from trainings.services import (
     review_queue,
 )
 
-View = Callable[..., HttpResponse]
-
-
-def administrator_required(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_administrator(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Imports are for administrators only (departments.access.may_import).
+administrator_required = role_required(may_import)
 
 
 @administrator_required
@@ -132,7 +116,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     response = render(request, "trainings/_import_progress.html", {"batch": batch})
-    if batch.is_finished and getattr(request, "htmx", False):
+    if batch.is_finished and is_htmx(request):
         response["HX-Refresh"] = "true"  # show the result page
     return response
 
