@@ -15,12 +15,15 @@ cd "$(dirname "$0")/.."
 case "${1:-}" in
     web)
         # The access log drops query strings: searches for people must not end up in it.
+        # No control socket: gunicorn would put it in $HOME/.gunicorn, which the image's
+        # system user cannot create; nobody runs gunicornc in a container.
         exec gunicorn training_monitor.wsgi \
             --bind "${WEB_BIND:-0.0.0.0:8000}" \
             --workers "${WEB_WORKERS:-3}" \
             --timeout "${WEB_TIMEOUT:-30}" \
             --access-logfile - \
-            --logger-class training_monitor.access_log.QuerylessAccessLogger
+            --logger-class training_monitor.access_log.QuerylessAccessLogger \
+            --no-control-socket
         ;;
     worker)
         exec celery -A training_monitor worker \
