@@ -225,6 +225,14 @@ def test_main_pages_render_with_debug_off_and_hashed_static_files(deployment, us
         assert "max-age=315360000" in headers["Cache-Control"]  # WhiteNoise: hashed = immutable
 
 
+def test_the_access_log_has_no_query_strings(deployment) -> None:
+    status, _, _ = deployment.browser("op").request("/committees/?q=Jansen")
+    assert status == 200
+    log = deployment.stack.log("web")
+    assert '"GET /committees/?[removed] HTTP/1.1" 200' in log
+    assert "Jansen" not in log
+
+
 def test_the_error_pages_render(deployment) -> None:
     status, page, _ = deployment.browser("op").request("/no-such-page/")
     assert status == 404
