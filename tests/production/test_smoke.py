@@ -202,6 +202,17 @@ def deployment(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
             call_command("flush", interactive=False, verbosity=0)
 
 
+def test_the_image_and_compose_run_the_scripts_this_test_runs(deployment) -> None:
+    """Otherwise this test would check something other than what is deployed."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    runs = re.findall(r"^RUN (.*)$", dockerfile, flags=re.MULTILINE)
+    assert "scripts/build.sh install" in runs
+    assert "scripts/build.sh assets" in runs
+    assert 'CMD ["scripts/run.sh", "web"]' in dockerfile
+    for name in APP_SERVICES:
+        assert deployment.compose["services"][name]["command"] == ["scripts/run.sh", name]
+
+
 PAGES = {
     "op": ["/", "/committees/", "/reports/", "/departments/SMK/"],
     "bureau": ["/", "/reports/", "/departments/what-if-strict/"],
