@@ -71,5 +71,9 @@ def test_without_query_also_drops_a_fragment() -> None:
 
 
 def test_the_production_image_uses_this_logger() -> None:
+    # The image's CMD runs scripts/run.sh web, which starts gunicorn with this logger
+    # (tests/production/test_smoke.py reads the log of that gunicorn too).
     dockerfile = (Path(settings.BASE_DIR) / "Dockerfile").read_text()
-    assert '"--logger-class", "training_monitor.access_log.QuerylessAccessLogger"' in dockerfile
+    assert 'CMD ["scripts/run.sh", "web"]' in dockerfile
+    run = (Path(settings.BASE_DIR) / "scripts" / "run.sh").read_text()
+    assert "--logger-class training_monitor.access_log.QuerylessAccessLogger" in run

@@ -165,8 +165,9 @@ SECURE_HSTS_SECONDS: int = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG els
 SECURE_HSTS_INCLUDE_SUBDOMAINS: bool = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD: bool = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# Probes inside the container network call /health/ over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Probes inside the container network call /health/, /health/live and /health/ready over
+# plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 # Joining the browsers' HSTS preload list is the domain owner's decision (it covers the
 # whole domain and is hard to undo), so the warning asking for it is silenced.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
@@ -210,8 +211,16 @@ EXPORT_BACKGROUND_ROWS: int = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
 EXPORT_KEEP_HOURS: int = env.int("EXPORT_KEEP_HOURS", default=24)
 EXPORT_TASK_TIME_LIMIT: int = env.int("EXPORT_TASK_TIME_LIMIT", default=10 * 60)
 
-# /health/ answers only with this token; unset, it answers 404 to everybody.
+# /health/ answers only with this token (Authorization: Bearer); unset, it answers 404 to
+# everybody. /health/live and /health/ready need no token.
 HEALTH_CHECK_TOKEN: str = env.str("HEALTH_CHECK_TOKEN", default="")
+# The queues /health/ expects a worker on.
+HEALTH_CHECK_QUEUES: list[str] = env.list("HEALTH_CHECK_QUEUES", default=["celery"])
+# Celery beat touches this file on every tick (training_monitor/beat.py).
+BEAT_HEARTBEAT_FILE: str = env.str(
+    "BEAT_HEARTBEAT_FILE",
+    default="/tmp/celerybeat-heartbeat",  # noqa: S108 - the container's own /tmp
+)
 
 # Celery. No broker configured means tasks run in-process (eager), which is what the
 # demo on SQLite wants; production sets CELERY_BROKER_URL to Redis.

@@ -7,7 +7,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from departments import views as department_views
-from training_monitor.health import health
+from training_monitor import health
 
 urlpatterns = [
     path("", department_views.home, name="home"),
@@ -28,7 +28,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("health/", health, name="health"),
+    path("health/", health.health, name="health"),
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
     path("imports/", include("trainings.urls")),
     path("completions/", include("trainings.hand_entry_urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,50 @@
+#!/bin/sh
+# The process commands of every production shape: the Dockerfile's CMD, each compose
+# service and the smoke test (tests/production) all run these, so what is tested is what
+# is deployed. Settings come from the environment (README, "Running in production").
+#
+#   scripts/run.sh web       gunicorn on $WEB_BIND (0.0.0.0:8000), $WEB_WORKERS (3) workers,
+#                            $WEB_TIMEOUT (30) s; access log without query strings
+#   scripts/run.sh worker    a Celery worker for $CELERY_WORKER_QUEUES (celery) with
+#                            $CELERY_WORKER_CONCURRENCY (2) processes
+#   scripts/run.sh beat      Celery beat; touches $BEAT_HEARTBEAT_FILE on every tick
+#   scripts/run.sh migrate   apply the database migrations
+set -eu
+cd "$(dirname "$0")/.."
+
+case "${1:-}" in
+    web)
+        # The access log drops query strings: searches for people must not end up in it.
+        # No control socket: gunicorn would put it in $HOME/.gunicorn, which the image's
+        # system user cannot create; nobody runs gunicornc in a container.
+        exec gunicorn training_monitor.wsgi \
+            --bind "${WEB_BIND:-0.0.0.0:8000}" \
+            --workers "${WEB_WORKERS:-3}" \
+            --timeout "${WEB_TIMEOUT:-30}" \
+            --access-logfile - \
+            --logger-class training_monitor.access_log.QuerylessAccessLogger \
+            --no-control-socket
+        ;;
+    worker)
+        exec celery -A training_monitor worker \
+            --loglevel "${LOG_LEVEL:-INFO}" \
+            --queues "${CELERY_WORKER_QUEUES:-celery}" \
+            --concurrency "${CELERY_WORKER_CONCURRENCY:-2}"
+        ;;
+    beat)
+        # At most a minute between ticks, so the heartbeat file (see the beat healthcheck)
+        # is never older than that while beat runs.
+        exec celery -A training_monitor beat \
+            --loglevel "${LOG_LEVEL:-INFO}" \
+            --scheduler training_monitor.beat.HeartbeatScheduler \
+            --max-interval 60 \
+            --schedule "${CELERY_BEAT_SCHEDULE_FILE:-/tmp/celerybeat-schedule}"
+        ;;
+    migrate)
+        exec python manage.py migrate --noinput
+        ;;
+    *)
+        echo "usage: scripts/run.sh web|worker|beat|migrate" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,335 @@
+"""The production smoke test: what the image and the compose file run, run here.
+
+There is no Docker daemon on this machine, so no image is built and no container started.
+Instead the same scripts run with the same environment (see deployment.py): the build
+(scripts/build.sh assets: translations, collectstatic with the manifest storage), then
+each compose service's command (scripts/run.sh migrate, web, worker, beat) against the test
+PostgreSQL and Redis, with DEBUG off as in production. Everything started is stopped,
+process group and all, also when a check fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shelve
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
+from django.core.management import call_command
+from django.test import RequestFactory, override_settings
+from django.views.defaults import server_error
+
+from reports.models import JobStatus, ReportJob
+from tests.factories import DepartmentFactory, administrator, bureau_user, op_staff
+from tests.production.deployment import (
+    ROOT,
+    VENV_BIN,
+    Browser,
+    Stack,
+    dockerfile_env,
+    healthcheck_argv,
+    load_compose,
+)
+from tests.workers import database_url, redis_url_or_skip
+
+# django_db: the test database is set up (the deployment's processes use it); each test
+# only reads, the fixture writes and flushes at the end.
+pytestmark = [pytest.mark.production, pytest.mark.django_db]
+
+PASSWORD = "wachtwoord-123"  # tests/factories.py
+TOKEN = "smoke-health-token"
+DOTENV = {
+    "SECRET_KEY": "smoke-test-secret-key-that-is-long-enough-for-check-deploy-0123456789",
+    "POSTGRES_PASSWORD": "not-used: the test database replaces the db service",
+    "HEALTH_CHECK_TOKEN": TOKEN,
+}
+# A stylesheet from the manifest: the name carries the content's hash.
+HASHED_CSS = re.compile(r'href="(/static/[\w/.-]+\.[0-9a-f]{12}\.css)"')
+APP_SERVICES = ("migrate", "web", "worker", "beat")
+
+
+@dataclass
+class Deployment:
+    stack: Stack
+    compose: dict[str, Any]
+    envs: dict[str, dict[str, str]]
+    base: str
+    host: str
+    static_root: Path
+    users: dict[str, str]
+
+    def browser(self, user: str | None = None) -> Browser:
+        browser = Browser(self.base, self.host)
+        if user:
+            browser.log_in(self.users[user], PASSWORD)
+        return browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def service_envs(
+    compose: dict[str, Any], database: str, broker: str, overrides: dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """Each app service's environment as its container gets it, db and redis swapped."""
+    envs = {}
+    for name in APP_SERVICES:
+        env = {
+            "PATH": f"{VENV_BIN}:{os.environ['PATH']}",
+            "HOME": overrides["HOME"],
+            "LANG": "C.UTF-8",
+            # Docker sets HOSTNAME to the container's host name, which Celery names itself by.
+            "HOSTNAME": socket.gethostname(),
+            **dockerfile_env(),
+        }
+        env.update(
+            {
+                k: "" if v is None else str(v)
+                for k, v in compose["services"][name]["environment"].items()
+            }
+        )
+        assert "@db:5432/" in env["DATABASE_URL"]
+        assert "db" in compose["services"]
+        assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
+        env.update(DATABASE_URL=database, CELERY_BROKER_URL=broker, **overrides)
+        assert env.get("DEBUG", "false") == "false"
+        envs[name] = env
+    return envs
+
+
+def create_users() -> dict[str, str]:
+    department = DepartmentFactory(code="SMK")
+    users = {
+        "op": op_staff(department, username="smoke.op"),
+        "bureau": bureau_user(),
+        "admin": administrator(),
+    }
+    for user in users.values():
+        # Production has no MD5 hasher (the test settings' fast one): hash as it does.
+        user.password = make_password(PASSWORD, hasher=PBKDF2PasswordHasher())
+        user.save(update_fields=["password"])
+    return {role: user.username for role, user in users.items()}
+
+
+def wait_until(condition: Any, seconds: float, what: str, log: Any = str) -> None:
+    """Wait for `condition()`; on timeout fail with `log()` (a process's log)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"waited {seconds} s for {what}\n{log()}")
+
+
+def _web_answers(deployment_base: str, host: str) -> bool:
+    try:
+        return Browser(deployment_base, host).request("/health/live")[0] == 200
+    except OSError:
+        return False
+
+
+def _start(stack: Stack, compose: dict[str, Any], envs: dict[str, dict[str, str]]) -> None:
+    """Build and migrate, then start worker, beat and web with their compose commands."""
+    build = subprocess.Popen(
+        ["scripts/build.sh", "assets", envs["web"]["STATIC_ROOT"]],
+        cwd=ROOT,
+        env=envs["web"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    migrate = subprocess.run(
+        compose["services"]["migrate"]["command"],
+        cwd=ROOT,
+        env=envs["migrate"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    for name in ("worker", "beat"):
+        stack.start(name, compose["services"][name]["command"], envs[name])
+    output = build.communicate(timeout=120)[0].decode(errors="replace")
+    assert build.returncode == 0, output
+    stack.start("web", compose["services"]["web"]["command"], envs["web"])
+
+
+@pytest.fixture(scope="module")
+def deployment(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Deployment]:
+    broker = redis_url_or_skip()
+    redis.Redis.from_url(broker).flushdb()  # no task left over from an earlier run
+    tmp = tmp_path_factory.mktemp("production")
+    with django_db_blocker.unblock():
+        database = database_url()
+        users = create_users()
+    compose = load_compose(DOTENV)
+    port = free_port()
+    overrides = {
+        "HOME": str(tmp),
+        "STATIC_ROOT": str(tmp / "staticfiles"),  # /app/staticfiles in the image
+        "WEB_BIND": f"127.0.0.1:{port}",
+        "WEB_WORKERS": "1",
+        "CELERY_WORKER_CONCURRENCY": "1",
+        "CELERY_BEAT_SCHEDULE_FILE": str(tmp / "celerybeat-schedule"),
+        "BEAT_HEARTBEAT_FILE": str(tmp / "celerybeat-heartbeat"),
+    }
+    envs = service_envs(compose, database, broker, overrides)
+    host = envs["web"]["ALLOWED_HOSTS"].split(",")[0]
+    stack = Stack(tmp)
+    started = time.monotonic()
+    try:
+        _start(stack, compose, envs)
+        base = f"http://127.0.0.1:{port}"
+        wait_until(lambda: _web_answers(base, host), 30, "web", lambda: stack.log("web"))
+        print(f"deployment up in {time.monotonic() - started:.0f} s")  # noqa: T201
+        yield Deployment(stack, compose, envs, base, host, tmp / "staticfiles", users)
+    finally:
+        stack.stop_all()
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+
+
+def test_the_image_and_compose_run_the_scripts_this_test_runs(deployment) -> None:
+    """Otherwise this test would check something other than what is deployed."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    runs = re.findall(r"^RUN (.*)$", dockerfile, flags=re.MULTILINE)
+    assert "scripts/build.sh install" in runs
+    assert "scripts/build.sh assets" in runs
+    assert 'CMD ["scripts/run.sh", "web"]' in dockerfile
+    for name in APP_SERVICES:
+        assert deployment.compose["services"][name]["command"] == ["scripts/run.sh", name]
+
+
+PAGES = {
+    "op": ["/", "/committees/", "/reports/", "/departments/SMK/"],
+    "bureau": ["/", "/reports/", "/departments/what-if-strict/"],
+    "admin": ["/admin/", "/imports/"],
+}
+
+
+@pytest.mark.parametrize("user", list(PAGES))
+def test_main_pages_render_with_debug_off_and_hashed_static_files(deployment, user) -> None:
+    browser = deployment.browser(user)
+    for path in PAGES[user]:
+        status, page, headers = browser.request(path)
+        if status == 302 and path == "/":  # home sends O&P staff to their own dashboard
+            status, page, _ = browser.request(urllib_path(headers["Location"]))
+        assert status == 200, f"{path}: {status}\n{page[:500]}\n{deployment.stack.log('web')}"
+        css = HASHED_CSS.search(page)
+        assert css, f"{path} does not link the hashed stylesheet"
+        status, _css, headers = browser.request(css.group(1))
+        assert status == 200
+        assert headers["Content-Type"].startswith("text/css")
+        assert "max-age=315360000" in headers["Cache-Control"]  # WhiteNoise: hashed = immutable
+
+
+def test_the_access_log_has_no_query_strings(deployment) -> None:
+    status, _, _ = deployment.browser("op").request("/committees/?q=Jansen")
+    assert status == 200
+    log = deployment.stack.log("web")
+    assert '"GET /committees/?[removed] HTTP/1.1" 200' in log
+    assert "Jansen" not in log
+
+
+def test_the_error_pages_render(deployment) -> None:
+    status, page, _ = deployment.browser("op").request("/no-such-page/")
+    assert status == 404
+    assert HASHED_CSS.search(page)
+    status, page, _ = Browser(deployment.base, "evil.example").request("/")
+    assert status == 400
+    assert "<html" in page
+    # A 500 cannot be caused from outside on purpose; render it as Django does, with the
+    # settings and static files of the running deployment.
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+        "staticfiles": {"BACKEND": deployment.envs["web"]["STATICFILES_BACKEND"]},
+    }
+    with override_settings(DEBUG=False, STATIC_ROOT=deployment.static_root, STORAGES=storages):
+        response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert HASHED_CSS.search(response.content.decode())
+
+
+def _seconds(duration: str) -> float:
+    return float(duration.removesuffix("s"))
+
+
+@pytest.mark.parametrize("service", ["web", "worker", "beat"])
+def test_the_compose_healthchecks_pass_run_verbatim(deployment, service) -> None:
+    healthcheck = deployment.compose["services"][service]["healthcheck"]
+    argv = healthcheck_argv(healthcheck["test"])
+    for _ in range(3):  # the compose retries: a worker or beat may still be starting
+        result = subprocess.run(
+            argv,
+            cwd=ROOT,
+            env=deployment.envs[service],
+            capture_output=True,
+            text=True,
+            timeout=_seconds(healthcheck["timeout"]) + 5,
+            check=False,
+        )
+        if result.returncode == 0:
+            break
+        time.sleep(2)
+    assert result.returncode == 0, result.stdout + result.stderr + deployment.stack.log(service)
+
+
+def test_health_gives_the_full_picture_with_the_token_in_the_header_only(deployment) -> None:
+    browser = deployment.browser()
+    assert browser.request(f"/health/?token={TOKEN}")[0] == 404
+    assert browser.request("/health/ready")[0] == 200
+    request = urllib.request.Request(  # noqa: S310 - a fixed http URL
+        deployment.base + "/health/",
+        headers={"Host": deployment.host, "Authorization": f"Bearer {TOKEN}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        assert response.status == 200
+        assert b"1 worker(s) on queue celery" in response.read()
+
+
+def test_a_report_compile_goes_through_the_real_worker(deployment, django_db_blocker) -> None:
+    browser = deployment.browser("bureau")
+    status, page, headers = browser.request(
+        "/reports/compile/",
+        {"csrfmiddlewaretoken": browser.cookies["csrftoken"], "quarter": "2026Q3", "kind": "all"},
+    )
+    assert status == 302, page
+    job_path = urllib_path(headers["Location"])
+
+    def done() -> bool:
+        with django_db_blocker.unblock():
+            job = ReportJob.objects.get(pk=int(job_path.rstrip("/").rpartition("/")[2]))
+        assert job.status not in {JobStatus.FAILED, JobStatus.NOT_QUEUED}, job.message
+        return job.status == JobStatus.DONE
+
+    wait_until(done, 60, "the compile", lambda: deployment.stack.log("worker"))
+    status, page, _ = browser.request(job_path)
+    assert status == 200
+
+
+def urllib_path(location: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", location)
+
+
+def test_beat_schedules_the_quarterly_compile_and_retention(deployment) -> None:
+    env = deployment.envs["beat"]
+    wait_until(lambda: Path(env["BEAT_HEARTBEAT_FILE"]).exists(), 20, "beat's first tick")
+    # Beat writes its schedule file on shutdown at the latest; read what beat itself kept.
+    deployment.stack.stop("beat")
+    with shelve.open(env["CELERY_BEAT_SCHEDULE_FILE"], flag="r") as store:  # noqa: S301 - ours
+        entries = {name: entry.task for name, entry in store["entries"].items()}
+    assert entries["compile-ended-quarter-reports"] == "reports.tasks.compile_ended_quarter"
+    assert entries["apply-retention"] == "privacy.tasks.apply_retention"
