@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.enforcement import EnforcementCheck, EnforcementError, committee_enforce
 from committees.models import MembershipRole, SelectionCommittee
-from departments.models import SEARCH_MAX_LENGTH, Department, Person, validate_search_text
+from departments.models import Department, Person
+from departments.people_forms import PeopleSearchForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -122,18 +123,8 @@ class CommitteeForm(CommitteeEnforcementForm):
         return data
 
 
-class PersonSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search people"),
-        required=False,
-        max_length=SEARCH_MAX_LENGTH,
-        validators=[validate_search_text],
-        help_text=_("Name, employee number or email."),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-
-    def clean_q(self) -> str:
-        return " ".join(self.cleaned_data["q"].split())
+# The member search asks what the people page asks: one form for both.
+PersonSearchForm = PeopleSearchForm
 
 
 def member_justification_field() -> forms.CharField:

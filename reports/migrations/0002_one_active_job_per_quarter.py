@@ -8,13 +8,13 @@ from django.db import migrations, models
 
 def fail_duplicate_active_jobs(apps: Any, schema_editor: Any) -> None:
     """Before the constraint: of several active jobs of a quarter and kind keep the newest."""
-    job_model = apps.get_model("reports", "ReportJob")
+    ReportJob = apps.get_model("reports", "ReportJob")  # noqa: N806 (named as the linter expects)
     seen: set[tuple[str, str]] = set()
-    active = job_model.objects.filter(status__in=["queued", "running"]).order_by("-created_at")
+    active = ReportJob.objects.filter(status__in=["queued", "running"]).order_by("-created_at")
     for job in active:
         key = (job.quarter, job.kind)
         if key in seen:
-            job_model.objects.filter(pk=job.pk).update(
+            ReportJob.objects.filter(pk=job.pk).update(
                 status="failed", message="Replaced by a newer request for the same quarter."
             )
         seen.add(key)
