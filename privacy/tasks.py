@@ -9,9 +9,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from privacy.retention import people_apply_retention
+from training_monitor.celery import queue_time_limits
 
 
-@shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
+@shared_task(acks_late=True, **queue_time_limits("imports"))
 def apply_retention() -> dict[str, Any]:
     """Celery beat, monthly: the retention period. Takes no ids: it works out who is due
     itself, and running it twice changes nothing the second time."""

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.conf import settings
 from django.db import OperationalError
 
 from reports import services
 from reports.selectors import QuarterNotReportable
+from training_monitor.celery import queue_time_limits
 
 logger = logging.getLogger(__name__)
 
@@ -20,15 +20,14 @@ logger = logging.getLogger(__name__)
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,
-    time_limit=getattr(settings, "REPORT_TASK_TIME_LIMIT", 15 * 60),
-    soft_time_limit=getattr(settings, "REPORT_TASK_SOFT_TIME_LIMIT", 14 * 60),
+    **queue_time_limits("reports"),
 )
 def compile_report_job(job_id: int) -> None:
     """Compile the reports of ReportJob `job_id`; redelivery finds it done or redoes it."""
     services.job_run(job_id=job_id)
 
 
-@shared_task(acks_late=True, time_limit=15 * 60, soft_time_limit=14 * 60)
+@shared_task(acks_late=True, **queue_time_limits("reports"))
 def compile_ended_quarter() -> None:
     """Celery beat: compile both reports of the quarter that just ended."""
     try:

@@ -5,7 +5,8 @@
 #
 #   scripts/run.sh web       gunicorn on $WEB_BIND (0.0.0.0:8000), $WEB_WORKERS (3) workers,
 #                            $WEB_TIMEOUT (30) s; access log without query strings
-#   scripts/run.sh worker    a Celery worker for $CELERY_WORKER_QUEUES (celery) with
+#   scripts/run.sh worker    a Celery worker for $CELERY_WORKER_QUEUES (comma-separated;
+#                            default all: imports,reports,notifications) with
 #                            $CELERY_WORKER_CONCURRENCY (2) processes
 #   scripts/run.sh beat      Celery beat; touches $BEAT_HEARTBEAT_FILE on every tick
 #   scripts/run.sh migrate   apply the database migrations
@@ -28,7 +29,7 @@ case "${1:-}" in
     worker)
         exec celery -A training_monitor worker \
             --loglevel "${LOG_LEVEL:-INFO}" \
-            --queues "${CELERY_WORKER_QUEUES:-celery}" \
+            --queues "${CELERY_WORKER_QUEUES:-imports,reports,notifications}" \
             --concurrency "${CELERY_WORKER_CONCURRENCY:-2}"
         ;;
     beat)

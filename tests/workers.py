@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -50,17 +50,38 @@ def redis_url_or_skip() -> str:
 
 
 def _reset_pools() -> None:
-    # Connections made for the old broker URL must not be reused.
+    # Connections made for the old broker URL must not be reused, nor the old routes.
     app._pool = None
     app.amqp._producer_pool = None
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)  # a cached_property holding the old routes
+
+
+def to_queue(queue: str) -> Callable[..., dict[str, str]]:
+    """A Celery router sending every task to `queue`, whatever its own queue."""
+
+    def route(*args: object, **kwargs: object) -> dict[str, str]:
+        return {"queue": queue}
+
+    return route
 
 
 @contextmanager
 def app_sending_to(redis_url: str, queue: str) -> Iterator[None]:
-    """Make this process send tasks to `queue` on `redis_url` (not eagerly) meanwhile."""
-    keys = ("broker_url", "task_always_eager", "task_default_queue")
+    """Make this process send tasks to `queue` on `redis_url` (not eagerly) meanwhile.
+
+    Every task goes to that one queue, whichever of imports, reports and notifications it
+    is routed to in production: a test's own queue keeps it apart from other tests, and
+    the test's worker (start_worker on that queue) consumes everything any queue gets.
+    """
+    keys = ("broker_url", "task_always_eager", "task_default_queue", "task_routes")
     saved = {key: app.conf[key] for key in keys}
-    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
+    app.conf.update(
+        broker_url=redis_url,
+        task_always_eager=False,
+        task_default_queue=queue,
+        task_routes=(to_queue(queue),),
+    )
     _reset_pools()
     try:
         yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import TypedDict
 
 from celery import Celery
 
@@ -11,3 +12,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "training_monitor.settings")
 app = Celery("training_monitor")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class TimeLimits(TypedDict):
+    time_limit: int
+    soft_time_limit: int
+
+
+def queue_time_limits(queue: str) -> TimeLimits:
+    """The hard and soft time limit of a queue (settings.CELERY_QUEUE_TIME_LIMITS), for a
+    task decorator: a task obeys the limit of the queue it is routed to."""
+    from django.conf import settings
+
+    hard = settings.CELERY_QUEUE_TIME_LIMITS[queue]
+    return {"time_limit": hard, "soft_time_limit": hard - settings.CELERY_SOFT_TIME_LIMIT_MARGIN}

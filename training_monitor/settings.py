@@ -209,13 +209,14 @@ if OIDC_ENABLED:
 # EXPORT_KEEP_HOURS.
 EXPORT_BACKGROUND_ROWS: int = env.int("EXPORT_BACKGROUND_ROWS", default=5000)
 EXPORT_KEEP_HOURS: int = env.int("EXPORT_KEEP_HOURS", default=24)
-EXPORT_TASK_TIME_LIMIT: int = env.int("EXPORT_TASK_TIME_LIMIT", default=10 * 60)
 
 # /health/ answers only with this token (Authorization: Bearer); unset, it answers 404 to
 # everybody. /health/live and /health/ready need no token.
 HEALTH_CHECK_TOKEN: str = env.str("HEALTH_CHECK_TOKEN", default="")
-# The queues /health/ expects a worker on.
-HEALTH_CHECK_QUEUES: list[str] = env.list("HEALTH_CHECK_QUEUES", default=["celery"])
+# The queues /health/ expects a worker on (the Celery queues below).
+HEALTH_CHECK_QUEUES: list[str] = env.list(
+    "HEALTH_CHECK_QUEUES", default=["imports", "reports", "notifications"]
+)
 # Celery beat touches this file on every tick (training_monitor/beat.py).
 BEAT_HEARTBEAT_FILE: str = env.str(
     "BEAT_HEARTBEAT_FILE",
@@ -234,8 +235,34 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
+# Three queues, each with its own worker service (docker-compose.yml), so a long import
+# never delays a compile or a reminder. Every task is routed here, by module or name.
+# Each queue has a hard time limit (seconds) its tasks obey; the soft limit comes
+# CELERY_SOFT_TIME_LIMIT_MARGIN earlier, so a task can still record why it stopped.
+CELERY_QUEUE_TIME_LIMITS: dict[str, int] = {
+    "imports": env.int("CELERY_IMPORTS_TIME_LIMIT", default=600),
+    "reports": env.int("CELERY_REPORTS_TIME_LIMIT", default=600),
+    "notifications": env.int("CELERY_NOTIFICATIONS_TIME_LIMIT", default=300),
+}
+CELERY_SOFT_TIME_LIMIT_MARGIN: int = env.int("CELERY_SOFT_TIME_LIMIT_MARGIN", default=30)
+CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
+    # Import preview and apply.
+    "trainings.tasks.*": {"queue": "imports"},
+    # Retention rewrites people in bulk, like an import; monthly, at night.
+    "privacy.tasks.*": {"queue": "imports"},
+    # Compiles, the quarterly compile, and list downloads (a user waits for those too).
+    "reports.tasks.*": {"queue": "reports"},
+    "worklists.tasks.prepare_list_download": {"queue": "reports"},
+    # Small, short housekeeping; reminders will go here too.
+    "worklists.tasks.forget_old_list_downloads": {"queue": "notifications"},
+}
+CELERY_TASK_DEFAULT_QUEUE = "notifications"
+# Anything unrouted gets the longest limit; the routed tasks set their queue's own.
+CELERY_TASK_TIME_LIMIT = max(CELERY_QUEUE_TIME_LIMITS.values())
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - CELERY_SOFT_TIME_LIMIT_MARGIN
+# A job still "running" this long after it started was stopped (its worker was killed
+# or lost): shown as "stopped" with a retry button (reports/, trainings/ imports).
+JOB_STOPPED_MARGIN: int = env.int("JOB_STOPPED_MARGIN", default=60)
 CELERY_TIMEZONE = TIME_ZONE
 # Fail fast when Redis is down: a user waits seconds for an error, not minutes.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
@@ -245,8 +272,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 5,
     "max_retries": 1,
     # A message a killed worker took but never acknowledged goes back to the queue after
-    # this long (acks_late): longer than the longest task, or it would run twice at once.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+    # this long (acks_late): just longer than the longest task, or it would run twice at
+    # once; not hours, or a killed job waits that long.
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + JOB_STOPPED_MARGIN
+    ),
 }
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
@@ -282,8 +312,8 @@ REPORT_SUPPRESSION_THRESHOLD: int = env.int("REPORT_SUPPRESSION_THRESHOLD", defa
 # Day of the month after a quarter ends (January, April, July, October) on which Celery
 # beat compiles that quarter's reports, at 06:00.
 REPORT_COMPILE_DAY: int = env.int("REPORT_COMPILE_DAY", default=5)
-REPORT_TASK_TIME_LIMIT: int = env.int("REPORT_TASK_TIME_LIMIT", default=15 * 60)
-REPORT_TASK_SOFT_TIME_LIMIT: int = env.int("REPORT_TASK_SOFT_TIME_LIMIT", default=14 * 60)
+# A compile runs on the reports queue, under its limit (CELERY_REPORTS_TIME_LIMIT).
+REPORT_TASK_TIME_LIMIT: int = CELERY_QUEUE_TIME_LIMITS["reports"]
 CELERY_BEAT_SCHEDULE["compile-ended-quarter-reports"] = {
     "task": "reports.tasks.compile_ended_quarter",
     "schedule": crontab(

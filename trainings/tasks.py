@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from training_monitor.celery import queue_time_limits
 from trainings.models import ImportBatch, ImportStatus
 from trainings.services import (
     ImportNotAllowed,
@@ -17,7 +18,7 @@ from trainings.services import (
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60)
+@shared_task(acks_late=True, **queue_time_limits("imports"))
 def apply_attendance_import(batch_id: int) -> None:
     """Apply a queued batch. A redelivered message for an applied batch does nothing:
     the file is applied in one transaction, so it is either all there or not at all."""

@@ -24,13 +24,14 @@ from typing import Any
 
 import pytest
 import redis
+from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.views.defaults import server_error
 
 from reports.models import JobStatus, ReportJob
-from tests.factories import DepartmentFactory, administrator, bureau_user, op_staff
+from tests.factories import DepartmentFactory, TenderFactory, administrator, bureau_user, op_staff
 from tests.production.deployment import (
     ROOT,
     VENV_BIN,
@@ -55,7 +56,10 @@ DOTENV = {
 }
 # A stylesheet from the manifest: the name carries the content's hash.
 HASHED_CSS = re.compile(r'href="(/static/[\w/.-]+\.[0-9a-f]{12}\.css)"')
-APP_SERVICES = ("migrate", "web", "worker", "beat")
+# One worker service per queue; here one worker process consumes all their queues (two
+# cores), with the environment of worker-reports and the queues of all three.
+WORKERS = ("worker-imports", "worker-reports", "worker-notifications")
+APP_SERVICES = ("migrate", "web", *WORKERS, "beat")
 
 
 @dataclass
@@ -112,6 +116,8 @@ def service_envs(
 
 def create_users() -> dict[str, str]:
     department = DepartmentFactory(code="SMK")
+    # A tender gives the quarters from 2021 on data, so the compile below may ask for one.
+    TenderFactory().departments.add(department)
     users = {
         "op": op_staff(department, username="smoke.op"),
         "bureau": bureau_user(),
@@ -160,8 +166,10 @@ def _start(stack: Stack, compose: dict[str, Any], envs: dict[str, dict[str, str]
         check=False,
     )
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr
-    for name in ("worker", "beat"):
-        stack.start(name, compose["services"][name]["command"], envs[name])
+    queues = ",".join(envs[name]["CELERY_WORKER_QUEUES"] for name in WORKERS)
+    worker_env = {**envs["worker-reports"], "CELERY_WORKER_QUEUES": queues}
+    stack.start("worker", compose["services"]["worker-reports"]["command"], worker_env)
+    stack.start("beat", compose["services"]["beat"]["command"], envs["beat"])
     output = build.communicate(timeout=120)[0].decode(errors="replace")
     assert build.returncode == 0, output
     stack.start("web", compose["services"]["web"]["command"], envs["web"])
@@ -209,8 +217,23 @@ def test_the_image_and_compose_run_the_scripts_this_test_runs(deployment) -> Non
     assert "scripts/build.sh install" in runs
     assert "scripts/build.sh assets" in runs
     assert 'CMD ["scripts/run.sh", "web"]' in dockerfile
+    services = deployment.compose["services"]
     for name in APP_SERVICES:
-        assert deployment.compose["services"][name]["command"] == ["scripts/run.sh", name]
+        role = "worker" if name in WORKERS else name
+        assert services[name]["command"] == ["scripts/run.sh", role]
+
+
+def test_each_queue_has_its_worker_service_with_a_grace_period(deployment) -> None:
+    """Every queue a task is routed to is consumed, and a deploy lets the task finish."""
+    services = deployment.compose["services"]
+    assert "worker" not in services
+    queues = [deployment.envs[name]["CELERY_WORKER_QUEUES"] for name in WORKERS]
+    assert sorted(queues) == sorted(settings.CELERY_QUEUE_TIME_LIMITS)
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed <= set(queues)
+    for name in WORKERS:
+        assert services[name]["stop_grace_period"] == "120s"
+        assert deployment.envs[name]["CELERY_WORKER_CONCURRENCY"]
 
 
 PAGES = {
@@ -267,7 +290,7 @@ def _seconds(duration: str) -> float:
     return float(duration.removesuffix("s"))
 
 
-@pytest.mark.parametrize("service", ["web", "worker", "beat"])
+@pytest.mark.parametrize("service", ["web", *WORKERS, "beat"])
 def test_the_compose_healthchecks_pass_run_verbatim(deployment, service) -> None:
     healthcheck = deployment.compose["services"][service]["healthcheck"]
     argv = healthcheck_argv(healthcheck["test"])
@@ -297,7 +320,7 @@ def test_health_gives_the_full_picture_with_the_token_in_the_header_only(deploym
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         assert response.status == 200
-        assert b"1 worker(s) on queue celery" in response.read()
+        assert response.read().decode().count("1 worker(s) on queue") == len(WORKERS)
 
 
 def test_a_report_compile_goes_through_the_real_worker(deployment, django_db_blocker) -> None:
