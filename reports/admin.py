@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from departments.access import is_administrator, is_programme_bureau
 from departments.admin_scoping import ScopedFieldsAdmin, ScopedInline
@@ -165,7 +166,7 @@ class ReportJobAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
 
     editable = False
 
-    list_display = ["created_at", "quarter", "kind", "status", "progress", "trigger"]
+    list_display = ["created_at", "quarter", "kind", "shown_status", "progress", "trigger"]
     list_filter = ["status", "kind", "trigger"]
     search_fields = ["quarter", "message"]
     list_select_related = ["requested_by"]
@@ -186,6 +187,11 @@ class ReportJobAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return _reports_staff(request)
+
+    @admin.display(description=_("status"), ordering="status")
+    def shown_status(self, obj: ReportJob) -> str:
+        # "Stopped" is not stored: a running job past its time limit (ReportJob.is_stopped).
+        return obj.status_label
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ["kind", "quarter"] if obj is None else super().get_fields(request, obj)

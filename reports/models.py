@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.access import DepartmentScopedQuerySet, sees_all_departments, staff_department_ids
@@ -293,6 +295,24 @@ class ReportJobQuerySet(models.QuerySet["ReportJob"]):
         """Queued or running: at most one per quarter and kind (a database constraint)."""
         return self.filter(status__in=ACTIVE_JOB_STATUSES)
 
+    def stopped(self, *, now: datetime.datetime | None = None) -> Self:
+        """Still "running" after the reports queue's time limit (plus a margin): the
+        worker that ran it was killed or lost, so nothing is compiling it any more."""
+        return self.filter(status=JobStatus.RUNNING, started_at__lt=_stopped_before(now))
+
+    def retryable(self, *, now: datetime.datetime | None = None) -> Self:
+        """Jobs a retry may queue again: not queued, failed, or stopped."""
+        return self.filter(
+            Q(status__in=[JobStatus.NOT_QUEUED, JobStatus.FAILED])
+            | Q(status=JobStatus.RUNNING, started_at__lt=_stopped_before(now))
+        )
+
+
+def _stopped_before(now: datetime.datetime | None = None) -> datetime.datetime:
+    """A compile started before this has outlived its time limit (see ReportJob.is_stopped)."""
+    limit = settings.REPORT_TASK_TIME_LIMIT + settings.JOB_STOPPED_MARGIN
+    return (now or timezone.now()) - datetime.timedelta(seconds=limit)
+
 
 ACTIVE_JOB_STATUSES = [JobStatus.QUEUED, JobStatus.RUNNING]
 
@@ -350,3 +370,21 @@ class ReportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.NOT_QUEUED)
+
+    @property
+    def is_stopped(self) -> bool:
+        """Derived, not stored: running, but started longer ago than a compile may take."""
+        return (
+            self.status == JobStatus.RUNNING
+            and self.started_at is not None
+            and self.started_at < _stopped_before()
+        )
+
+    @property
+    def may_retry(self) -> bool:
+        return self.status in (JobStatus.NOT_QUEUED, JobStatus.FAILED) or self.is_stopped
+
+    @property
+    def status_label(self) -> str:
+        """The status as the job page shows it: "stopped" is a running job past its limit."""
+        return str(_("Stopped")) if self.is_stopped else self.get_status_display()

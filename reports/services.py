@@ -244,17 +244,25 @@ def job_enqueue(*, job: ReportJob) -> bool:
 
 
 def job_retry(*, job: ReportJob) -> bool:
-    """Queue a job that could not be queued (or failed) again.
+    """Queue a job that could not be queued, failed or stopped (ReportJob.is_stopped) again.
 
-    Returns False when it was not queued: the task queue is down, or another job of the
-    same quarter and kind is already active (see `job_active_twin`).
+    Returns False when it was not queued: the task queue is down, another job of the
+    same quarter and kind is already active (see `job_active_twin`), or the job is no
+    longer retryable (a redelivered task picked a stopped job up again meanwhile). A
+    compile run twice stores its snapshot once (report_compile), so a late redelivery of
+    the stopped job's own message changes nothing either.
     """
     try:
         with transaction.atomic():
-            ReportJob.objects.filter(pk=job.pk).update(
-                status=JobStatus.QUEUED, message="", progress=0
+            queued = (
+                ReportJob.objects.retryable()
+                .filter(pk=job.pk)
+                .update(status=JobStatus.QUEUED, message="", progress=0)
             )
     except IntegrityError:
+        return False
+    if not queued:
+        job.refresh_from_db()
         return False
     job.refresh_from_db()
     return job_enqueue(job=job)

@@ -293,7 +293,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         template,
         {"job": job, "snapshots": job.snapshots.order_by("kind")},
     )
-    if not job.is_finished and not is_htmx(request):
+    if not job.is_finished and not job.is_stopped and not is_htmx(request):
         # Without JavaScript the browser reloads the page itself until the job is done.
         response["Refresh"] = "3"
     return response
@@ -303,7 +303,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(may_compile_reports)
 def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ReportJob, pk=pk)
-    retryable = job.status in (JobStatus.NOT_QUEUED, JobStatus.FAILED)
+    retryable = job.may_retry
     twin = job_active_twin(job=job) if retryable else None
     if twin is not None:
         messages.info(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -427,6 +429,14 @@ def _import_upload_path(instance: ImportBatch, filename: str) -> str:
     return f"imports/{instance.sha256[:2]}/{instance.sha256}{Path(filename).suffix.lower()}"
 
 
+class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
+    def stopped(self, *, now: datetime.datetime | None = None) -> Self:
+        """Being applied for longer than the imports queue allows (ImportBatch.is_stopped)."""
+        return self.filter(
+            status=ImportStatus.APPLYING, apply_started_at__lt=import_stopped_before(now)
+        )
+
+
 class ImportBatch(models.Model):
     """One uploaded attendance file and everything that happened to it."""
 
@@ -456,6 +466,8 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    # When a worker last began applying the file: "stopped" is derived from it.
+    apply_started_at = models.DateTimeField(_("applying started at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
@@ -480,6 +492,8 @@ class ImportBatch(models.Model):
     rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
     error = models.TextField(_("error"), blank=True)
 
+    objects = ImportBatchQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("attendance import")
@@ -503,6 +517,27 @@ class ImportBatch(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {ImportStatus.APPLIED, ImportStatus.REJECTED, ImportStatus.FAILED}
+
+    @property
+    def is_stopped(self) -> bool:
+        """Derived, not stored: "being applied", but begun longer ago than the imports
+        queue's time limit (plus a margin) allows, so its worker was killed or lost. The
+        apply is one transaction: nothing of the file is in the database."""
+        return (
+            self.status == ImportStatus.APPLYING
+            and self.apply_started_at is not None
+            and self.apply_started_at < import_stopped_before()
+        )
+
+    @property
+    def status_label(self) -> str:
+        return str(_("Stopped")) if self.is_stopped else self.get_status_display()
+
+
+def import_stopped_before(now: datetime.datetime | None = None) -> datetime.datetime:
+    """An apply begun before this has outlived the imports queue's time limit."""
+    limit = settings.CELERY_QUEUE_TIME_LIMITS["imports"] + settings.JOB_STOPPED_MARGIN
+    return (now or timezone.now()) - datetime.timedelta(seconds=limit)
 
 
 class RowOutcome(models.TextChoices):

@@ -1073,6 +1073,27 @@ def attendance_import_enqueue(*, batch: ImportBatch) -> bool:
     return True
 
 
+def attendance_import_retry(*, batch: ImportBatch) -> bool:
+    """Send a stopped batch (ImportBatch.is_stopped) to the worker again.
+
+    Its apply was one transaction that died with its worker, so nothing of the file is in
+    the database. The apply itself is exactly-once (the supplier lock and the "applied"
+    check in attendance_import_apply): should the stopped task's own message still be
+    delivered again too, the second apply finds the batch applied and does nothing.
+    Returns False when the batch is not stopped (any more) or the queue is unreachable.
+    """
+    queued = (
+        ImportBatch.objects.stopped()
+        .filter(pk=batch.pk)
+        .update(status=ImportStatus.QUEUED, rows_done=0, error="")
+    )
+    batch.refresh_from_db()
+    if not queued:
+        return False
+    transaction.on_commit(lambda: attendance_import_enqueue(batch=batch))
+    return True
+
+
 def _check_can_apply(batch: ImportBatch, *, force: bool) -> None:
     if batch.status in (ImportStatus.APPLIED, ImportStatus.REJECTED, ImportStatus.FAILED):
         raise ImportNotAllowed(_("This import has already been applied or refused."))

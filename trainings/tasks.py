@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.utils import timezone
 
 from training_monitor.celery import queue_time_limits
 from trainings.models import ImportBatch, ImportStatus
@@ -27,8 +28,13 @@ def apply_attendance_import(batch_id: int) -> None:
     )
     if batch.status not in (ImportStatus.QUEUED, ImportStatus.APPLYING):
         return
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.APPLYING)
+    # Still "applying" long after this, the batch is shown as stopped (is_stopped).
+    started = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.APPLYING, apply_started_at=started
+    )
     batch.status = ImportStatus.APPLYING
+    batch.apply_started_at = started
     try:
         attendance_import_apply(batch=batch, hold_invalid=batch.hold_invalid)
     except ImportNotAllowed as refused:

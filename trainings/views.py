@@ -20,6 +20,7 @@ from trainings.services import (
     ImportNotAllowed,
     attendance_import_preview,
     attendance_import_queue,
+    attendance_import_retry,
     file_problems_of,
     import_batch_create,
     import_batch_discard,
@@ -98,6 +99,20 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @administrator_required
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a stopped import (its worker was killed or lost) to the worker again."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    with transaction.atomic():
+        retried = attendance_import_retry(batch=batch)
+    if retried:
+        messages.success(request, _("The file has been sent to the worker again."))
+    else:
+        messages.info(request, _("This import has not stopped, so there is nothing to retry."))
+    return redirect("imports:detail", pk=batch.pk)
+
+
+@require_POST
+@administrator_required
 def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
     """Refuse an uploaded file that will not be applied; its file is deleted."""
     batch = get_object_or_404(ImportBatch, pk=pk)
@@ -116,7 +131,7 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     response = render(request, "trainings/_import_progress.html", {"batch": batch})
-    if batch.is_finished and is_htmx(request):
+    if (batch.is_finished or batch.is_stopped) and is_htmx(request):
         response["HX-Refresh"] = "true"  # show the result page
     return response
 
