@@ -57,7 +57,7 @@ def test_op_staff_paste_a_list_of_members_preview_and_add_them(page: Page, depar
     page.get_by_role("button", name="2 personen toevoegen").click()
     expect(page.get_by_role("alert")).to_contain_text("Bram Bosman")
     assert_accessible(page, "bulk-add-justification-asked")
-    page.get_by_label("Verantwoording voor de niet-getrainde personen").fill(
+    page.get_by_label("Toelichting voor de leden die niet getraind zijn").fill(
         "Bram volgt de training in december."
     )
     page.get_by_role("button", name="2 personen toevoegen").click()

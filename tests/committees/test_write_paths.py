@@ -457,6 +457,7 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "imports:row": "matches one imported row to a person (completions only)",
     "imports:apply": "writes an import's completions",
     "imports:discard": "discards an uploaded file and deletes it",
+    "imports:retry": "applies a stopped import again (completions only)",
     "completions:enter": "enters a completion by hand (counts once confirmed)",
     "completions:confirm": "confirms a completion entered by hand",
     "completions:reject": "rejects a completion entered by hand",

@@ -10,6 +10,7 @@ process group and all, also when a check fails.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import shelve
@@ -24,6 +25,7 @@ from typing import Any
 
 import pytest
 import redis
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.management import call_command
@@ -208,6 +210,12 @@ def deployment(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
         stack.stop_all()
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
+            # flush also empties what the data migrations loaded (the ministries), which
+            # the tests after this module rely on, as on any migrated database.
+            load_ministries = importlib.import_module(
+                "departments.migrations.0002_load_ministries"
+            ).load
+            load_ministries(django_apps, None)
 
 
 def test_the_image_and_compose_run_the_scripts_this_test_runs(deployment) -> None:
