@@ -29,6 +29,7 @@ from committees.services import (
     committee_remove_member,
     committee_update,
     membership_change_role,
+    membership_leaving_refusal,
 )
 from departments.admin_scoping import ScopedHistoryAdmin, ScopedInline, ScopedModelForm
 
@@ -370,11 +371,20 @@ class CommitteeMembershipAdmin(ScopedHistoryAdmin):
         obj.created_at = membership.created_at
         obj._state.adding = False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A confirmed committee's last member who must be trained stays (services).
+        if isinstance(obj, CommitteeMembership) and membership_leaving_refusal(membership=obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def delete_model(self, request: HttpRequest, obj: CommitteeMembership) -> None:
         committee_remove_member(membership=obj, user=request.user)
 
     def delete_queryset(
         self, request: HttpRequest, queryset: models.QuerySet[CommitteeMembership]
     ) -> None:
-        for membership in queryset:
-            committee_remove_member(membership=membership, user=request.user)
+        for membership in queryset.select_related("committee"):
+            try:
+                committee_remove_member(membership=membership, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)

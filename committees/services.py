@@ -242,6 +242,9 @@ def membership_change_role(
     """Give a member another role; a role that needs training goes through the rule."""
     if membership.role == role:
         return membership
+    refusal = membership_leaving_refusal(membership=membership, new_role=role)
+    if refusal is not None:
+        raise refusal
     _enforce_member(
         committee=membership.committee,
         person=membership.person,
@@ -255,9 +258,39 @@ def membership_change_role(
     return membership
 
 
+def membership_leaving_refusal(
+    *, membership: CommitteeMembership, new_role: str | None = None
+) -> EnforcementError | None:
+    """Why this member may not leave (or take a role without training), if so.
+
+    A confirmed committee keeps at least one member who must be trained: otherwise it
+    would become incomplete after confirming, which no mode allows.
+    """
+    required = compliance.required_roles()
+    committee = membership.committee
+    if committee.status not in CONFIRMING_STATUSES or membership.role not in required:
+        return None
+    if new_role in required:
+        return None
+    others = committee.memberships.filter(role__in=required).exclude(pk=membership.pk)
+    if others.exists():
+        return None
+    return EnforcementError(
+        _(
+            "This committee is confirmed, so it must keep at least one member who must be "
+            "trained. Add another one first, or set the committee back to planned."
+        ),
+        code="incomplete",
+    )
+
+
+@transaction.atomic
 def committee_remove_member(
     *, membership: CommitteeMembership, user: User | AnonymousUser | None = None
 ) -> None:
+    refusal = membership_leaving_refusal(membership=membership)
+    if refusal is not None:
+        raise refusal
     _set_history_user(membership, user)
     membership.delete()
 

@@ -493,7 +493,11 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
     committee = _editable_committee(request, pk)
     membership = get_object_or_404(committee.memberships.select_related("person"), pk=membership_pk)
     if request.method == "POST":
-        services.committee_remove_member(membership=membership, user=request.user)
+        try:
+            services.committee_remove_member(membership=membership, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return _back_to_members(pk)
         messages.success(
             request,
             _("%(name)s has been removed from the committee.")
