@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.enforcement import EnforcementCheck, EnforcementError, committee_enforce
 from committees.models import MembershipRole, SelectionCommittee
-from departments.models import Department, Person
+from departments.models import Department, Person, validate_plausible_date
 from departments.people_forms import PeopleSearchForm
 
 if TYPE_CHECKING:
@@ -60,6 +61,11 @@ class CommitteeEnforcementForm(forms.ModelForm[SelectionCommittee]):
             "status",
             "notes",
         ]
+
+    def clean_interview_date(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["interview_date"]
+        validate_plausible_date(value)
+        return value
 
     def clean_vacancy_reference(self) -> str:
         return " ".join(self.cleaned_data["vacancy_reference"].split()).upper()

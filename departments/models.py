@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, Self
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -144,6 +146,19 @@ class DepartmentAlias(models.Model):
 # text (hundreds of one-letter words) would tie up a web worker for minutes.
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_WORDS = 8
+
+
+def validate_plausible_date(value: datetime.date) -> None:
+    """No date before the monitor's data starts, nor years into the future (typos)."""
+    first = settings.DATA_FIRST_DATE
+    # The end of a year, not today's date moved: 29 February has no twin most years.
+    last = datetime.date(timezone.localdate().year + settings.PLANNING_YEARS_AHEAD, 12, 31)
+    if value < first or value > last:
+        raise ValidationError(
+            _("Enter a date from %(first)s to %(last)s.")
+            % {"first": first.strftime("%d-%m-%Y"), "last": last.strftime("%d-%m-%Y")},
+            code="implausible_date",
+        )
 
 
 def validate_search_text(value: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,11 +34,13 @@ def first_data_quarter() -> Quarter | None:
         )
         if day is not None
     ]
-    # Quarter cannot go before 1900; a mistyped ancient date counts as 1900.
-    quarters = [Quarter.containing(max(day, datetime.date(1900, 1, 1))) for day in days]
+    # Nothing before DATA_FIRST_DATE counts: the forms refuse such dates, and an old
+    # mistyped one must not stretch every report back to 1900.
+    floor = settings.DATA_FIRST_DATE
+    quarters = [Quarter.containing(max(day, floor)) for day in days]
     reported = SelfReportedFigures.objects.aggregate(first=Min("quarter"))["first"]
     if reported:
-        quarters.append(Quarter.parse(reported))
+        quarters.append(max(Quarter.parse(reported), Quarter.containing(floor)))
     return min(quarters) if quarters else None
 
 

@@ -6,7 +6,7 @@ environment says (see README, "Configuration").
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -282,6 +282,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # Compliance rules (committees/compliance.py).
 # Roles whose members must have followed the workshop; externals are exempt by default.
+# No committee, training or report before this date: a mistyped year (1900, 0001) is
+# refused with a message instead of stretching every report back a century.
+DATA_FIRST_DATE: date = date.fromisoformat(env.str("DATA_FIRST_DATE", default="2015-01-01"))
+# Interview dates may be planned this many years ahead, no further.
+PLANNING_YEARS_AHEAD: int = env.int("PLANNING_YEARS_AHEAD", default=5)
 TRAINING_REQUIRED_ROLES: list[str] = env.list(
     "TRAINING_REQUIRED_ROLES", default=["chair", "member", "hr_adviser"]
 )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from committees.forms import DateInput
-from departments.models import Person
+from departments.models import Person, validate_plausible_date
 from trainings.hand_entry import REASON_MAX_LENGTH, sessions_to_choose
 from trainings.imports.fields import FIELD_LABELS, Field
 from trainings.models import ImportProfile, Supplier, TrainingProgramme
@@ -163,7 +163,12 @@ class HandEntryForm(forms.Form):
         label=_("Programme"),
         required=False,
     )
-    date = forms.DateField(label=_("Date of the training"), required=False, widget=DateInput)
+    date = forms.DateField(
+        label=_("Date of the training"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_plausible_date],
+    )
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     evidence_note = forms.CharField(
         label=_("Evidence"),
