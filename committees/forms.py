@@ -40,6 +40,7 @@ class CommitteeEnforcementForm(forms.ModelForm[SelectionCommittee]):
     justification = forms.CharField(
         label=_("Justification"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=format_lazy(
             "{} {}",

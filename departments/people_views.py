@@ -27,7 +27,10 @@ def people_list(request: HttpRequest) -> HttpResponse:
     form = PeopleSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found = Person.objects.visible_to(request.user)
-    if query:
+    if form.is_bound and not form.is_valid():
+        # A refused search shows its error and no one, not everyone.
+        found = found.none()
+    elif query:
         found = found.search(query)
     people = with_training_state(found, timezone.localdate()).select_related("department")
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -91,7 +91,7 @@ def test_op_staff_copy_the_members_of_an_earlier_committee(page: Page, departmen
     assert_accessible(page, "copy-members-preview")
     page.get_by_role("button", name="2 personen toevoegen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("NIEUW-1")
-    members = page.locator("#members + table")
+    members = page.get_by_role("table", name="Leden en hun training")
     expect(members).to_contain_text("Cas Claassen")
     expect(members).to_contain_text("Dina Dekker")
 

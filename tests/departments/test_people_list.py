@@ -65,9 +65,12 @@ def test_search_on_name_employee_number_and_email(
 
 def test_a_search_of_too_many_words_gets_a_message(client, op_user, department) -> None:
     client.force_login(op_user)
+    PersonFactory(department=department, last_name="Janssen")
     response = client.get(URL, {"q": " ".join("abcdefghij")})
     assert response.status_code == 200
     assert "woorden" in response.content.decode()
+    # The refused search lists no one (it used to list everybody under the error).
+    assert list(response.context["page"].object_list) == []
 
 
 def test_each_row_shows_the_training_status(client, op_user, department) -> None:
