@@ -174,16 +174,17 @@ def _enforce_member(
     person: Person,
     role: str,
     justification: str,
-    user: User | AnonymousUser | None,
-) -> None:
+) -> EnforcementCheck | None:
     """Apply the department's rule to a member change on a confirmed committee.
 
     Otherwise adding an untrained member (or making an adviser a member) after
-    confirming would get round the rule that confirming enforces.
+    confirming would get round the rule that confirming enforces. Returns the check for
+    the caller to record once the change is saved (so the justification comes after the
+    member joined, as the subject-access export expects).
     """
     check = _member_check(committee=committee, person=person, role=role)
     if check is None:
-        return
+        return None
     if check.blocked:
         raise EnforcementError(
             _(
@@ -195,9 +196,7 @@ def _enforce_member(
         )
     if check.needs_justification and not justification.strip():
         raise EnforcementError(check.justification_message(), code="justification_required")
-    committee_record_justification(
-        committee=committee, check=check, justification=justification, user=user
-    )
+    return check
 
 
 @transaction.atomic
@@ -215,8 +214,8 @@ def committee_add_member(
             _("%(name)s is already on this committee.") % {"name": person.full_name},
             code="duplicate",
         )
-    _enforce_member(
-        committee=committee, person=person, role=role, justification=justification, user=user
+    check = _enforce_member(
+        committee=committee, person=person, role=role, justification=justification
     )
     membership = CommitteeMembership(committee=committee, person=person, role=role)
     _set_history_user(membership, user)
@@ -228,6 +227,10 @@ def committee_add_member(
             _("%(name)s is already on this committee.") % {"name": person.full_name},
             code="duplicate",
         ) from error
+    if check is not None:
+        committee_record_justification(
+            committee=committee, check=check, justification=justification, user=user
+        )
     return membership
 
 
@@ -245,16 +248,19 @@ def membership_change_role(
     refusal = membership_leaving_refusal(membership=membership, new_role=role)
     if refusal is not None:
         raise refusal
-    _enforce_member(
+    check = _enforce_member(
         committee=membership.committee,
         person=membership.person,
         role=role,
         justification=justification,
-        user=user,
     )
     membership.role = role
     _set_history_user(membership, user)
     membership.save(update_fields=["role"])
+    if check is not None:
+        committee_record_justification(
+            committee=membership.committee, check=check, justification=justification, user=user
+        )
     return membership
 
 

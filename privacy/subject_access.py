@@ -52,17 +52,29 @@ def _word_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
+# Free text may hold contact details of anyone: e-mail addresses and numbers that are not
+# the subject's own are removed whoever they belong to.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NUMBER = re.compile(r"(?<!\w)\d{4,}(?!\w)")
+
+
 class _Redactor:
-    """Replaces other people's names in free text, never the subject's own."""
+    """Replaces other people's names, e-mail addresses and numbers in free text, never
+    the subject's own."""
 
     def __init__(self, subject_terms: set[str], other_terms: set[str]) -> None:
-        folded = {t.casefold() for t in subject_terms}
-        self.others = _word_pattern(t for t in other_terms if t.casefold() not in folded)
+        self.subject = {t.casefold() for t in subject_terms}
+        self.others = _word_pattern(t for t in other_terms if t.casefold() not in self.subject)
+
+    def _keep_own(self, match: re.Match[str]) -> str:
+        return match.group(0) if match.group(0).casefold() in self.subject else OTHER_PERSON
 
     def text(self, value: str | None) -> str | None:
-        if not value or self.others is None:
+        if not value:
             return value
-        return self.others.sub(OTHER_PERSON, value)
+        if self.others is not None:
+            value = self.others.sub(OTHER_PERSON, value)
+        return _NUMBER.sub(self._keep_own, _EMAIL.sub(self._keep_own, value))
 
     def row(self, row: dict[str, Any]) -> dict[str, Any]:
         cleaned = {k: v for k, v in row.items() if k not in _USER_COLUMNS}
@@ -77,19 +89,38 @@ def _history_rows(
 
 
 def _justifications_naming(person: Person, terms: set[str]) -> list[CommitteeJustification]:
-    """Justifications whose text or untrained-members list names the person."""
+    """Justifications whose text or untrained-members list names the person.
+
+    The untrained-members lists hold names only: a list counts when the person sat on
+    that committee when it was written, so a namesake's earlier justification is left
+    out. A text that names them counts for any committee they never sat on.
+    """
     pattern = _word_pattern(terms)
     if pattern is None:
         return []
     mentions = Q()
     for term in terms:
         mentions |= Q(text__icontains=term) | Q(untrained_members__icontains=term)
+    joined = {
+        row["committee_id"]: row["history_date"]
+        for row in CommitteeMembership.history.filter(person_id=person.pk)
+        .order_by("-history_date")
+        .values("committee_id", "history_date")
+    }
     candidates = (
         CommitteeJustification.objects.filter(mentions)
         .select_related("committee", "created_by")
         .order_by("created_at", "pk")
     )
-    return [j for j in candidates if pattern.search(j.text) or pattern.search(j.untrained_members)]
+
+    def about_them(j: CommitteeJustification) -> bool:
+        if j.committee_id not in joined:
+            return bool(pattern.search(j.text))
+        if j.created_at < joined[j.committee_id]:
+            return False  # before they joined: a namesake
+        return bool(pattern.search(j.text) or pattern.search(j.untrained_members))
+
+    return [j for j in candidates if about_them(j)]
 
 
 def _other_people_terms(
@@ -117,7 +148,32 @@ def _other_people_terms(
     )
     for user in users:
         terms.update(t for t in (user.get_full_name(), user.email) if t)
+    terms.update(_registered_names_in(justifications, person))
     return terms
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w'-]{2,}")
+
+
+def _registered_names_in(justifications: list[CommitteeJustification], person: Person) -> set[str]:
+    """Names of other people in the register that the texts mention by last name.
+
+    Someone named in a justification need not sit on the committee ("replaces Anouk
+    Bakker"); every capitalised word that is someone's last name counts, with their full
+    name, so "Anouk Bakker" and "Bakker" both go.
+    """
+    words = {w for j in justifications for w in _CAPITALISED.findall(j.text)}
+    if not words:
+        return set()
+    named = Q()
+    for word in words:
+        named |= Q(last_name__iexact=word) | Q(last_name__iendswith=f" {word}")
+    others = Person.objects.filter(named).exclude(pk=person.pk).only("first_name", "last_name")
+    found: set[str] = set()
+    for other in others[:500]:
+        found.update({other.full_name, other.last_name.split()[-1]})
+    own = {person.last_name.split()[-1].casefold()} if person.last_name else set()
+    return {name for name in found if name.casefold() not in own}
 
 
 def _person_section(person: Person) -> dict[str, Any]:

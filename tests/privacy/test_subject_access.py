@@ -225,3 +225,33 @@ def test_an_import_row_that_only_shares_an_identifier_shows_only_the_subjects_ce
             "problems": [{"code": "name_mismatch", "column": "Naam"}],
         }
     ]
+
+
+def test_people_named_who_never_sat_there_and_their_numbers_are_removed(crowded) -> None:
+    """Found by an outside tester: only co-members were redacted, numbers never."""
+    committee = crowded.memberships.get().committee
+    PersonFactory(first_name="Anouk", last_name="Bakker", employee_number="102791")
+    CommitteeJustification.objects.create(
+        committee=committee,
+        status=CommitteeStatus.CONFIRMED,
+        text="Ineke Inzage vervangt Anouk Bakker (102791, anouk@elders.nl).",
+        untrained_members="Ineke Inzage",
+    )
+    dump = json.dumps(person_subject_access_export(person=crowded), ensure_ascii=False)
+    for other in ("Anouk", "Bakker", "102791", "anouk@elders.nl"):
+        assert other not in dump, other
+    assert "Ineke Inzage vervangt" in dump
+
+
+def test_a_namesakes_earlier_justification_is_not_theirs(subject, department) -> None:
+    """A list of untrained names written before the subject joined is about someone else."""
+    committee = CommitteeFactory(department=department)
+    CommitteeJustification.objects.create(
+        committee=committee,
+        status=CommitteeStatus.CONFIRMED,
+        text="Spoedvacature.",
+        untrained_members=subject.full_name,
+    )
+    MembershipFactory(committee=committee, person=subject)
+    export = person_subject_access_export(person=subject)
+    assert [j["text"] for j in export["justifications_naming_them"]] == []
