@@ -48,6 +48,17 @@ PARTICLES = frozenset(
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
+def clean_name(text: str) -> str:
+    """A name as stored: NFC, without control or formatting characters, single spaces.
+
+    Formatting characters such as U+202E (right-to-left override) make a name display
+    reversed or hide text; no real name needs them.
+    """
+    composed = unicodedata.normalize("NFC", text)
+    visible = "".join(c for c in composed if unicodedata.category(c) not in ("Cc", "Cf"))
+    return " ".join(visible.split())
+
+
 def fold(text: str) -> str:
     """Case-folded, accents stripped, punctuation to spaces, spaces collapsed."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from committees import compliance
 from departments.access import sees_all_departments
 from departments.models import Department, Person, normalise_email, normalise_employee_number
-from departments.names import name_key, word_pattern
+from departments.names import clean_name, name_key, word_pattern
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -146,6 +146,8 @@ def person_check_unique(*, person: Person, user: User | AnonymousUser | None) ->
 
 def person_save(*, person: Person, user: User | AnonymousUser | None) -> Person:
     """Validate and store a new or changed person (normalised, unique within scope)."""
+    person.first_name = clean_name(person.first_name)
+    person.last_name = clean_name(person.last_name)
     person.email = normalise_email(person.email)
     person.employee_number = normalise_employee_number(person.employee_number)
     person_check_unique(person=person, user=user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from departments.names import fold, name_key, word_pattern
+from departments.names import clean_name, fold, name_key, word_pattern
 
 
 def test_folding_drops_case_accents_punctuation_and_extra_spaces() -> None:
@@ -49,3 +49,9 @@ def test_the_word_pattern_finds_the_word_as_it_was_stored() -> None:
     assert pattern.search("Dancona")
     assert re.search(word_pattern("muller"), "MÜLLER")
     assert not re.search(word_pattern("muller"), "Mulder")
+
+
+def test_a_stored_name_loses_control_and_direction_characters() -> None:
+    # Found by an outside tester: U+202E made a name display reversed.
+    assert clean_name("Jan\u202e nesnaJ\u200b  \x00Berg ") == "Jan nesnaJ Berg"
+    assert clean_name("Zoë") == "Zoë"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from departments.models import Person
 from departments.people import (
     UNAVAILABLE_MESSAGE,
     DuplicatePersonError,
     person_likely_matches,
+    person_save,
     person_update,
 )
 from tests.factories import PersonFactory
@@ -136,3 +138,10 @@ def test_accents_and_apostrophes_in_the_stored_name_still_match(op_user, departm
     zoe = PersonFactory(department=department, first_name="Zoë", last_name="d'Ancona-Müller")
     matches = person_likely_matches(user=op_user, first_name="zoe", last_name="Dancona Muller")
     assert matches == [zoe]
+
+
+def test_person_save_cleans_direction_characters_from_names(department) -> None:
+    person = Person(department=department, first_name="\u202eAnna", last_name="de  Vries\u200b")
+    person_save(person=person, user=None)
+    person.refresh_from_db()
+    assert (person.first_name, person.last_name) == ("Anna", "de Vries")
