@@ -5,23 +5,15 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.db import OperationalError
 
 from reports import services
 from reports.selectors import QuarterNotReportable
-from training_monitor.celery import queue_time_limits
+from training_monitor.celery import job_task_options, queue_time_limits
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-    **queue_time_limits("reports"),
-)
+@shared_task(**job_task_options("reports"))
 def compile_report_job(job_id: int) -> None:
     """Compile the reports of ReportJob `job_id`; redelivery finds it done or redoes it."""
     services.job_run(job_id=job_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from celery import Celery
 
@@ -26,3 +26,22 @@ def queue_time_limits(queue: str) -> TimeLimits:
 
     hard = settings.CELERY_QUEUE_TIME_LIMITS[queue]
     return {"time_limit": hard, "soft_time_limit": hard - settings.CELERY_SOFT_TIME_LIMIT_MARGIN}
+
+
+def job_task_options(queue: str) -> dict[str, Any]:
+    """Decorator options of a task that runs one job by id, exactly once in effect.
+
+    Acknowledged after the run and handed back when the worker dies, so a killed job is
+    delivered again; a database that drops the connection is retried with backoff. The
+    services make a redelivered job find its work done or redo it.
+    """
+    from django.db import OperationalError
+
+    return {
+        "acks_late": True,
+        "reject_on_worker_lost": True,
+        "autoretry_for": (OperationalError,),
+        "retry_backoff": True,
+        "max_retries": 3,
+        **queue_time_limits(queue),
+    }

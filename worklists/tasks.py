@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import OperationalError
 
-from training_monitor.celery import queue_time_limits
+from training_monitor.celery import job_task_options, queue_time_limits
 from worklists import services
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-    **queue_time_limits("reports"),
-)
+@shared_task(**job_task_options("reports"))
 def prepare_list_download(job_id: int) -> None:
     """Prepare the file of ExportJob `job_id`; redelivery finds it done or redoes it."""
     services.export_run(job_id=job_id)
