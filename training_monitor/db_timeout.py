@@ -13,6 +13,7 @@ the timeout, at no cost per request. DB_STATEMENT_TIMEOUT (seconds, 0 = off) set
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -77,12 +79,26 @@ class StatementTimeoutMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_statement_timeout(exception):
             return None
-        match = request.resolver_match
-        logger.warning(
-            "Statement timeout: view=%s method=%s",
-            match.view_name if match else "-",
-            request.method,
-        )
-        response = HttpResponse(render_to_string("503_timeout.html", request=request), status=503)
-        response["Retry-After"] = "60"
-        return response
+        return timeout_response(request)
+
+
+def timeout_response(request: HttpRequest) -> HttpResponse:
+    match = getattr(request, "resolver_match", None)
+    logger.warning(
+        "Statement timeout: view=%s method=%s",
+        match.view_name if match else "-",
+        request.method,
+    )
+    response = HttpResponse(render_to_string("503_timeout.html", request=request), status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a timeout raised outside the view (a middleware loading the session or
+    the user, a response being saved) never reaches process_exception above; Django calls
+    this inside its `except`, so the exception is still at hand."""
+    error = sys.exc_info()[1]
+    if error is not None and is_statement_timeout(error):
+        return timeout_response(request)
+    return defaults.server_error(request)

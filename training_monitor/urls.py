@@ -43,3 +43,6 @@ urlpatterns = [
 
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+# A query cancelled by the web statement timeout outside a view still gets the 503 page.
+handler500 = "training_monitor.db_timeout.server_error"

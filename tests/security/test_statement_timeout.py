@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from training_monitor.db_timeout import limit_web_connections, unlimit_web_connections
 
@@ -57,6 +57,33 @@ def test_a_page_whose_query_runs_too_long_gets_a_friendly_503_in_dutch(
     assert "Statement timeout: view=test_slow" in caplog.text
     # The connection is usable afterwards, and a quick page is not affected.
     assert client.get("/test/slow/?seconds=0.01").status_code == 200
+
+
+@pytest.mark.urls("tests.security.timeout_urls")
+@pytest.mark.django_db(transaction=True)
+def test_a_query_that_runs_too_long_in_a_middleware_gets_the_503_page_too(
+    web_timeout: None, bureau, settings, caplog
+) -> None:
+    # Outside the view, process_exception never sees the error: the 500 handler does.
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.security.timeout_urls.SlowMiddleware"]
+    client = Client(raise_request_exception=False)
+    client.force_login(bureau)
+    response = client.get("/test/slow/?seconds=0&middleware_seconds=2")
+    assert response.status_code == 503
+    assert "Dit duurde te lang" in response.content.decode()
+    assert response["Retry-After"] == "60"
+    assert "Statement timeout: view=-" in caplog.text
+
+
+@pytest.mark.urls("tests.security.timeout_urls")
+@pytest.mark.django_db(transaction=True)
+def test_any_other_server_error_is_still_the_500_page(bureau, settings) -> None:
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.security.timeout_urls.SlowMiddleware"]
+    client = Client(raise_request_exception=False)
+    client.force_login(bureau)
+    # Not a statement timeout: the sleep's argument is not a number.
+    response = client.get("/test/slow/?seconds=0&middleware_seconds=x")
+    assert response.status_code == 500
 
 
 @pytest.mark.urls("tests.security.timeout_urls")
