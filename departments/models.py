@@ -67,19 +67,6 @@ class DepartmentQuerySet(models.QuerySet["Department"]):
     def in_tender(self) -> Self:
         return self.filter(in_tender=True)
 
-    def resolve(self, text: str) -> Department | None:
-        """The department a supplier means by `text` (code, Dutch/English name or alias)."""
-        key = normalise_department_name(text)
-        if not key:
-            return None
-        by_code = self.filter(code__iexact=text.strip()).first()
-        if by_code:
-            return by_code
-        for department in self.prefetch_related("aliases"):
-            if key in department.lookup_keys():
-                return department
-        return None
-
 
 class Department(models.Model):
     """A ministry (departement) of the Rijk."""

@@ -36,10 +36,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from departments.matching import DepartmentIndex
 from departments.models import (
-    Department,
     Person,
-    normalise_department_name,
     normalise_email,
     normalise_employee_number,
 )
@@ -233,26 +232,6 @@ class _People:
         if ref.email:
             self.by_email[ref.email] = ref
         self.by_name[(ref.department_id, ref.name)].append(ref)
-
-
-class _Departments:
-    def __init__(self) -> None:
-        self.by_code: dict[str, Department] = {}
-        self.by_key: dict[str, Department] = {}
-        for department in Department.objects.prefetch_related("aliases"):
-            self.by_code[department.code.casefold()] = department
-            for key in department.lookup_keys():
-                self.by_key.setdefault(key, department)
-        self._cache: dict[str, Department | None] = {}
-
-    def resolve(self, text: str | None) -> Department | None:
-        if not text:
-            return None
-        if text not in self._cache:
-            self._cache[text] = self.by_code.get(text.strip().casefold()) or self.by_key.get(
-                normalise_department_name(text)
-            )
-        return self._cache[text]
 
 
 @dataclass
@@ -486,7 +465,7 @@ class _Importer:
         self.batch = batch
         self.write = write
         self.people = _People()
-        self.departments = _Departments()
+        self.departments = DepartmentIndex.load()
         self.sessions = _Sessions(batch.supplier)
         self.counts = dict.fromkeys(OUTCOMES, 0)
         self.counts["total"] = 0
@@ -502,6 +481,16 @@ class _Importer:
         self.held: list[_Planned] = []
 
     # matching ---------------------------------------------------------------------
+
+    def _unknown_department(self, written: str) -> Any:
+        suggestions = self.departments.suggest(written)
+        if not suggestions:
+            return lazy_format(_("“%(value)s” is not a known ministry."), value=written)
+        return lazy_format(
+            _("“%(value)s” is not a known ministry. Did you mean: %(suggestions)s?"),
+            value=written,
+            suggestions=", ".join(department.code for department in suggestions),
+        )
 
     def match_person(self, planned: _Planned) -> None:
         values = planned.values
@@ -572,13 +561,9 @@ class _Importer:
             return
         department = self.departments.resolve(values.department)
         if values.department and department is None:
-            planned.outcome = RowOutcome.REJECTED
+            planned.outcome = RowOutcome.REVIEW
             planned.problems.append(
-                _problem(
-                    number,
-                    "unknown_department",
-                    lazy_format(_("“%(value)s” is not a known ministry."), value=values.department),
-                )
+                _problem(number, "unknown_department", self._unknown_department(values.department))
             )
             return
         if department is not None and name:

@@ -66,7 +66,7 @@ def test_an_administrator_previews_applies_and_reviews_a_list(
     expect(page.get_by_role("status")).to_contain_text("Applied")
     assert_accessible(page, "imports-result")
     assert TrainingCompletion.objects.filter(person__employee_number="1").count() == 1
-    held = ImportRow.objects.get(outcome=RowOutcome.REJECTED)
+    held = ImportRow.objects.get(outcome=RowOutcome.REVIEW)
     assert held.batch.status == ImportStatus.APPLIED
     assert held.row_number == 3
 

@@ -110,10 +110,28 @@ def test_an_unknown_person_without_email_or_number_is_rejected(supplier, departm
     assert not Person.objects.exists()
 
 
-def test_an_unknown_department_is_rejected_with_its_value(supplier) -> None:
+def test_an_unknown_department_is_held_for_review_with_its_value(supplier) -> None:
     batch = apply(supplier, [["", "Anna", "Vries", "a@example.nl", "Mars", DAY, "", "ja"]])
-    assert outcomes(batch) == {2: RowOutcome.REJECTED}
-    assert "Mars" in batch.problems[0]["message"]
+    assert outcomes(batch) == {2: RowOutcome.REVIEW}
+    assert batch.problems[0]["code"] == "unknown_department"
+    assert batch.problems[0]["message"] == "“Mars” is not a known ministry."
+    assert not Person.objects.exists()
+
+
+def test_an_unknown_department_close_to_a_ministry_is_held_with_suggestions(supplier) -> None:
+    batch = apply(
+        supplier, [["", "Anna", "Vries", "a@example.nl", "Justitie en Veilgheid", DAY, "", "ja"]]
+    )
+    assert outcomes(batch) == {2: RowOutcome.REVIEW}
+    assert batch.problems[0]["message"] == (
+        "“Justitie en Veilgheid” is not a known ministry. Did you mean: JenV?"
+    )
+
+
+@pytest.mark.parametrize("written", ["Min. BZK", "BZK/DGOO", "Binnenlandse Zaken"])
+def test_a_ministry_written_as_suppliers_do_creates_the_person_there(supplier, written) -> None:
+    apply(supplier, [["", "Anna", "Vries", "a@example.nl", written, DAY, "", "ja"]])
+    assert Person.objects.get().department.code == "BZK"
 
 
 def test_the_same_new_person_twice_in_a_file_is_created_once(supplier, department) -> None:
