@@ -91,14 +91,18 @@ def schedule_install_defaults(*, now: datetime.datetime | None = None) -> list[s
     for entry in DEFAULT_SCHEDULE:
         if entry.name in existing:
             continue
-        crontab, _new = CrontabSchedule.objects.get_or_create(
-            minute=entry.minute,
-            hour=entry.hour,
-            day_of_week="*",
-            day_of_month=entry.day_of_month,
-            month_of_year=entry.month_of_year,
-            timezone=SCHEDULE_TIMEZONE,
-        )
+        times = {
+            "minute": entry.minute,
+            "hour": entry.hour,
+            "day_of_week": "*",
+            "day_of_month": entry.day_of_month,
+            "month_of_year": entry.month_of_year,
+            "timezone": SCHEDULE_TIMEZONE,
+        }
+        # Not get_or_create: the admin lets administrators make the same times twice.
+        crontab = CrontabSchedule.objects.filter(**times).first()
+        if crontab is None:
+            crontab = CrontabSchedule.objects.create(**times)
         PeriodicTask.objects.create(
             name=entry.name,
             task=entry.task,
