@@ -68,6 +68,12 @@ GROUP_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "trainings.importprofile": _EDIT,
         "trainings.importbatch": _EDIT,
         "trainings.importrow": _EDIT,
+        # Celery beat's schedule (django-celery-beat): which job runs when.
+        "django_celery_beat.periodictask": _EDIT,
+        "django_celery_beat.crontabschedule": _EDIT,
+        "django_celery_beat.intervalschedule": _EDIT,
+        "django_celery_beat.clockedschedule": _EDIT,
+        "django_celery_beat.solarschedule": _EDIT,
     },
 }
 

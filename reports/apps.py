@@ -1,9 +1,20 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from training_monitor.schedule import install_on_migrate
+
+        # Beat's default schedule (the quarterly compile, the clean-up and retention) is
+        # put in django-celery-beat's tables after every migrate and flush; existing
+        # entries are left as administrators changed them. Once per migrate: sender.
+        post_migrate.connect(
+            install_on_migrate, sender=self, dispatch_uid="training_monitor.schedule"
+        )

@@ -8,7 +8,8 @@
 #   scripts/run.sh worker    a Celery worker for $CELERY_WORKER_QUEUES (comma-separated;
 #                            default all: imports,reports,notifications) with
 #                            $CELERY_WORKER_CONCURRENCY (2) processes
-#   scripts/run.sh beat      Celery beat; touches $BEAT_HEARTBEAT_FILE on every tick
+#   scripts/run.sh beat      Celery beat with the schedule in the database (admin:
+#                            Periodieke taken); touches $BEAT_HEARTBEAT_FILE on every tick
 #   scripts/run.sh migrate   apply the database migrations
 set -eu
 cd "$(dirname "$0")/.."
@@ -37,9 +38,8 @@ case "${1:-}" in
         # is never older than that while beat runs.
         exec celery -A training_monitor beat \
             --loglevel "${LOG_LEVEL:-INFO}" \
-            --scheduler training_monitor.beat.HeartbeatScheduler \
-            --max-interval 60 \
-            --schedule "${CELERY_BEAT_SCHEDULE_FILE:-/tmp/celerybeat-schedule}"
+            --scheduler training_monitor.beat.HeartbeatDatabaseScheduler \
+            --max-interval 60
         ;;
     migrate)
         exec python manage.py migrate --noinput

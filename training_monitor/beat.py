@@ -1,13 +1,16 @@
-"""Celery beat with a heartbeat: a file touched on every tick, for beat's healthcheck.
+"""Celery beat: its schedule in the database (django-celery-beat), with a heartbeat.
+
+The schedule is django-celery-beat's tables, filled by `migrate` with the defaults of
+training_monitor/schedule.py and changed by administrators in the admin. When each entry
+last ran is kept there too, so a recreated beat container misses nothing: a slot that
+passed while beat was down is due at once when it starts (the quarterly compile of a
+missed quarter runs then, and only once: reports.tasks.compile_ended_quarter).
 
 Beat has no port to ask. Its loop ticks at least once a minute (`--max-interval 60` in
 scripts/run.sh); each tick touches BEAT_HEARTBEAT_FILE, so an old file means the loop is
 stuck or dead (`python -m training_monitor.probe beat` checks its age). It shows that
 beat runs, not that the broker took the tasks: that is what the worker's and web's
 checks are for.
-
-The heartbeat is a mixin so that another scheduler (a schedule kept in the database) can
-carry it too: `class X(HeartbeatMixin, OtherScheduler)`.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from celery.beat import PersistentScheduler
 from django.conf import settings
+from django.db.models import QuerySet
+from django_celery_beat.models import PeriodicTask
+from django_celery_beat.schedulers import DatabaseScheduler
 
 
 class HeartbeatMixin:
@@ -26,5 +31,20 @@ class HeartbeatMixin:
         return interval
 
 
-class HeartbeatScheduler(HeartbeatMixin, PersistentScheduler):
-    """Celery's default scheduler (schedule in a local file), with the heartbeat."""
+class HeartbeatDatabaseScheduler(HeartbeatMixin, DatabaseScheduler):
+    """django-celery-beat's scheduler, with the heartbeat and two changes."""
+
+    def setup_schedule(self) -> None:
+        # The library writes CELERY_BEAT_SCHEDULE (and Celery's result clean-up, for a
+        # result backend this project does not have) into the database on every start,
+        # over whatever an administrator changed. The schedule is the database's alone.
+        pass
+
+    def enabled_models_qs(self) -> QuerySet[PeriodicTask]:
+        # The library leaves out crontab entries whose hour is more than two hours from
+        # now (a speed-up for thousands of entries) and takes them in again only when that
+        # hour comes near. A compile slot of 06:00 missed while beat was down would then
+        # wait for the next morning instead of running when beat starts. With a handful
+        # of entries, every enabled one is read.
+        enabled: QuerySet[PeriodicTask] = PeriodicTask.objects.enabled()
+        return enabled

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 django_stubs_ext.monkeypatch()
@@ -46,6 +45,8 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    # Celery beat's schedule, in the database and the admin (training_monitor/beat.py).
+    "django_celery_beat",
     "departments",
     "committees",
     "trainings",
@@ -278,7 +279,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
         "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + JOB_STOPPED_MARGIN
     ),
 }
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# Beat's schedule is in the database (django-celery-beat), filled on `migrate` with the
+# defaults of training_monitor/schedule.py and changed by administrators in the admin.
+# Not CELERY_BEAT_SCHEDULE: the library would write that over their changes on every
+# start. Beat saves when it last ran a job right after sending it, so a beat killed at
+# that moment does not send the job again on start.
+CELERY_BEAT_SYNC_EVERY = 1
+# The scheduler scripts/run.sh beat runs; the admin warns when this is not a database one.
+CELERY_BEAT_SCHEDULER = "training_monitor.beat.HeartbeatDatabaseScheduler"
 
 # Compliance rules (committees/compliance.py).
 # Roles whose members must have followed the workshop; externals are exempt by default.
@@ -314,22 +322,8 @@ LOGGING = {
 # flagged in the ICOP summary; figures about fewer people than the threshold are hidden.
 REPORT_TARGET_SHARE: float = env.float("REPORT_TARGET_SHARE", default=0.8)
 REPORT_SUPPRESSION_THRESHOLD: int = env.int("REPORT_SUPPRESSION_THRESHOLD", default=5)
-# Day of the month after a quarter ends (January, April, July, October) on which Celery
-# beat compiles that quarter's reports, at 06:00.
-REPORT_COMPILE_DAY: int = env.int("REPORT_COMPILE_DAY", default=5)
 # A compile runs on the reports queue, under its limit (CELERY_REPORTS_TIME_LIMIT).
 REPORT_TASK_TIME_LIMIT: int = CELERY_QUEUE_TIME_LIMITS["reports"]
-CELERY_BEAT_SCHEDULE["compile-ended-quarter-reports"] = {
-    "task": "reports.tasks.compile_ended_quarter",
-    "schedule": crontab(
-        minute="0", hour="6", day_of_month=str(REPORT_COMPILE_DAY), month_of_year="1,4,7,10"
-    ),
-}
-# Prepared list downloads hold personal data: deleted every hour once EXPORT_KEEP_HOURS old.
-CELERY_BEAT_SCHEDULE["forget-old-list-downloads"] = {
-    "task": "worklists.tasks.forget_old_list_downloads",
-    "schedule": crontab(minute="15"),
-}
 
 # Attendance imports: the largest file an administrator may upload, checked before parsing.
 IMPORT_MAX_UPLOAD_BYTES: int = env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
@@ -345,13 +339,9 @@ LOGGING["loggers"] = {
 
 # Privacy (AVG): people without committee or training activity for this many years are
 # anonymised, or deleted when nothing refers to them (privacy/retention.py). Celery beat
-# runs it monthly, on the first day at 03:30.
+# runs it monthly, by default on the first day at 03:30 (training_monitor/schedule.py).
 RETENTION_YEARS: int = env.int("RETENTION_YEARS", default=7)
 # Uploaded attendance files (the supplier's list of names) are deleted this many days after
 # upload by the same monthly job; the import record and its counts stay. Refused,
 # discarded and dry-run files are deleted at once.
 IMPORT_FILE_RETENTION_DAYS: int = env.int("IMPORT_FILE_RETENTION_DAYS", default=90)
-CELERY_BEAT_SCHEDULE["apply-retention"] = {
-    "task": "privacy.tasks.apply_retention",
-    "schedule": crontab(minute="30", hour="3", day_of_month="1"),
-}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import shelve
 import socket
 import subprocess
 import time
@@ -31,6 +30,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.views.defaults import server_error
+from django_celery_beat.models import PeriodicTask
 
 from reports.models import JobStatus, ReportJob
 from tests.factories import DepartmentFactory, TenderFactory, administrator, bureau_user, op_staff
@@ -193,7 +193,6 @@ def deployment(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
         "WEB_BIND": f"127.0.0.1:{port}",
         "WEB_WORKERS": "1",
         "CELERY_WORKER_CONCURRENCY": "1",
-        "CELERY_BEAT_SCHEDULE_FILE": str(tmp / "celerybeat-schedule"),
         "BEAT_HEARTBEAT_FILE": str(tmp / "celerybeat-heartbeat"),
     }
     envs = service_envs(compose, database, broker, overrides)
@@ -355,12 +354,29 @@ def urllib_path(location: str) -> str:
     return re.sub(r"^https?://[^/]+", "", location)
 
 
-def test_beat_schedules_the_quarterly_compile_and_retention(deployment) -> None:
+def test_beat_schedules_the_quarterly_compile_and_retention(deployment, django_db_blocker) -> None:
     env = deployment.envs["beat"]
     wait_until(lambda: Path(env["BEAT_HEARTBEAT_FILE"]).exists(), 20, "beat's first tick")
-    # Beat writes its schedule file on shutdown at the latest; read what beat itself kept.
-    deployment.stack.stop("beat")
-    with shelve.open(env["CELERY_BEAT_SCHEDULE_FILE"], flag="r") as store:  # noqa: S301 - ours
-        entries = {name: entry.task for name, entry in store["entries"].items()}
-    assert entries["compile-ended-quarter-reports"] == "reports.tasks.compile_ended_quarter"
-    assert entries["apply-retention"] == "privacy.tasks.apply_retention"
+    # Beat runs the database scheduler, and its schedule is what migrate put in that
+    # database (the one beat's DATABASE_URL names): read it from there.
+    assert "training_monitor.beat.HeartbeatDatabaseScheduler" in deployment.stack.log("beat")
+    assert env["DATABASE_URL"] == database_url()
+    with django_db_blocker.unblock():
+        entries = {
+            task.name: (task.task, str(task.crontab), task.enabled)
+            for task in PeriodicTask.objects.select_related("crontab")
+        }
+    amsterdam = "(m/h/dM/MY/d) Europe/Amsterdam"
+    assert entries == {
+        "compile-ended-quarter-reports": (
+            "reports.tasks.compile_ended_quarter",
+            f"0 6 5 1,4,7,10 * {amsterdam}",
+            True,
+        ),
+        "forget-old-list-downloads": (
+            "worklists.tasks.forget_old_list_downloads",
+            f"15 * * * * {amsterdam}",
+            True,
+        ),
+        "apply-retention": ("privacy.tasks.apply_retention", f"30 3 1 * * {amsterdam}", True),
+    }
