@@ -133,7 +133,7 @@ def test_an_apply_told_to_stop_waits_with_its_checkpoint_and_continues_once(
 ) -> None:
     monkeypatch.setattr(services, "CHUNK_SIZE", 2)
     # Row 6 repeats row 2's person and session with another status, across chunks.
-    rows = [*rows_for(4), rows_for(1)[0][:7] + ["nee"], *rows_for(2, start=4)]
+    rows = [*rows_for(4), [*rows_for(1)[0][:7], "nee"], *rows_for(2, start=4)]
     batch = make_batch(supplier, csv_file(rows))
     # First the dry run reads the 4 chunks (nothing is written), then 1 chunk is applied.
     batch = attendance_import_apply(batch=batch, hold_invalid=False, should_stop=stop_after(5))
