@@ -17,6 +17,7 @@ smaller than one chunk, and grows by a handful per CHUNK_SIZE rows for large one
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -32,7 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.base import File
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
@@ -1153,7 +1154,8 @@ def _supplier_lock(supplier_id: int) -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
+        # A connection that broke (the error being raised) took the lock with it.
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_SPACE, supplier_id])
 
 

@@ -141,8 +141,8 @@ class TestJobs:
 
         monkeypatch.setattr("reports.services.report_compile", counting)
         job = ReportJob.objects.create(kind="all", quarter="2025Q1", trigger=Trigger.PAGE)
-        asked: list[bool] = []
-        job_run(job_id=job.pk, should_stop=lambda: asked.append(True) or len(asked) > 1)
+        asked = iter([False, True])  # one report, then stop
+        job_run(job_id=job.pk, should_stop=lambda: next(asked))
         job.refresh_from_db()
         assert (job.status, job.progress, compiled) == (JobStatus.QUEUED, 52, ["regiegroep"])
 
