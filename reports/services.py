@@ -284,25 +284,45 @@ def _set(job: ReportJob, **fields: Any) -> None:
     ReportJob.objects.filter(pk=job.pk).update(**fields)
 
 
-def job_run(*, job_id: int, on_progress: Callable[[int], None] | None = None) -> ReportJob | None:
-    """Compile every report of a job; safe to run again (a done job stays done)."""
+def _job_progress(done: int, total: int) -> int:
+    return 5 + int(95 * done / total)
+
+
+def job_run(
+    *,
+    job_id: int,
+    on_progress: Callable[[int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> ReportJob | None:
+    """Compile every report of a job, one step per report (its figures and its XLSX, CSV
+    and PDF, stored together); safe to run again (a done job stays done).
+
+    A step's snapshot is linked to the job as soon as it is stored: that link is the
+    checkpoint, so a redelivered or continued job skips the reports it already has.
+    `should_stop` is asked before each step; when it answers True the job goes back to
+    "queued" with its progress, for the caller to send again.
+    """
     job = ReportJob.objects.filter(pk=job_id).select_related("requested_by").first()
     if job is None:
         logger.warning("report job %s no longer exists", job_id)
         return None
     if job.status == JobStatus.DONE:
         return job
+    kinds = job.kinds
+    done = set(job.snapshots.filter(kind__in=kinds).values_list("kind", flat=True))
     _set(
         job,
         status=JobStatus.RUNNING,
         started_at=timezone.now(),
         attempts=job.attempts + 1,
-        progress=5,
+        progress=_job_progress(len(done), len(kinds)),
         message="",
     )
-    kinds = job.kinds
     try:
-        for index, kind in enumerate(kinds):
+        for kind in (kind for kind in kinds if kind not in done):
+            if should_stop is not None and should_stop():
+                _set(job, status=JobStatus.QUEUED)
+                return job
             snapshot, _created = report_compile(
                 kind=kind,
                 quarter=job.quarter,
@@ -310,7 +330,8 @@ def job_run(*, job_id: int, on_progress: Callable[[int], None] | None = None) ->
                 trigger=job.trigger,
             )
             job.snapshots.add(snapshot)
-            _set(job, progress=5 + int(95 * (index + 1) / len(kinds)))
+            done.add(kind)
+            _set(job, progress=_job_progress(len(done), len(kinds)))
             if on_progress:
                 on_progress(job.progress)
     except Exception as error:

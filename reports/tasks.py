@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from reports import services
 from reports.models import JobStatus
 from reports.selectors import QuarterNotReportable
-from training_monitor.celery import job_task_options, queue_time_limits
+from training_monitor.celery import (
+    job_requeue,
+    job_task_options,
+    queue_time_limits,
+    worker_is_stopping,
+)
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(**job_task_options("reports"))
-def compile_report_job(job_id: int) -> None:
-    """Compile the reports of ReportJob `job_id`; redelivery finds it done or redoes it."""
-    services.job_run(job_id=job_id)
+@shared_task(bind=True, **job_task_options("reports"))
+def compile_report_job(self: Task[Any, Any], job_id: int) -> None:
+    """Compile the reports of ReportJob `job_id`; a redelivery finds it done or goes on
+    after the reports it has. On a warm shutdown of the worker it stops before the next
+    report and the message is sent again (job_requeue)."""
+    job = services.job_run(job_id=job_id, should_stop=worker_is_stopping)
+    if job is not None and job.status == JobStatus.QUEUED:
+        raise job_requeue(self)
 
 
 @shared_task(acks_late=True, **queue_time_limits("reports"))

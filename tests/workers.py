@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -91,14 +91,22 @@ def app_sending_to(redis_url: str, queue: str) -> Iterator[None]:
 
 
 def start_worker(
-    redis_url: str, queue: str, *, module: str = "celery", **env: str
+    redis_url: str,
+    queue: str,
+    *,
+    module: str = "celery",
+    options: Sequence[str] = (),
+    **env: str,
 ) -> subprocess.Popen[bytes]:
-    """A worker process for `queue`; `module` runs it (`python -m <module>`)."""
+    """A worker process for `queue`; `module` runs it (`python -m <module>`); `options`
+    go after WORKER_OPTIONS (e.g. "-P", "prefork" for the pool production uses). It is
+    the leader of its own process group, so a test can kill the worker with its pool."""
     command = [sys.executable, "-m", module]
     if module == "celery":
         command += ["-A", "training_monitor", "worker"]
     return subprocess.Popen(
-        [*command, *WORKER_OPTIONS, "-Q", queue],
+        [*command, *WORKER_OPTIONS, *options, "-Q", queue],
+        start_new_session=True,
         cwd=Path(settings.BASE_DIR),
         env={
             **os.environ,

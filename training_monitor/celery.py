@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from typing import Any, TypedDict
 
-from celery import Celery
+from celery import Celery, Task
+from celery.exceptions import Retry
+from celery.signals import worker_shutting_down
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "training_monitor.settings")
 
@@ -45,3 +48,27 @@ def job_task_options(queue: str) -> dict[str, Any]:
         "max_retries": 3,
         **queue_time_limits(queue),
     }
+
+
+# Set by the worker's main process when it begins a warm shutdown (SIGTERM, as on a
+# deploy). Shared memory made before the pool forks its processes, so a task running in
+# any of them sees it; with the solo pool the task runs in the main process itself.
+_shutting_down = multiprocessing.RawValue("b", 0)
+
+
+@worker_shutting_down.connect
+def _note_shutdown(**kwargs: object) -> None:
+    _shutting_down.value = 1
+
+
+def worker_is_stopping() -> bool:
+    """Whether this worker is shutting down: long jobs stop at their next checkpoint (the
+    `should_stop` of the services) and are sent again with job_requeue."""
+    return bool(_shutting_down.value)
+
+
+def job_requeue(task: Task[Any, Any]) -> Retry:
+    """The running job's message sent again at once, to the queue it came from, for
+    `raise`: the next worker continues the job from its checkpoint. Never refused for
+    having been retried before (a deploy is not the job's fault)."""
+    return task.retry(countdown=0, max_retries=task.request.retries + 1)

@@ -522,11 +522,21 @@ class ImportBatch(models.Model):
     def is_stopped(self) -> bool:
         """Derived, not stored: "being applied", but begun longer ago than the imports
         queue's time limit (plus a margin) allows, so its worker was killed or lost. The
-        apply is one transaction: nothing of the file is in the database."""
+        chunks committed before that stay (rows_done); a retry goes on after them."""
         return (
             self.status == ImportStatus.APPLYING
             and self.apply_started_at is not None
             and self.apply_started_at < import_stopped_before()
+        )
+
+    @property
+    def is_under_way(self) -> bool:
+        """Being applied, or waiting to go on after its checkpoint (a worker shut down):
+        the page shows how many rows are done."""
+        return (
+            not self.is_finished
+            and not self.is_stopped
+            and (self.status == ImportStatus.APPLYING or self.rows_done > 0)
         )
 
     @property

@@ -4,7 +4,7 @@ Shared by the /imports/ pages, the Celery task and `manage.py import_attendance`
 
     batch = import_batch_create(file=..., file_name=..., supplier=..., user=...)
     attendance_import_preview(batch=batch)                    # dry run: counts, problems
-    attendance_import_apply(batch=batch, hold_invalid=True)   # one transaction
+    attendance_import_apply(batch=batch, hold_invalid=True)   # committed chunk by chunk
     import_row_resolve(row=row, person=person, user=user)     # the review queue
     import_row_correct(row=row, values={...}, user=user)
     import_row_discard(row=row, user=user)
@@ -17,12 +17,14 @@ smaller than one chunk, and grows by a handful per CHUNK_SIZE rows for large one
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +33,9 @@ from typing import IO, TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.base import File
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -68,9 +72,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Rows per chunk: an apply commits each chunk with its checkpoint (ImportBatch.rows_done).
 CHUNK_SIZE = 5000
-# Progress is written to the batch row (from a second connection) every this many rows.
-PROGRESS_EVERY = 5000
+# pg_advisory_lock(space, supplier): one import per supplier at a time, for a whole file.
+_LOCK_SPACE = 7001
 OUTCOMES = ("new", "updated", "unchanged", "review", "rejected")
 _STATUS: dict[Attendance, str] = {
     Attendance.ATTENDED: CompletionStatus.ATTENDED,
@@ -87,10 +92,6 @@ class ImportNotAllowed(Exception):
     def __init__(self, message: StrOrPromise) -> None:
         super().__init__(str(message))
         self.message = message
-
-
-class _RollBack(Exception):
-    """Raised inside the transaction to undo a dry run or a refused file."""
 
 
 def max_upload_bytes() -> int:
@@ -460,7 +461,8 @@ class _Importer:
         batch: ImportBatch,
         write: bool,
         person_override: dict[int, int] | None = None,
-        on_progress: Callable[[int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        skip: int = 0,
     ) -> None:
         self.batch = batch
         self.write = write
@@ -476,7 +478,9 @@ class _Importer:
         self.known_status: dict[tuple[int, int], str] | None = None
         self.evaluation_ids: list[int] = []
         self.person_override = person_override or {}
-        self.on_progress = on_progress
+        self.should_stop = should_stop
+        # Rows of the file committed by an earlier run of this apply (its checkpoint).
+        self.skip = skip
         self.history_user = batch.uploaded_by
         self.held: list[_Planned] = []
 
@@ -634,30 +638,51 @@ class _Importer:
 
     def run(
         self, rows: Iterable[tuple[int, _Values, dict[str, str], list[dict[str, Any]]]]
-    ) -> None:
+    ) -> bool:
+        """Plan (and when writing, apply) the rows after the first `skip`, chunk by chunk.
+
+        Returns False when `should_stop` said so before a chunk: the chunks before it are
+        committed (each with its checkpoint), the rest is left for the next run.
+        """
         self.preload_completions()
         chunk: list[_Planned] = []
-        for number, values, raw, problems in rows:
+        for index, (number, values, raw, problems) in enumerate(rows):
+            if index < self.skip:
+                continue
             planned = _Planned(number, values, raw, list(problems))
             if problems:
                 planned.outcome = RowOutcome.REJECTED
             chunk.append(planned)
             if len(chunk) >= CHUNK_SIZE:
-                self._chunk(chunk)
+                if not self._chunk(chunk):
+                    return False
                 chunk = []
-        if chunk:
-            self._chunk(chunk)
+        return self._chunk(chunk) if chunk else True
 
-    def _chunk(self, chunk: list[_Planned]) -> None:
-        self.plan(chunk)
+    def _chunk(self, chunk: list[_Planned]) -> bool:
+        if self.should_stop is not None and self.should_stop():
+            return False
+        if not self.write:
+            self.plan(chunk)
+            self._count(chunk)
+            return True
+        with transaction.atomic():
+            self.plan(chunk)
+            self._count(chunk)
+            self._write_rows(chunk)
+            # The checkpoint, committed with the rows: a later run skips them.
+            ImportBatch.objects.filter(pk=self.batch.pk).update(
+                status=ImportStatus.APPLYING,
+                rows_done=self.skip + self.counts["total"],
+                apply_started_at=Coalesce("apply_started_at", Now()),
+            )
+        return True
+
+    def _count(self, chunk: list[_Planned]) -> None:
         for planned in chunk:
             self.counts["total"] += 1
             self.counts[planned.outcome] += 1
             self.problems.extend(planned.problems)
-        if self.write:
-            self._write_rows(chunk)
-        if self.on_progress is not None:
-            self.on_progress(self.counts["total"])
 
     def plan(self, chunk: list[_Planned]) -> None:
         """Match and (when writing) apply the rows of one chunk; sets each outcome."""
@@ -986,12 +1011,18 @@ def _parsed_rows(
 
 
 def _run(
-    batch: ImportBatch, *, write: bool, on_progress: Callable[[int], None] | None = None
-) -> tuple[_Importer, list[dict[str, Any]], int | None]:
-    importer = _Importer(batch=batch, write=write, on_progress=on_progress)
+    batch: ImportBatch,
+    *,
+    write: bool,
+    should_stop: Callable[[], bool] | None = None,
+    skip: int = 0,
+) -> tuple[_Importer, list[dict[str, Any]], int | None] | None:
+    """Run the rows after the first `skip` through an importer; None when it stopped."""
+    importer = _Importer(batch=batch, write=write, should_stop=should_stop, skip=skip)
     file_problems: list[dict[str, Any]] = []
     scale: list[int | None] = []
-    importer.run(_parsed_rows(batch, file_problems, scale))
+    if not importer.run(_parsed_rows(batch, file_problems, scale)):
+        return None
     file_scale = scale[0] if scale else None
     importer.finish_scale(file_scale)
     return importer, file_problems, file_scale
@@ -1006,7 +1037,10 @@ def attendance_import_preview(*, batch: ImportBatch) -> ImportBatch:
         raise ImportNotAllowed(_("This import has already been applied or refused."))
     if not batch.file:
         raise ImportNotAllowed(_("The file of this import has been deleted. Upload it again."))
-    importer, file_problems, scale = _run(batch, write=False)
+    run = _run(batch, write=False)
+    if run is None:  # only a run given should_stop stops early
+        raise RuntimeError("the preview stopped early")
+    importer, file_problems, scale = run
     duplicate = duplicate_message(batch)
     if duplicate is not None:
         file_problems.insert(0, _problem(0, "already_imported", duplicate) | {"row": None})
@@ -1061,16 +1095,17 @@ def attendance_import_enqueue(*, batch: ImportBatch) -> bool:
 def attendance_import_retry(*, batch: ImportBatch) -> bool:
     """Send a stopped batch (ImportBatch.is_stopped) to the worker again.
 
-    Its apply was one transaction that died with its worker, so nothing of the file is in
-    the database. The apply itself is exactly-once (the supplier lock and the "applied"
+    Its worker died between checkpoints: the chunks it committed stay, and the apply
+    continues after the last of them (rows_done), so every row is applied once. The
+    apply itself is exactly-once (the supplier lock, the checkpoint and the "applied"
     check in attendance_import_apply): should the stopped task's own message still be
-    delivered again too, the second apply finds the batch applied and does nothing.
+    delivered again too, the second run finds the work done and does nothing.
     Returns False when the batch is not stopped (any more) or the queue is unreachable.
     """
     queued = (
         ImportBatch.objects.stopped()
         .filter(pk=batch.pk)
-        .update(status=ImportStatus.QUEUED, rows_done=0, error="")
+        .update(status=ImportStatus.QUEUED, error="")
     )
     batch.refresh_from_db()
     if not queued:
@@ -1090,86 +1125,146 @@ def _check_can_apply(batch: ImportBatch, *, force: bool) -> None:
         )
 
 
-def _progress_writer(batch: ImportBatch) -> Callable[[int], None] | None:
-    """Write progress from a second connection, so the page sees it during the transaction."""
+@contextmanager
+def _supplier_lock(supplier_id: int) -> Iterator[None]:
+    """One import per supplier at a time, for the whole file: its chunks commit one by one,
+    so a row lock (held only within a transaction) is not enough. A PostgreSQL session
+    lock, released on leaving, and by PostgreSQL itself when a killed worker's
+    connection closes. SQLite (the demo) has one writer at a time anyway."""
     if connection.vendor != "postgresql":
-        return None
-    side = connections.create_connection("default")
-    table = ImportBatch._meta.db_table
-
-    def write(rows: int) -> None:
-        try:
-            with side.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {table} SET rows_done = %s WHERE id = %s",  # noqa: S608
-                    [rows, batch.pk],
-                )
-        except Exception:  # progress is a nicety, never a reason to fail the import
-            logger.warning("Could not write import progress", exc_info=True)
-
-    write.close = side.close  # type: ignore[attr-defined]
-    return write
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_SPACE, supplier_id])
+    try:
+        yield
+    finally:
+        # A connection that broke (the error being raised) took the lock with it.
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_SPACE, supplier_id])
 
 
 def attendance_import_apply(
-    *, batch: ImportBatch, hold_invalid: bool, force: bool = False
+    *,
+    batch: ImportBatch,
+    hold_invalid: bool,
+    force: bool = False,
+    should_stop: Callable[[], bool] | None = None,
 ) -> ImportBatch:
-    """Apply the file in one transaction.
+    """Apply the file chunk by chunk (CHUNK_SIZE rows), each chunk in its own transaction
+    together with its checkpoint (rows_done), so a killed or stopped apply continues
+    after its last committed chunk when it is run again: every row is applied once.
 
     With `hold_invalid` the valid rows are applied and the rows held for review or
     rejected wait in the review queue; without it a file with any such row is refused
-    and nothing is written. `force` applies a byte-identical file again (which changes
-    nothing that did not change). Redelivered calls for an applied batch do nothing.
+    and nothing is written (a dry run over the whole file decides that first). `force`
+    applies a byte-identical file again (which changes nothing that did not change).
+    `should_stop` is asked before each chunk; when it answers True the batch is returned
+    "queued" again (with its checkpoint), for the caller to send again. An applied batch
+    is left alone.
     """
     if batch.status == ImportStatus.APPLIED:
         return batch
     _check_can_apply(batch, force=force)
-    batch.hold_invalid = hold_invalid
-    progress = _progress_writer(batch)
-    try:
-        with transaction.atomic():
-            # One import per supplier at a time: overlapping files cannot race.
-            Supplier.objects.select_for_update().filter(pk=batch.supplier_id).first()
-            # A redelivered task may have waited for that lock while another worker
-            # applied this very batch: then there is nothing left to do.
-            if ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.APPLIED).exists():
-                batch.refresh_from_db()
-                return batch
-            importer, file_problems, scale = _run(batch, write=True, on_progress=progress)
-            held = importer.counts["review"] + importer.counts["rejected"]
-            if file_problems or (held and not hold_invalid):
-                raise _RollBack
-            batch.counts = importer.counts
-            batch.problems = importer.problems
-            batch.score_scale = scale
-            batch.rows_done = importer.counts["total"]
-            batch.status = ImportStatus.APPLIED
-            batch.applied_at = timezone.now()
-            batch.save()
-    except _RollBack:
-        batch.counts = importer.counts if not file_problems else {}
-        batch.problems = file_problems + importer.problems
-        batch.status = ImportStatus.REJECTED
-        batch.rows_done = 0
+    with _supplier_lock(batch.supplier_id):
+        # A redelivered task may have waited for that lock while another worker applied
+        # this very batch, or part of it: go on from what is committed.
+        batch.refresh_from_db(fields=_PROGRESS)
+        if batch.status == ImportStatus.APPLIED:
+            return batch
+        batch.hold_invalid = hold_invalid
+        done = ImportRow.objects.filter(batch=batch).count()
+        if not done and not _passes_dry_run(batch, should_stop=should_stop):
+            return batch if batch.is_finished else _import_wait(batch)
+        run = _run(batch, write=True, should_stop=should_stop, skip=done)
+        if run is None:
+            return _import_wait(batch)
+        _importer, file_problems, scale = run
+        if file_problems:  # the file was unreadable: it had no rows to write
+            return _import_refuse(batch, counts={}, problems=file_problems)
+        return _import_finish(batch, scale=scale)
+
+
+def _import_wait(batch: ImportBatch) -> ImportBatch:
+    """Stopped at a checkpoint: waiting for a worker again, with the rows done so far."""
+    ImportBatch.objects.filter(pk=batch.pk, status__in=_BUSY).update(status=ImportStatus.QUEUED)
+    batch.refresh_from_db(fields=_PROGRESS)
+    return batch
+
+
+def _passes_dry_run(batch: ImportBatch, *, should_stop: Callable[[], bool] | None) -> bool:
+    """Before the first chunk is written: refuse a file that may not be applied.
+
+    Without hold_invalid one held row refuses the whole file, and without a known score
+    scale the first chunks would be scored on the wrong one: both need every row read
+    before anything is committed. False when refused (the batch says why) or stopped.
+    """
+    if batch.hold_invalid and batch.score_scale is not None:
+        return True
+    run = _run(batch, write=False, should_stop=should_stop)
+    if run is None:
+        return False
+    importer, file_problems, scale = run
+    held = importer.counts["review"] + importer.counts["rejected"]
+    if file_problems or (held and not batch.hold_invalid):
+        counts = importer.counts if not file_problems else {}
+        _import_refuse(batch, counts=counts, problems=file_problems + importer.problems)
+        return False
+    batch.score_scale = scale
+    batch.save(update_fields=["score_scale", "hold_invalid"])
+    return True
+
+
+def _import_refuse(
+    batch: ImportBatch, *, counts: dict[str, int], problems: list[dict[str, Any]]
+) -> ImportBatch:
+    batch.counts = counts
+    batch.problems = problems
+    batch.status = ImportStatus.REJECTED
+    batch.rows_done = 0
+    with transaction.atomic():
         batch.save()
         # A refused file is never applied: its list of names has no further use.
         import_file_delete(batch=batch)
-    finally:
-        if progress is not None:
-            progress.close()  # type: ignore[attr-defined]
+    return batch
+
+
+def _import_finish(batch: ImportBatch, *, scale: int | None) -> ImportBatch:
+    """Mark the batch applied, with counts and problems of all its committed rows (also
+    those of earlier, interrupted runs: the rows are the record, not one run's memory)."""
+    rows = ImportRow.objects.filter(batch=batch)
+    counts = dict.fromkeys(OUTCOMES, 0)
+    for outcome, number in rows.values_list("outcome").annotate(n=Count("pk")).order_by():
+        counts[outcome] = number
+    counts["total"] = sum(counts.values())
+    batch.counts = counts
+    batch.problems = [
+        problem
+        for problems in rows.exclude(problems=[])
+        .order_by("row_number")
+        .values_list("problems", flat=True)
+        for problem in problems
+    ]
+    batch.score_scale = scale
+    batch.rows_done = counts["total"]
+    batch.status = ImportStatus.APPLIED
+    batch.applied_at = timezone.now()
+    batch.save()
     return batch
 
 
 def attendance_import_fail(*, batch: ImportBatch, error: str) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportStatus.FAILED, error=error[:2000], rows_done=0
-    )
+    """The apply raised an error. The chunks committed before it stay (rows_done says how
+    many rows), as do their rows and completions; the batch is not applied again."""
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED, error=error[:2000])
 
 
 # --- the uploaded file ---------------------------------------------------------------
 
 # The batch may be waiting or being worked on: its file is still needed.
 _BUSY = (ImportStatus.QUEUED, ImportStatus.APPLYING)
+# What another run of the same apply may have changed (the caller's other fields stay).
+_PROGRESS = ["status", "rows_done", "apply_started_at", "error"]
 
 
 def import_file_delete(*, batch: ImportBatch) -> bool:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import OperationalError
 from django.utils import timezone
 
-from training_monitor.celery import queue_time_limits
+from training_monitor.celery import job_requeue, job_task_options, worker_is_stopping
 from trainings.models import ImportBatch, ImportStatus
 from trainings.services import (
     ImportNotAllowed,
@@ -19,10 +21,11 @@ from trainings.services import (
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True, **queue_time_limits("imports"))
-def apply_attendance_import(batch_id: int) -> None:
-    """Apply a queued batch. A redelivered message for an applied batch does nothing:
-    the file is applied in one transaction, so it is either all there or not at all."""
+@shared_task(bind=True, **job_task_options("imports"))
+def apply_attendance_import(self: Task[Any, Any], batch_id: int) -> None:
+    """Apply a queued batch, continuing after its last committed chunk. A redelivered
+    message for an applied batch does nothing; on a warm shutdown of the worker the apply
+    stops at the next chunk and the message is sent again (job_requeue)."""
     batch = ImportBatch.objects.select_related("supplier", "profile", "uploaded_by").get(
         pk=batch_id
     )
@@ -35,12 +38,23 @@ def apply_attendance_import(batch_id: int) -> None:
     )
     batch.status = ImportStatus.APPLYING
     batch.apply_started_at = started
+    rows_before = batch.rows_done
     try:
-        attendance_import_apply(batch=batch, hold_invalid=batch.hold_invalid)
+        batch = attendance_import_apply(
+            batch=batch, hold_invalid=batch.hold_invalid, should_stop=worker_is_stopping
+        )
     except ImportNotAllowed as refused:
         attendance_import_fail(batch=batch, error=str(refused.message))
+    except OperationalError:
+        raise  # the database went away: retried (job_task_options), from the checkpoint
     except SoftTimeLimitExceeded:
+        batch.refresh_from_db()
+        if batch.rows_done > rows_before:  # it got somewhere: the rest in a new run
+            raise job_requeue(self) from None
         attendance_import_fail(batch=batch, error="The import took too long and was stopped.")
     except Exception as error:
         logger.exception("Attendance import %s failed", batch_id)
         attendance_import_fail(batch=batch, error=repr(error))
+    else:
+        if batch.status == ImportStatus.QUEUED:  # stopped at a checkpoint: shutting down
+            raise job_requeue(self)

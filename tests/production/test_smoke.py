@@ -16,6 +16,7 @@ import re
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,17 +34,28 @@ from django.views.defaults import server_error
 from django_celery_beat.models import PeriodicTask
 
 from reports.models import JobStatus, ReportJob
-from tests.factories import DepartmentFactory, TenderFactory, administrator, bureau_user, op_staff
+from tests.factories import (
+    DepartmentFactory,
+    ProgrammeFactory,
+    SupplierFactory,
+    TenderFactory,
+    administrator,
+    bureau_user,
+    op_staff,
+)
 from tests.production.deployment import (
     ROOT,
     VENV_BIN,
     Browser,
     Stack,
+    _NoRedirect,
     dockerfile_env,
     healthcheck_argv,
     load_compose,
 )
+from tests.trainings.conftest import csv_file
 from tests.workers import database_url, redis_url_or_skip
+from trainings.models import ImportBatch, ImportStatus, Supplier, TrainingCompletion
 
 # django_db: the test database is set up (the deployment's processes use it); each test
 # only reads, the fixture writes and flushes at the end.
@@ -120,6 +132,8 @@ def create_users() -> dict[str, str]:
     department = DepartmentFactory(code="SMK")
     # A tender gives the quarters from 2021 on data, so the compile below may ask for one.
     TenderFactory().departments.add(department)
+    # A supplier with a programme, for the attendance list the import test uploads.
+    ProgrammeFactory(supplier=SupplierFactory(code="SMOKE"), name="Rookproef", version="1")
     users = {
         "op": op_staff(department, username="smoke.op"),
         "bureau": bureau_user(),
@@ -190,6 +204,7 @@ def deployment(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
     overrides = {
         "HOME": str(tmp),
         "STATIC_ROOT": str(tmp / "staticfiles"),  # /app/staticfiles in the image
+        "MEDIA_ROOT": str(tmp / "media"),  # the media volume, shared by web and worker
         "WEB_BIND": f"127.0.0.1:{port}",
         "WEB_WORKERS": "1",
         "CELERY_WORKER_CONCURRENCY": "1",
@@ -348,6 +363,79 @@ def test_a_report_compile_goes_through_the_real_worker(deployment, django_db_blo
     wait_until(done, 60, "the compile", lambda: deployment.stack.log("worker"))
     status, page, _ = browser.request(job_path)
     assert status == 200
+
+
+IMPORT_ROWS = 3
+
+
+def upload(browser: Browser, path: str, fields: dict[str, str], name: str, content: bytes) -> Any:
+    """POST a form with one file, multipart/form-data, as the import page's form sends it."""
+    boundary = "smoke-test-boundary-7f3a"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        f"Content-Type: text/csv\r\n\r\n".encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(  # noqa: S310 - a fixed http URL
+        browser.base + path,
+        data=b"".join(parts),
+        headers={
+            "Host": browser.host,
+            "X-Forwarded-Proto": "https",
+            "Referer": f"https://{browser.host}{path}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items()),
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
+    try:
+        return urllib.request.build_opener(_NoRedirect).open(request, timeout=30)
+    except urllib.error.HTTPError as error:
+        return error
+
+
+def test_an_import_goes_through_the_pages_and_the_real_worker(
+    deployment, django_db_blocker
+) -> None:
+    with django_db_blocker.unblock():
+        supplier = Supplier.objects.get(code="SMOKE")  # made by create_users, committed
+    rows = [
+        [f"{880000 + n}", "Rook", f"Proef{n}", f"rook{n}@example.nl", "SMK", "03-03-2025",
+         "Utrecht", "ja"]
+        for n in range(IMPORT_ROWS)
+    ]  # fmt: skip
+    browser = deployment.browser("admin")
+    assert browser.request("/imports/")[0] == 200  # the form, and its CSRF cookie
+    token = browser.cookies["csrftoken"]
+    fields = {"csrfmiddlewaretoken": token, "supplier": str(supplier.pk), "sheet": ""}
+    response = upload(browser, "/imports/", fields, "rookproef.csv", csv_file(rows))
+    assert response.status == 302, response.read().decode(errors="replace")
+    detail = urllib_path(response.headers["Location"])
+    batch_id = int(detail.rstrip("/").rpartition("/")[2])
+    assert browser.request(detail)[0] == 200  # the preview
+    status, page, _ = browser.request(f"{detail}apply/", {"csrfmiddlewaretoken": token})
+    assert status == 302, page
+
+    def applied() -> bool:
+        with django_db_blocker.unblock():
+            batch = ImportBatch.objects.get(pk=batch_id)
+        assert batch.status not in {ImportStatus.FAILED, ImportStatus.REJECTED}, batch.error
+        return batch.status == ImportStatus.APPLIED
+
+    wait_until(applied, 60, "the import", lambda: deployment.stack.log("worker"))
+    with django_db_blocker.unblock():
+        batch = ImportBatch.objects.get(pk=batch_id)
+        completions = TrainingCompletion.objects.filter(import_batch=batch)
+        assert batch.counts["new"] == batch.rows_done == IMPORT_ROWS
+        assert completions.count() == IMPORT_ROWS
+        assert set(completions.values_list("person__email", flat=True)) == {
+            f"rook{n}@example.nl" for n in range(IMPORT_ROWS)
+        }
+    assert browser.request(detail)[0] == 200  # the result
 
 
 def urllib_path(location: str) -> str:

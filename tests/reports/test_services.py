@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import time
 import zipfile
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -126,6 +127,29 @@ class TestJobs:
         job_run(job_id=job.pk)
         job.refresh_from_db()
         assert job.status == JobStatus.DONE
+        assert ReportSnapshot.objects.count() == 2
+
+    def test_a_job_told_to_stop_waits_with_its_first_report_and_goes_on_with_the_second(
+        self, world: World, monkeypatch
+    ) -> None:
+        compiled: list[str] = []
+        original = report_compile
+
+        def counting(**kwargs: Any) -> Any:
+            compiled.append(kwargs["kind"])
+            return original(**kwargs)
+
+        monkeypatch.setattr("reports.services.report_compile", counting)
+        job = ReportJob.objects.create(kind="all", quarter="2025Q1", trigger=Trigger.PAGE)
+        asked = iter([False, True])  # one report, then stop
+        job_run(job_id=job.pk, should_stop=lambda: next(asked))
+        job.refresh_from_db()
+        assert (job.status, job.progress, compiled) == (JobStatus.QUEUED, 52, ["regiegroep"])
+
+        job_run(job_id=job.pk, should_stop=lambda: False)
+        job.refresh_from_db()
+        assert (job.status, job.progress, job.attempts) == (JobStatus.DONE, 100, 2)
+        assert compiled == ["regiegroep", "icop"]
         assert ReportSnapshot.objects.count() == 2
 
     def test_a_failing_compile_marks_the_job_failed(self, world: World, monkeypatch) -> None:

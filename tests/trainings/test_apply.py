@@ -1,4 +1,4 @@
-"""Applying a file: idempotent, all or nothing, recorded, and with a review queue."""
+"""Applying a file: idempotent, chunk by chunk with a checkpoint, recorded, with a review queue."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_applying_an_applied_batch_again_does_nothing(supplier, department) -> N
     assert TrainingCompletion.objects.count() == 2
 
 
-def test_a_database_error_midway_rolls_back_the_whole_file(
+def test_a_database_error_midway_keeps_the_committed_chunks_and_a_new_apply_continues_once(
     supplier, department, monkeypatch
 ) -> None:
     monkeypatch.setattr(services, "CHUNK_SIZE", 2)
@@ -100,11 +100,69 @@ def test_a_database_error_midway_rolls_back_the_whole_file(
     batch = make_batch(supplier, csv_file(rows_for(5)))
     with pytest.raises(RuntimeError):
         attendance_import_apply(batch=batch, hold_invalid=False)
-    assert not Person.objects.exists()
-    assert not TrainingCompletion.objects.exists()
-    assert not ImportRow.objects.exists()
+    # The first chunk (2 rows) is committed with its checkpoint; the second is not.
     batch.refresh_from_db()
-    assert batch.status == ImportStatus.UPLOADED
+    assert (batch.status, batch.rows_done) == (ImportStatus.APPLYING, 2)
+    assert Person.objects.count() == 2
+    assert TrainingCompletion.objects.count() == ImportRow.objects.count() == 2
+
+    batch = attendance_import_apply(batch=batch, hold_invalid=False)
+    assert batch.status == ImportStatus.APPLIED
+    assert batch.counts == {
+        "new": 5, "updated": 0, "unchanged": 0, "review": 0, "rejected": 0, "total": 5
+    }  # fmt: skip
+    assert batch.rows_done == 5
+    assert Person.objects.count() == 5
+    assert TrainingCompletion.objects.filter(import_batch=batch).count() == 5
+    assert sorted(ImportRow.objects.values_list("row_number", flat=True)) == [2, 3, 4, 5, 6]
+
+
+def stop_after(chunks: int):
+    """A should_stop that lets `chunks` chunks through, then asks to stop."""
+    asked = {"n": 0}
+
+    def should_stop() -> bool:
+        asked["n"] += 1
+        return asked["n"] > chunks
+
+    return should_stop
+
+
+def test_an_apply_told_to_stop_waits_with_its_checkpoint_and_continues_once(
+    supplier, department, monkeypatch
+) -> None:
+    monkeypatch.setattr(services, "CHUNK_SIZE", 2)
+    # Row 6 repeats row 2's person and session with another status, across chunks.
+    rows = [*rows_for(4), [*rows_for(1)[0][:7], "nee"], *rows_for(2, start=4)]
+    batch = make_batch(supplier, csv_file(rows))
+    # First the dry run reads the 4 chunks (nothing is written), then 1 chunk is applied.
+    batch = attendance_import_apply(batch=batch, hold_invalid=False, should_stop=stop_after(5))
+    assert (batch.status, batch.rows_done, batch.counts) == (ImportStatus.QUEUED, 2, {})
+    batch = attendance_import_apply(batch=batch, hold_invalid=False, should_stop=stop_after(1))
+    assert (batch.status, batch.rows_done) == (ImportStatus.QUEUED, 4)
+
+    batch = attendance_import_apply(batch=batch, hold_invalid=False, should_stop=stop_after(9))
+    assert batch.status == ImportStatus.APPLIED
+    assert batch.counts == {
+        "new": 6, "updated": 1, "unchanged": 0, "review": 0, "rejected": 0, "total": 7
+    }  # fmt: skip
+    assert Person.objects.count() == 6
+    assert TrainingCompletion.objects.count() == 6
+    assert TrainingCompletion.objects.get(person__employee_number="1000").status == "no_show"
+    assert ImportRow.objects.filter(batch=batch).count() == 7
+
+
+def test_a_file_with_a_held_row_near_its_end_is_refused_before_any_chunk_is_written(
+    supplier, department, monkeypatch
+) -> None:
+    monkeypatch.setattr(services, "CHUNK_SIZE", 2)
+    unknown = ["", "Onbekend", "Persoon", "", "ZZZ", DAY, "Utrecht", "ja"]
+    batch = make_batch(supplier, csv_file([*rows_for(4), unknown]))
+    batch = attendance_import_apply(batch=batch, hold_invalid=False)
+    assert batch.status == ImportStatus.REJECTED
+    assert batch.counts["rejected"] == 1
+    assert not Person.objects.exists()
+    assert not ImportRow.objects.exists()
 
 
 def test_the_number_of_queries_does_not_grow_with_the_rows(supplier, department) -> None:

@@ -1,5 +1,6 @@
 """An import still "being applied" past the imports queue's time limit is shown as
-stopped, and administrators (only) send it to the worker again, which applies it once."""
+stopped, and administrators (only) send it to the worker again, which applies it once.
+The page says how far an interrupted apply got: its committed chunks stay."""
 
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ def test_the_administrator_sees_stopped_with_a_retry_button(client, admin_user_,
     client.force_login(admin_user_)
     page = client.get(f"/imports/{batch.pk}/").content.decode()
     assert "Stopped" in page
+    assert "The first 1 of 1 rows have been saved. Try again: it goes on after those" in page
     assert f'action="/imports/{batch.pk}/retry/"' in page
     assert "hx-trigger" not in page  # no endless polling of a stopped import
     assert "Stopped" in client.get("/imports/").content.decode()
@@ -104,3 +106,25 @@ def test_only_administrators_see_or_retry_a_stopped_import(client, supplier, who
     batch.refresh_from_db()
     assert batch.status == ImportStatus.APPLYING
     assert not TrainingCompletion.objects.exists()
+
+
+def test_an_import_waiting_after_a_worker_shut_down_shows_its_rows_done(
+    client, admin_user_, supplier
+) -> None:
+    batch = applying(supplier, started_at=limit_ago(1))
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.QUEUED)
+    client.force_login(admin_user_)
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Waiting to be applied: 1 of 1 rows" in page
+    assert "hx-trigger" in page  # the page follows it until a worker is done with it
+    assert "/retry/" not in page
+
+
+def test_an_import_that_failed_midway_says_its_first_rows_stay(
+    client, admin_user_, supplier
+) -> None:
+    batch = applying(supplier, started_at=limit_ago(-30))
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED, error="kapot")
+    client.force_login(admin_user_)
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "The first 1 rows were saved before the error, and they stay." in page

@@ -1,9 +1,15 @@
-"""A worker killed halfway through an import: the file is applied once, whole, later.
+"""A worker killed or shut down halfway through an import: the file is applied once.
 
-A real Celery worker (made slow, so it can be caught midway) applies a large file; the
-test kills it with SIGKILL once the first chunk is written, checks that nothing of the
-file is in the database, starts a normal worker and waits for the redelivered message
-(acks_late, reject_on_worker_lost) to apply the file exactly once.
+A real Celery worker (made slow, so it can be caught midway: tests/slow_worker.py)
+applies a file of three chunks. Each chunk commits with its checkpoint (rows_done).
+
+- SIGKILL of the worker's process group once a chunk is committed: what was committed
+  stays, the unacknowledged message comes back after the visibility timeout (acks_late,
+  reject_on_worker_lost), and a new worker applies the rest.
+- SIGTERM (a warm shutdown, as on a deploy): the worker stops at the next chunk, sends the
+  job again and exits with the file unfinished; a second worker applies the rest.
+
+Either way every row is applied exactly once: no duplicate people, completions or rows.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from departments.models import Person
 from tests.factories import DepartmentFactory, ProgrammeFactory, SupplierFactory
 from tests.trainings.conftest import csv_file
 from tests.workers import app_sending_to, redis_url_or_skip, start_worker, stop_worker
-from trainings.models import ImportBatch, ImportStatus, TrainingCompletion
+from trainings.models import ImportBatch, ImportRow, ImportStatus, TrainingCompletion
 from trainings.services import (
     CHUNK_SIZE,
     attendance_import_preview,
@@ -36,6 +42,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 QUEUE = "tm-imports-integration"
 ROWS = 3 * CHUNK_SIZE
 VISIBILITY_TIMEOUT = 2
+# The worker's 120 s stop_grace_period in docker-compose.yml: a shut-down worker is gone
+# well before it (a chunk takes seconds), so compose never has to SIGKILL it.
+GRACE_PERIOD = 120
 
 
 @pytest.fixture
@@ -61,11 +70,12 @@ def workers(redis_url: str, shared_media: Path) -> Iterator[Callable[..., subpro
     client.delete(QUEUE, "unacked", "unacked_index")
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(*, slow: bool) -> subprocess.Popen[bytes]:
+    def start(*, slow: bool, pool: str = "solo") -> subprocess.Popen[bytes]:
         process = start_worker(
             redis_url,
             QUEUE,
-            module="tests.trainings.slow_worker",
+            module="tests.slow_worker",
+            options=("-P", pool, "-c", "1"),
             CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
             TEST_FILE_STORAGE="filesystem",
             MEDIA_ROOT=str(shared_media),
@@ -92,9 +102,12 @@ def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_a_worker_killed_midway_leaves_nothing_and_the_file_is_applied_once_later(
-    workers: Callable[..., subprocess.Popen[bytes]],
-) -> None:
+def _output(process: subprocess.Popen[bytes]) -> str:
+    return process.stdout.read().decode() if process.stdout else ""
+
+
+def _queued_file() -> ImportBatch:
+    """A previewed file of ROWS new people, queued for the worker."""
     DepartmentFactory(code="AAA")
     supplier = SupplierFactory(code="ACME")
     ProgrammeFactory(supplier=supplier, name="Objectief selecteren", version="1")
@@ -108,37 +121,80 @@ def test_a_worker_killed_midway_leaves_nothing_and_the_file_is_applied_once_late
     )
     attendance_import_preview(batch=batch)
     assert batch.counts["new"] == ROWS
-
-    first = workers(slow=True)
     attendance_import_queue(batch=batch, hold_invalid=False)  # autocommit: sent at once
+    return batch
 
-    def first_chunk_written() -> bool:
-        assert first.poll() is None, first.stdout.read().decode() if first.stdout else ""
+
+def _wait_for_a_chunk(batch: ImportBatch, worker: subprocess.Popen[bytes]) -> None:
+    def chunk_committed() -> bool:
+        assert worker.poll() is None, _output(worker)
         return ImportBatch.objects.get(pk=batch.pk).rows_done >= CHUNK_SIZE
 
-    _wait(first_chunk_written, 120, "the first chunk")
-    os.kill(first.pid, signal.SIGKILL)
-    first.wait(timeout=10)
+    _wait(chunk_committed, 120, "the first chunk")
 
-    # The killed worker's transaction is rolled back: not one row of the file is there.
+
+def _assert_committed_matches_checkpoint(batch: ImportBatch) -> int:
+    """What is in the database is exactly the committed chunks: rows_done of each."""
     batch.refresh_from_db()
-    assert batch.status == ImportStatus.APPLYING
-    _wait(lambda: not TrainingCompletion.objects.exists(), 10, "the rollback")
-    assert not Person.objects.exists()
+    done = batch.rows_done
+    assert 0 < done < ROWS
+    assert done % CHUNK_SIZE == 0
+    assert Person.objects.count() == done
+    assert TrainingCompletion.objects.count() == done
+    assert ImportRow.objects.filter(batch=batch).count() == done
+    return done
 
-    # Its message is unacknowledged; once the visibility timeout passed, a new worker
-    # gets it again.
-    time.sleep(VISIBILITY_TIMEOUT + 1)
-    second = workers(slow=False)
 
+def _assert_applied_once(batch: ImportBatch, worker: subprocess.Popen[bytes]) -> None:
     def applied() -> bool:
-        assert second.poll() is None, second.stdout.read().decode() if second.stdout else ""
+        assert worker.poll() is None, _output(worker)
         return ImportBatch.objects.get(pk=batch.pk).is_finished
 
-    _wait(applied, 180, "the redelivered import")
+    _wait(applied, 180, "the rest of the import")
     batch.refresh_from_db()
     assert batch.status == ImportStatus.APPLIED, batch.error
-    assert batch.counts["new"] == ROWS
-    assert TrainingCompletion.objects.count() == ROWS
+    assert batch.counts == {
+        "new": ROWS, "updated": 0, "unchanged": 0, "review": 0, "rejected": 0, "total": ROWS
+    }  # fmt: skip
+    assert batch.rows_done == ROWS
     assert Person.objects.count() == ROWS
     assert TrainingCompletion.objects.filter(import_batch=batch).count() == ROWS
+    assert TrainingCompletion.objects.count() == ROWS
+    rows = ImportRow.objects.filter(batch=batch)
+    assert rows.count() == rows.values("row_number").distinct().count() == ROWS
+
+
+def test_a_worker_killed_midway_keeps_its_chunks_and_a_new_worker_applies_the_rest_once(
+    workers: Callable[..., subprocess.Popen[bytes]],
+) -> None:
+    first = workers(slow=True)
+    batch = _queued_file()
+    _wait_for_a_chunk(batch, first)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+
+    # The chunk being written when it died is rolled back; the committed ones stay.
+    _assert_committed_matches_checkpoint(batch)
+    assert batch.status == ImportStatus.APPLYING
+
+    # Its message is unacknowledged; once the visibility timeout passed, a new worker
+    # gets it again and goes on after the checkpoint.
+    time.sleep(VISIBILITY_TIMEOUT + 1)
+    _assert_applied_once(batch, workers(slow=False))
+
+
+def test_a_worker_shut_down_midway_stops_at_a_chunk_and_a_second_worker_applies_the_rest(
+    workers: Callable[..., subprocess.Popen[bytes]],
+) -> None:
+    # The pool production runs (scripts/run.sh worker): the task runs in a child process,
+    # the SIGTERM reaches the main process only, as `docker compose stop` sends it.
+    first = workers(slow=True, pool="prefork")
+    batch = _queued_file()
+    _wait_for_a_chunk(batch, first)
+    os.kill(first.pid, signal.SIGTERM)
+    first.wait(timeout=GRACE_PERIOD)
+
+    # It stopped before the file was done, waiting for a worker with its checkpoint.
+    _assert_committed_matches_checkpoint(batch)
+    assert batch.status == ImportStatus.QUEUED
+    _assert_applied_once(batch, workers(slow=False))
