@@ -156,6 +156,13 @@ def wait_until(condition: Any, seconds: float, what: str, log: Any = str) -> Non
     raise AssertionError(f"waited {seconds} s for {what}\n{log()}")
 
 
+# The data migrations that load reference data, and their forward functions.
+REFERENCE_DATA = (
+    ("departments.migrations.0002_load_ministries", "load"),
+    ("departments.migrations.0004_old_names_and_agencies", "add"),
+)
+
+
 def _web_answers(deployment_base: str, host: str) -> bool:
     try:
         return Browser(deployment_base, host).request("/health/live")[0] == 200
@@ -224,12 +231,11 @@ def deployment(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
         stack.stop_all()
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
-            # flush also empties what the data migrations loaded (the ministries), which
-            # the tests after this module rely on, as on any migrated database.
-            load_ministries = importlib.import_module(
-                "departments.migrations.0002_load_ministries"
-            ).load
-            load_ministries(django_apps, None)
+            # flush also empties what the data migrations loaded (the ministries and their
+            # aliases), which the tests after this module rely on, as on any migrated
+            # database.
+            for module, loader in REFERENCE_DATA:
+                getattr(importlib.import_module(module), loader)(django_apps, None)
 
 
 def test_the_image_and_compose_run_the_scripts_this_test_runs(deployment) -> None:
