@@ -213,6 +213,7 @@ class SessionCreated:
 class Completion:
     person: str
     date: datetime.date
+    external_id: str | None
     status: Status
     attended: bool
 

@@ -81,7 +81,13 @@ def test_every_truth_reads_as_the_schema_says(file: Path) -> None:
         (
             {
                 "completions": [
-                    {"person": "W01", "date": "3-3-2025", "status": "attended", "attended": True}
+                    {
+                        "person": "W01",
+                        "date": "3-3-2025",
+                        "external_id": None,
+                        "status": "attended",
+                        "attended": True,
+                    }
                 ]
             },
             "is not an ISO date",
@@ -160,9 +166,14 @@ def _sheet_rows(path: Path, truth: Truth) -> list[list[str]]:
     workbook = CalamineWorkbook.from_path(str(path))
     sheet = workbook.get_sheet_by_name(truth.format.sheet or workbook.sheet_names[0])
     return [
-        ["" if cell is None else str(cell).strip() for cell in record]
-        for record in sheet.to_python(skip_empty_area=False)
+        [_cell_text(cell) for cell in record] for record in sheet.to_python(skip_empty_area=False)
     ]
+
+
+def _cell_text(cell: object) -> str:
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))  # number cells: employee numbers, whole scores
+    return "" if cell is None else str(cell).strip()
 
 
 READABLE = [file for file in FILES if _truth(file).format.kind != "other"]
@@ -187,6 +198,31 @@ def test_every_row_a_truth_names_is_where_it_says_in_the_file(file: Path) -> Non
     for row, s in skipped.items():
         if s.kind == "repeated_header":
             assert rows[row - 1] == rows[header_row - 1]
+
+
+@pytest.mark.parametrize("file", READABLE, ids=lambda path: path.name)
+def test_every_person_a_truth_names_is_in_the_row_it_names(file: Path, world: World) -> None:
+    truth = _truth(file)
+    rows = _sheet_rows(file, truth)
+    people = {p.key: p for p in world.people}
+
+    def row_text(number: int) -> str:
+        return " ".join(rows[number - 1]).casefold()
+
+    for matched in truth.people_matched:
+        person, text = people[matched.person], row_text(matched.row)
+        assert person.last_name.casefold() in text, (matched, text)
+        if matched.by == "email":
+            assert (person.email or "?") in text, (matched, text)
+        if matched.by == "employee_number":
+            assert (person.employee_number or "?") in rows[matched.row - 1], (matched, text)
+    for created in truth.people_created:
+        for number in created.rows:
+            assert created.last_name.casefold() in row_text(number)
+            assert (created.email or "") in row_text(number)
+    for held in truth.held:
+        if held.reason in ("unknown_department", "unreadable_date", "unknown_attendance"):
+            assert held.value in rows[held.row - 1]
 
 
 def test_the_generator_writes_exactly_the_committed_files(tmp_path: Path) -> None:
