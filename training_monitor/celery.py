@@ -5,13 +5,27 @@ from __future__ import annotations
 import os
 from typing import Any, TypedDict
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "training_monitor.settings")
 
 app = Celery("training_monitor")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.setup_logging.connect
+def use_the_project_logging(**kwargs: Any) -> None:
+    """The worker and beat log as Django does (settings.LOGGING: LOG_FORMAT, LOG_LEVEL,
+    times in UTC with an offset) instead of Celery's own format in local time.
+
+    Celery configures logging itself only when nobody answers this signal.
+    """
+    from django.conf import settings
+
+    from training_monitor.logging import configure
+
+    configure(settings.LOGGING)
 
 
 class TimeLimits(TypedDict):

@@ -293,11 +293,15 @@ TRAINING_REQUIRED_ROLES: list[str] = env.list(
 # How long a workshop stays valid, in days; unset means it never expires.
 TRAINING_VALIDITY_DAYS: int | None = env.int("TRAINING_VALIDITY_DAYS", default=None)
 
+# Python's warnings become log records too (training_monitor/logging.py).
+LOGGING_CONFIG = "training_monitor.logging.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # Both write times in UTC with an offset (training_monitor/logging.py); the Celery
+        # worker and beat and gunicorn use the same formatters.
+        "plain": {"()": "training_monitor.logging.UtcFormatter"},
         "json": {"()": "training_monitor.logging.JsonFormatter"},
     },
     "handlers": {

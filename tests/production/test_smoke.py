@@ -355,6 +355,22 @@ def urllib_path(location: str) -> str:
     return re.sub(r"^https?://[^/]+", "", location)
 
 
+# Each line starts with its time in UTC with the offset, or is a further line of the record
+# above it (indented, as a traceback is); a bare line (a banner, a warning on stderr) fails.
+LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00 |\s)")
+# The logger that writes each process's own lines, with the project's formatter.
+OWN_LOGGER = {"web": " INFO gunicorn.access ", "worker": " INFO celery.", "beat": " INFO celery.beat "}
+
+
+@pytest.mark.parametrize("process", list(OWN_LOGGER))
+def test_every_log_line_starts_with_a_utc_time_with_its_offset(deployment, process) -> None:
+    """Read while the processes run: Celery's shutdown notice is a bare line (README)."""
+    log = (deployment.stack.logs / f"{process}.log").read_text(errors="replace")
+    assert OWN_LOGGER[process] in log, log[-3000:]
+    bare = [line for line in log.splitlines() if not LOG_LINE.match(line)]
+    assert not bare, "\n".join(bare[:20])
+
+
 def test_beat_schedules_the_quarterly_compile_and_retention(deployment) -> None:
     env = deployment.envs["beat"]
     wait_until(lambda: Path(env["BEAT_HEARTBEAT_FILE"]).exists(), 20, "beat's first tick")
