@@ -49,7 +49,9 @@ def test_a_json_line_has_the_same_time() -> None:
     assert entry["timestamp"] == "2026-12-02T17:55:01.123+00:00"
 
 
-def test_further_lines_of_a_plain_record_are_indented_so_each_line_starts_with_a_time_or_a_space() -> None:
+def test_further_lines_of_a_plain_record_are_indented_so_a_line_starts_with_a_time_or_a_space() -> (
+    None
+):
     try:
         raise ValueError("bad row")
     except ValueError:
@@ -68,7 +70,7 @@ def test_log_format_chooses_the_formatter() -> None:
 
 
 def test_the_settings_use_these_formatters_and_capture_warnings() -> None:
-    formatters = settings.LOGGING["formatters"]
+    formatters: dict[str, dict[str, str]] = settings.LOGGING["formatters"]  # type: ignore[assignment]
     assert formatters["plain"]["()"] == "training_monitor.logging.UtcFormatter"
     assert formatters["json"]["()"] == "training_monitor.logging.JsonFormatter"
     assert settings.LOGGING_CONFIG == "training_monitor.logging.configure"

@@ -48,7 +48,7 @@ class UtcFormatter(logging.Formatter):
     def __init__(self, fmt: str = PLAIN_FORMAT, **kwargs: Any) -> None:
         super().__init__(fmt, **kwargs)
 
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         return utc_timestamp(record.created)
 
     def format(self, record: logging.LogRecord) -> str:
