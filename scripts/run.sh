@@ -17,6 +17,8 @@ cd "$(dirname "$0")/.."
 case "${1:-}" in
     web)
         # The access log drops query strings: searches for people must not end up in it.
+        # Its lines start with the time (the project's log format, training_monitor/
+        # access_log.py), so the format leaves out gunicorn's own %(t)s.
         # No control socket: gunicorn would put it in $HOME/.gunicorn, which the image's
         # system user cannot create; nobody runs gunicornc in a container.
         exec gunicorn training_monitor.wsgi \
@@ -24,11 +26,13 @@ case "${1:-}" in
             --workers "${WEB_WORKERS:-3}" \
             --timeout "${WEB_TIMEOUT:-30}" \
             --access-logfile - \
+            --access-logformat '%(h)s %(l)s %(u)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"' \
             --logger-class training_monitor.access_log.QuerylessAccessLogger \
             --no-control-socket
         ;;
     worker)
-        exec celery -A training_monitor worker \
+        # --quiet: no start-up banner; every line of the log is a log record, with its time.
+        exec celery --quiet -A training_monitor worker \
             --loglevel "${LOG_LEVEL:-INFO}" \
             --queues "${CELERY_WORKER_QUEUES:-imports,reports,notifications}" \
             --concurrency "${CELERY_WORKER_CONCURRENCY:-2}"
@@ -36,7 +40,7 @@ case "${1:-}" in
     beat)
         # At most a minute between ticks, so the heartbeat file (see the beat healthcheck)
         # is never older than that while beat runs.
-        exec celery -A training_monitor beat \
+        exec celery --quiet -A training_monitor beat \
             --loglevel "${LOG_LEVEL:-INFO}" \
             --scheduler training_monitor.beat.HeartbeatDatabaseScheduler \
             --max-interval 60

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -69,3 +70,70 @@ def test_language_and_time_zone() -> None:
 def test_the_test_settings_only_swap_the_slow_and_outward_parts() -> None:
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_a_secret_may_come_from_the_file_its_file_variable_names(tmp_path) -> None:
+    """Compose mounts secrets under /run/secrets; `echo` ends the file with a line end."""
+    (tmp_path / "secret_key").write_text("s3cret-from-a-file\n")
+    (tmp_path / "token").write_text("token-from-a-file\n")
+    result = run_settings(
+        "SECRET_KEY + '|' + settings.HEALTH_CHECK_TOKEN",
+        SECRET_KEY_FILE=str(tmp_path / "secret_key"),
+        HEALTH_CHECK_TOKEN_FILE=str(tmp_path / "token"),
+    )
+    assert result.stdout.strip() == "s3cret-from-a-file|token-from-a-file", result.stderr
+
+
+def test_the_database_password_comes_from_its_own_file_not_the_url(tmp_path) -> None:
+    (tmp_path / "postgres_password").write_text("pw-from-a-file\n")
+    result = run_settings(
+        "DATABASES['default']['PASSWORD'] + '@' + settings.DATABASES['default']['HOST']",
+        SECRET_KEY="x",
+        DATABASE_URL="postgres://training_monitor@db:5432/training_monitor",
+        DATABASE_PASSWORD_FILE=str(tmp_path / "postgres_password"),
+    )
+    assert result.stdout.strip() == "pw-from-a-file@db", result.stderr
+
+
+def test_uploads_default_to_the_filesystem() -> None:
+    result = run_settings("STORAGES['default']['BACKEND']", SECRET_KEY="x")
+    assert result.stdout.strip() == "django.core.files.storage.FileSystemStorage"
+
+
+def test_media_storage_s3_keeps_uploads_private_signed_and_never_overwritten(tmp_path) -> None:
+    (tmp_path / "s3_secret").write_text("s3-secret-from-a-file\n")
+    result = run_settings(
+        "STORAGES['default']",
+        SECRET_KEY="x",
+        MEDIA_STORAGE="s3",
+        S3_BUCKET="tm-uploads",
+        S3_ENDPOINT_URL="https://objects.example.nl",
+        S3_REGION="nl-1",
+        S3_ACCESS_KEY_ID="tm-access",
+        S3_SECRET_ACCESS_KEY_FILE=str(tmp_path / "s3_secret"),
+        S3_PREFIX="/media/",
+    )
+    assert result.returncode == 0, result.stderr
+    storage = ast.literal_eval(result.stdout.strip())
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"] == {
+        "bucket_name": "tm-uploads",
+        "endpoint_url": "https://objects.example.nl",
+        "region_name": "nl-1",
+        "access_key": "tm-access",
+        "secret_key": "s3-secret-from-a-file",
+        "location": "media",
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "file_overwrite": False,
+    }
+
+
+def test_media_storage_refuses_an_unknown_kind_or_s3_without_a_bucket() -> None:
+    unknown = run_settings("STORAGES", SECRET_KEY="x", MEDIA_STORAGE="nfs")
+    assert "MEDIA_STORAGE must be filesystem or s3, not 'nfs'" in unknown.stderr
+    no_bucket = run_settings("STORAGES", SECRET_KEY="x", MEDIA_STORAGE="s3")
+    assert "MEDIA_STORAGE=s3 needs S3_BUCKET" in no_bucket.stderr

@@ -11,13 +11,20 @@ list of search pages leaks as soon as someone adds a new one and forgets the lis
 no page needs its query string in the access log to diagnose a problem (Django logs
 errors with the path only). A removed query shows as "?[removed]", so the log still
 tells that there was one.
+
+Both of gunicorn's logs (access and error) use the project's formatter, as Django and
+Celery do (training_monitor/logging.py, LOG_FORMAT): each line starts with its time in
+UTC with an offset, and LOG_FORMAT=json makes them JSON too.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from gunicorn.glogging import Logger
+
+from training_monitor.logging import formatter, utc_timestamp
 
 REMOVED = "?[removed]"
 # Atoms (see gunicorn's access_log_format) that may contain a query string.
@@ -32,7 +39,19 @@ def without_query(uri: str) -> str:
 
 
 class QuerylessAccessLogger(Logger):
-    """gunicorn's logger, with the query string removed from every access-log atom."""
+    """gunicorn's logger, with the query string removed from every access-log atom, and
+    the project's log format."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if getattr(handler, "_gunicorn", False):
+                    handler.setFormatter(formatter())
+
+    def now(self) -> str:
+        """The %(t)s atom, for an access_log_format that has it: the same time format."""
+        return f"[{utc_timestamp(time.time())}]"
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> Any:
         atoms = super().atoms(resp, req, environ, request_time)

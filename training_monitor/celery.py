@@ -6,7 +6,7 @@ import multiprocessing
 import os
 from typing import Any, TypedDict
 
-from celery import Celery, Task
+from celery import Celery, Task, signals
 from celery.exceptions import Retry
 from celery.signals import worker_shutting_down
 
@@ -15,6 +15,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "training_monitor.settings")
 app = Celery("training_monitor")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.setup_logging.connect
+def use_the_project_logging(**kwargs: Any) -> None:
+    """The worker and beat log as Django does (settings.LOGGING: LOG_FORMAT, LOG_LEVEL,
+    times in UTC with an offset) instead of Celery's own format in local time.
+
+    Celery configures logging itself only when nobody answers this signal.
+    """
+    from django.conf import settings
+
+    from training_monitor.logging import configure
+
+    configure(settings.LOGGING)
 
 
 class TimeLimits(TypedDict):

@@ -13,21 +13,33 @@ import django_stubs_ext
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from training_monitor.storage import media_storage
+
 django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# Every variable may instead be given as a file: <NAME>_FILE=/run/secrets/<name> is read
+# in place of <NAME>. Compose passes the secrets that way (docker-compose.yml `secrets:`).
+env = environ.FileAwareEnv()
 _dotenv = BASE_DIR / ".env"
 if _dotenv.exists():
     env.read_env(str(_dotenv))
 
+
+def secret(name: str, default: str | None = None) -> str:
+    """A secret from <NAME> or the file <NAME>_FILE names, without the line end a file
+    written by `echo` has."""
+    value = env.str(name) if default is None else env.str(name, default=default)
+    return str(value).strip()
+
+
 DEBUG: bool = env.bool("DEBUG", default=False)
 # No default outside DEBUG: a deployment that forgets SECRET_KEY must not start.
 SECRET_KEY: str = (
-    env.str("SECRET_KEY", default="django-insecure-local-development-only")
+    secret("SECRET_KEY", default="django-insecure-local-development-only")
     if DEBUG
-    else env.str("SECRET_KEY")
+    else secret("SECRET_KEY")
 )
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -103,6 +115,11 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# The password may come on its own (DATABASE_PASSWORD, or DATABASE_PASSWORD_FILE: the
+# compose secret the db service reads too), so that DATABASE_URL holds no secret.
+_database_password = secret("DATABASE_PASSWORD", default="")
+if _database_password:
+    DATABASES["default"]["PASSWORD"] = _database_password
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Web requests only (see training_monitor/db_timeout.py): seconds a single query of a page
@@ -135,8 +152,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (attendance imports) on a filesystem path or in S3-compatible object
+# storage: training_monitor/storage.py. List downloads and report files are kept in the
+# database.
+MEDIA_STORAGE: str = env.str("MEDIA_STORAGE", default="filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(
+        kind=MEDIA_STORAGE,
+        bucket=env.str("S3_BUCKET", default=""),
+        endpoint_url=env.str("S3_ENDPOINT_URL", default=""),
+        region=env.str("S3_REGION", default=""),
+        access_key=env.str("S3_ACCESS_KEY_ID", default=""),
+        secret_key=secret("S3_SECRET_ACCESS_KEY", default=""),
+        prefix=env.str("S3_PREFIX", default=""),
+    ),
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_BACKEND",
@@ -194,7 +223,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Users it creates get no roles: they see nothing until an administrator links them.
 OIDC_ENABLED: bool = env.bool("OIDC_ENABLED", default=False)
 OIDC_RP_CLIENT_ID: str = env.str("OIDC_RP_CLIENT_ID", default="")
-OIDC_RP_CLIENT_SECRET: str = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_CLIENT_SECRET: str = secret("OIDC_RP_CLIENT_SECRET", default="")
 OIDC_RP_SIGN_ALGO: str = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
 OIDC_RP_SCOPES: str = env.str("OIDC_RP_SCOPES", default="openid email")
 OIDC_OP_AUTHORIZATION_ENDPOINT: str = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
@@ -213,7 +242,7 @@ EXPORT_KEEP_HOURS: int = env.int("EXPORT_KEEP_HOURS", default=24)
 
 # /health/ answers only with this token (Authorization: Bearer); unset, it answers 404 to
 # everybody. /health/live and /health/ready need no token.
-HEALTH_CHECK_TOKEN: str = env.str("HEALTH_CHECK_TOKEN", default="")
+HEALTH_CHECK_TOKEN: str = secret("HEALTH_CHECK_TOKEN", default="")
 # The queues /health/ expects a worker on (the Celery queues below).
 HEALTH_CHECK_QUEUES: list[str] = env.list(
     "HEALTH_CHECK_QUEUES", default=["imports", "reports", "notifications"]
@@ -275,8 +304,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A message a killed worker took but never acknowledged goes back to the queue after
     # this long (acks_late): just longer than the longest task, or it would run twice at
     # once; not hours, or a killed job waits that long.
-    "visibility_timeout": env.int(
-        "CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + JOB_STOPPED_MARGIN
+    # Empty (compose passes it so) counts as unset.
+    "visibility_timeout": int(
+        env.str("CELERY_VISIBILITY_TIMEOUT", default="")
+        or CELERY_TASK_TIME_LIMIT + JOB_STOPPED_MARGIN
     ),
 }
 # Beat's schedule is in the database (django-celery-beat), filled on `migrate` with the
@@ -301,11 +332,15 @@ TRAINING_REQUIRED_ROLES: list[str] = env.list(
 # How long a workshop stays valid, in days; unset means it never expires.
 TRAINING_VALIDITY_DAYS: int | None = env.int("TRAINING_VALIDITY_DAYS", default=None)
 
+# Python's warnings become log records too (training_monitor/logging.py).
+LOGGING_CONFIG = "training_monitor.logging.configure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # Both write times in UTC with an offset (training_monitor/logging.py); the Celery
+        # worker and beat and gunicorn use the same formatters.
+        "plain": {"()": "training_monitor.logging.UtcFormatter"},
         "json": {"()": "training_monitor.logging.JsonFormatter"},
     },
     "handlers": {

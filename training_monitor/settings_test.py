@@ -7,18 +7,21 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
 from .settings import *  # noqa: F403
+from .settings import STORAGES as _PRODUCTION_STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The test client and live server speak plain HTTP; production redirects to HTTPS.
 SECURE_SSL_REDIRECT = False
-# Uploads stay in memory, except for tests whose worker process must read them too.
-_FILE_STORAGE = (
-    "django.core.files.storage.FileSystemStorage"
-    if os.environ.get("TEST_FILE_STORAGE") == "filesystem"
-    else "django.core.files.storage.InMemoryStorage"
-)
+# Uploads stay in memory, except for tests whose worker process must read them too: those
+# give it MEDIA_STORAGE (the settings' own storage, e.g. S3) or TEST_FILE_STORAGE=filesystem.
+if "MEDIA_STORAGE" in os.environ:
+    _MEDIA = _PRODUCTION_STORAGES["default"]
+elif os.environ.get("TEST_FILE_STORAGE") == "filesystem":
+    _MEDIA = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    _MEDIA = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
 STORAGES = {
-    "default": {"BACKEND": _FILE_STORAGE},
+    "default": _MEDIA,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

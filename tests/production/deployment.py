@@ -4,8 +4,9 @@ Each app service's command and environment come from docker-compose.yml (with co
 variable interpolation and a test .env), under the ENV of the Dockerfile, as a container
 gets them. What differs from a container, and only that, is overridden: the other
 services' host names (db, redis) become the test PostgreSQL and Redis, paths inside the
-image (/app/staticfiles, /tmp) become a temporary directory, and ports and process counts
-are made small for a shared machine.
+image (/app/staticfiles, /app/media, /tmp) and the secret files compose mounts under
+/run/secrets become a temporary directory, and ports and process counts are made small for
+a shared machine.
 """
 
 from __future__ import annotations
@@ -76,6 +77,30 @@ def dockerfile_env() -> dict[str, str]:
                 key, _, value = pair.partition("=")
                 env[key] = value
     return env
+
+
+SECRETS_DIR = "/run/secrets/"
+
+
+def write_secrets(compose: dict[str, Any], directory: Path, values: dict[str, str]) -> None:
+    """Each of compose's top-level secrets as a file in `directory`, as README says to
+    make them (`echo` ends the value with a line end)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in compose["secrets"]:
+        (directory / name).write_text(values[name] + "\n")
+
+
+def secrets_in(env: dict[str, str], service: dict[str, Any], directory: Path) -> dict[str, str]:
+    """`env` with /run/secrets/<name> paths moved to `directory`; each secret a variable
+    names must be mounted in the service, or the container would not find its file."""
+    moved = {}
+    for key, value in env.items():
+        if value.startswith(SECRETS_DIR):
+            name = value.removeprefix(SECRETS_DIR)
+            assert name in service.get("secrets", []), f"{key}: secret {name} is not mounted"
+            value = str(directory / name)
+        moved[key] = value
+    return moved
 
 
 def healthcheck_argv(test: list[str]) -> list[str]:

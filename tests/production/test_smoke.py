@@ -29,6 +29,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.management import call_command
+from django.db import connection
 from django.test import RequestFactory, override_settings
 from django.views.defaults import server_error
 from django_celery_beat.models import PeriodicTask
@@ -52,6 +53,8 @@ from tests.production.deployment import (
     dockerfile_env,
     healthcheck_argv,
     load_compose,
+    secrets_in,
+    write_secrets,
 )
 from tests.trainings.conftest import csv_file
 from tests.workers import database_url, redis_url_or_skip
@@ -63,10 +66,13 @@ pytestmark = [pytest.mark.production, pytest.mark.django_db]
 
 PASSWORD = "wachtwoord-123"  # tests/factories.py
 TOKEN = "smoke-health-token"
-DOTENV = {
-    "SECRET_KEY": "smoke-test-secret-key-that-is-long-enough-for-check-deploy-0123456789",
-    "POSTGRES_PASSWORD": "not-used: the test database replaces the db service",
-    "HEALTH_CHECK_TOKEN": TOKEN,
+# The .env: nothing is required any more, the secrets are files (written per run, below).
+DOTENV: dict[str, str] = {}
+SECRETS = {
+    "secret_key": "smoke-test-secret-key-that-is-long-enough-for-check-deploy-0123456789",
+    "health_check_token": TOKEN,
+    # MEDIA_STORAGE=filesystem: no object storage.
+    "s3_secret_access_key": "",
 }
 # A stylesheet from the manifest: the name carries the content's hash.
 HASHED_CSS = re.compile(r'href="(/static/[\w/.-]+\.[0-9a-f]{12}\.css)"')
@@ -100,9 +106,14 @@ def free_port() -> int:
 
 
 def service_envs(
-    compose: dict[str, Any], database: str, broker: str, overrides: dict[str, str]
+    compose: dict[str, Any],
+    database: str,
+    broker: str,
+    overrides: dict[str, str],
+    secrets: Path,
 ) -> dict[str, dict[str, str]]:
-    """Each app service's environment as its container gets it, db and redis swapped."""
+    """Each app service's environment as its container gets it, db and redis swapped and
+    the secret files in `secrets` instead of /run/secrets."""
     envs = {}
     for name in APP_SERVICES:
         env = {
@@ -113,13 +124,11 @@ def service_envs(
             "HOSTNAME": socket.gethostname(),
             **dockerfile_env(),
         }
-        env.update(
-            {
-                k: "" if v is None else str(v)
-                for k, v in compose["services"][name]["environment"].items()
-            }
-        )
-        assert "@db:5432/" in env["DATABASE_URL"]
+        service = compose["services"][name]
+        given = {k: "" if v is None else str(v) for k, v in service["environment"].items()}
+        env.update(secrets_in(given, service, secrets))
+        # The password is the secret's, not part of the URL.
+        assert env["DATABASE_URL"].startswith("postgres://training_monitor@db:5432/")
         assert "db" in compose["services"]
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
         env.update(DATABASE_URL=database, CELERY_BROKER_URL=broker, **overrides)
@@ -204,9 +213,12 @@ def deployment(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
     redis.Redis.from_url(broker).flushdb()  # no task left over from an earlier run
     tmp = tmp_path_factory.mktemp("production")
     with django_db_blocker.unblock():
-        database = database_url()
+        password = connection.settings_dict.get("PASSWORD") or ""
+        # The test database's password comes from the secret file, as in compose.
+        database = database_url().replace(f":{password}@", "@") if password else database_url()
         users = create_users()
     compose = load_compose(DOTENV)
+    write_secrets(compose, tmp / "secrets", {**SECRETS, "postgres_password": password})
     port = free_port()
     overrides = {
         "HOME": str(tmp),
@@ -217,7 +229,7 @@ def deployment(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
         "CELERY_WORKER_CONCURRENCY": "1",
         "BEAT_HEARTBEAT_FILE": str(tmp / "celerybeat-heartbeat"),
     }
-    envs = service_envs(compose, database, broker, overrides)
+    envs = service_envs(compose, database, broker, overrides, tmp / "secrets")
     host = envs["web"]["ALLOWED_HOSTS"].split(",")[0]
     stack = Stack(tmp)
     started = time.monotonic()
@@ -446,6 +458,26 @@ def test_an_import_goes_through_the_pages_and_the_real_worker(
 
 def urllib_path(location: str) -> str:
     return re.sub(r"^https?://[^/]+", "", location)
+
+
+# Each line starts with its time in UTC with the offset, or is a further line of the record
+# above it (indented, as a traceback is); a bare line (a banner, a warning on stderr) fails.
+LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00 |\s)")
+# The logger that writes each process's own lines, with the project's formatter.
+OWN_LOGGER = {
+    "web": " INFO gunicorn.access ",
+    "worker": " INFO celery.",
+    "beat": " INFO celery.beat ",
+}
+
+
+@pytest.mark.parametrize("process", list(OWN_LOGGER))
+def test_every_log_line_starts_with_a_utc_time_with_its_offset(deployment, process) -> None:
+    """Read while the processes run: Celery's shutdown notice is a bare line (README)."""
+    log = (deployment.stack.logs / f"{process}.log").read_text(errors="replace")
+    assert OWN_LOGGER[process] in log, log[-3000:]
+    bare = [line for line in log.splitlines() if not LOG_LINE.match(line)]
+    assert not bare, "\n".join(bare[:20])
 
 
 def test_beat_schedules_the_quarterly_compile_and_retention(deployment, django_db_blocker) -> None:

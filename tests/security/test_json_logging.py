@@ -25,7 +25,7 @@ def test_a_record_becomes_timestamp_level_logger_and_message() -> None:
     assert entry["level"] == "INFO"
     assert entry["logger"] == "trainings.imports"
     assert entry["message"] == "Import 12 done"
-    assert entry["timestamp"].endswith("Z")
+    assert entry["timestamp"].endswith("+00:00")
     assert "\n" not in line
 
 
