@@ -15,6 +15,7 @@ checks are for.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django_celery_beat.models import PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
+
+logger = logging.getLogger(__name__)
 
 
 class HeartbeatMixin:
@@ -38,7 +41,12 @@ class HeartbeatDatabaseScheduler(HeartbeatMixin, DatabaseScheduler):
         # The library writes CELERY_BEAT_SCHEDULE (and Celery's result clean-up, for a
         # result backend this project does not have) into the database on every start,
         # over whatever an administrator changed. The schedule is the database's alone.
-        pass
+        # Beat runs without its banner (--quiet, so every log line has a time): say here
+        # where the schedule comes from.
+        logger.info(
+            "Schedule read from the database (django-celery-beat): %d enabled entries",
+            PeriodicTask.objects.enabled().count(),
+        )
 
     def enabled_models_qs(self) -> QuerySet[PeriodicTask]:
         # The library leaves out crontab entries whose hour is more than two hours from
