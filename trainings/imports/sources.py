@@ -30,7 +30,7 @@ CALAMINE_MAX_SHEET_BYTES = 48 * 1024 * 1024
 # The header is looked for among the first rows only; more title rows than this is not
 # an attendance list.
 HEADER_SEARCH_ROWS = 30
-_CSV_DELIMITERS = (";", ",", "\t")  # in order of preference: Dutch Excel writes ";"
+_CSV_DELIMITERS = (";", ",", "\t", "|")  # in order of preference: Dutch Excel writes ";"
 _CSV_SNIFF_BYTES = 64 * 1024
 _VALIDATE_CHUNK = 256 * 1024
 
