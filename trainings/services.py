@@ -976,7 +976,10 @@ class _Importer:
 
 
 def _parsed_rows(
-    batch: ImportBatch, file_problems: list[dict[str, Any]], scale_out: list[int | None]
+    batch: ImportBatch,
+    file_problems: list[dict[str, Any]],
+    scale_out: list[int | None],
+    skipped_out: list[int],
 ) -> Iterator[tuple[int, _Values, dict[str, str], list[dict[str, Any]]]]:
     profile = batch.profile.mapping if batch.profile is not None else None
     with batch.file.open("rb") as stream:
@@ -998,6 +1001,9 @@ def _parsed_rows(
                 )
         file_problems.extend(problem.as_dict() for problem in parsed.file_problems)
         scale_out.append(parsed.score_scale)
+        # Rows that are no participants never reach the importer: noted on the batch.
+        batch.skipped_rows = [skipped.as_dict() for skipped in parsed.skipped]
+        skipped_out.append(parsed.skipped_count)
 
 
 def _run(
@@ -1006,7 +1012,10 @@ def _run(
     importer = _Importer(batch=batch, write=write, on_progress=on_progress)
     file_problems: list[dict[str, Any]] = []
     scale: list[int | None] = []
-    importer.run(_parsed_rows(batch, file_problems, scale))
+    skipped: list[int] = []
+    importer.run(_parsed_rows(batch, file_problems, scale, skipped))
+    if sum(skipped):
+        importer.counts["skipped"] = sum(skipped)
     file_scale = scale[0] if scale else None
     importer.finish_scale(file_scale)
     return importer, file_problems, file_scale
@@ -1029,7 +1038,7 @@ def attendance_import_preview(*, batch: ImportBatch) -> ImportBatch:
     batch.problems = file_problems + importer.problems
     batch.score_scale = scale
     batch.status = ImportStatus.PREVIEWED
-    batch.save(update_fields=["counts", "problems", "score_scale", "status"])
+    batch.save(update_fields=["counts", "problems", "skipped_rows", "score_scale", "status"])
     return batch
 
 
