@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from tests.imports.conftest import (
@@ -773,8 +774,6 @@ def test_a_missing_date_column_says_exactly_what_is_missing_and_what_is_there() 
 
 
 def test_the_missing_column_message_is_dutch_for_dutch_users() -> None:
-    from django.utils import translation
-
     rows = [["Naam", "Geboortedatum", "Aanwezig"], ["Jan Berg", "1-1-1980", "ja"]]
     [problem] = parse(csv_bytes(rows), "lijst.csv").file_problems
     with translation.override("nl"):

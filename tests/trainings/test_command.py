@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
 from tests.factories import PersonFactory
 from tests.trainings.conftest import csv_file
-from trainings.models import ImportBatch, TrainingCompletion
+from trainings.models import Evaluation, ImportBatch, TrainingCompletion
 
 pytestmark = pytest.mark.django_db
 GOOD = [["1", "", "", "", "", "03-03-2025", "Utrecht", "ja"]]
@@ -125,3 +126,30 @@ def test_a_file_without_a_date_column_exits_1_naming_the_missing_column(
     assert problem["message"] == (
         "No column for the session date was found; the columns in the file are: “Naam”, “Aanwezig”."
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "scores", "scale"),
+    [
+        # Every score is 5 or lower: guessed from the scores this would have been 1-5.
+        ("Cijfer (1-10)", ["4", "5", "3,5"], 10),
+        ("Score (1-5)", ["4", "4,5", "5"], 5),
+        ("Beoordeling /10", ["8", "6.5", "7"], 10),
+    ],
+)
+def test_evaluation_scores_are_stored_as_written_on_the_scale_of_their_header(
+    tmp_path, supplier, capsys, header: str, scores: list[str], scale: int
+) -> None:
+    lines = [f"Personeelsnummer;Datum;Aanwezig;{header}"]
+    for number, score in enumerate(scores, start=1):
+        PersonFactory(employee_number=str(number))
+        lines.append(f"{number};03-03-2025;ja;{score}")
+    path = tmp_path / "evaluatie.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out = run(str(path), "--supplier", "ACME", "--json", capsys=capsys)
+    assert code == 0, out
+    stored = Evaluation.objects.order_by("person__employee_number")
+    assert [(e.score, e.scale) for e in stored] == [
+        (Decimal(score.replace(",", ".")), scale) for score in scores
+    ]
+    assert ImportBatch.objects.get().score_scale == scale
