@@ -629,6 +629,7 @@ def footer_file(*footer: list[str]) -> bytes:
         (["Pagina 1 van 2", "", "", "", ""], "note"),
         (["", "", "Lijst vervolgt op de volgende pagina", "", ""], "note"),
         (["Let op: cijfers zijn voorlopig", "", "", "", ""], "note"),
+        (["", "", "Groep B", "", ""], "note"),
     ],
 )
 def test_a_footer_row_is_skipped_with_a_note_and_never_rejects(
