@@ -293,3 +293,19 @@ def test_a_profile_fixes_its_headers_before_the_guessing() -> None:
     profile = profile_header_lookup({"Datum": "", "Dag van de training": "session_date"})
     assignment = assign_columns(["Naam", "Datum", "Dag van de training", "Aanwezig"], profile)
     assert assignment.columns == {N: 0, D: 2, A: 3}
+
+
+@pytest.mark.parametrize(
+    ("headers", "field", "column"),
+    [
+        (["Voornaam", "Roepnaam", "Achternaam", "Datum", "Aanwezig"], F, 0),
+        (["Roepnaam", "Voornaam", "Achternaam", "Datum", "Aanwezig"], F, 1),
+        (["Naam", "Organisatie", "Ministerie", "Datum", "Aanwezig"], DEP, 2),
+    ],
+)
+def test_a_plainer_alias_wins_from_a_second_choice_one(
+    headers: list[str], field: Field, column: int
+) -> None:
+    assignment = assign_columns(headers)
+    assert assignment.columns[field] == column
+    assert assignment.ties == {}

@@ -837,3 +837,22 @@ def test_the_callers_scale_wins_from_the_header() -> None:
     [row] = list(parsed.rows())
     assert row.score == Decimal(7)
     assert (parsed.score_scale, parsed.score_scale_source) == (10, "fixed")
+
+
+def test_a_two_row_header_with_group_titles_uses_the_row_naming_the_fields(
+    xlsx_reader: str,
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Deelnemer", None, None, "Training", None])
+    sheet.merge_cells("A1:C1")
+    sheet.merge_cells("D1:E1")
+    sheet.append(["Voornaam", "Achternaam", "E-mail", "Datum", "Aanwezig"])
+    sheet.append(["Jan", "Berg", "jan@example.nl", MARCH_3, "ja"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse(buffer.getvalue(), "lijst.xlsx")
+    [row] = list(parsed.rows())
+    assert parsed.header_row == 2
+    assert (row.full_name, row.email, row.session_date) == ("Jan Berg", "jan@example.nl", MARCH_3)

@@ -238,6 +238,12 @@ def profile_header_lookup(profile: Mapping[str, str]) -> dict[str, Field | None]
 # "Naam training", "Training ID". The attribute and the subject together give the field;
 # a few words ("e-mail", "aanwezig", "score", "voornaam") mean their field on their own.
 
+# Aliases that give way when the file also has the plainer header: HR exports carry both
+# "Voornaam" and "Roepnaam", and a list may name the "Organisatie" (an agency) next to
+# the "Ministerie".
+_SECOND_CHOICE_ALIASES = frozenset(
+    ("roepnaam", "organisatie", "organisation", "organization", "familienaam")
+)
 # A header reaching this score is taken as its field; below it, it is only a guess that
 # the column-mapping step can offer.
 MIN_FIELD_SCORE = 0.5
@@ -422,9 +428,10 @@ def header_field_scores(text: str) -> Mapping[Field, float]:
     "Datum workshop" is the session date (0.95), "Deelname" attendance (0.9), "Naam
     training" the programme, "Geboortedatum" nothing at all.
     """
-    field = _DEFAULT_LOOKUP.get(normalise_header(text))
+    key = normalise_header(text)
+    field = _DEFAULT_LOOKUP.get(key)
     if field is not None:
-        return MappingProxyType({field: 1.0})
+        return MappingProxyType({field: 0.95 if key in _SECOND_CHOICE_ALIASES else 1.0})
     tokens = header_tokens(text)
     if not tokens or any(token in _OTHER_THINGS for token in tokens):
         return MappingProxyType({})
