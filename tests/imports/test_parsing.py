@@ -630,6 +630,18 @@ def footer_file(*footer: list[str]) -> bytes:
         (["", "", "Lijst vervolgt op de volgende pagina", "", ""], "note"),
         (["Let op: cijfers zijn voorlopig", "", "", "", ""], "note"),
         (["", "", "Groep B", "", ""], "note"),
+        (["Totaal aanwezig: 18 van 20", "", "", "", ""], "total"),
+        (["Deelnemers totaal", "", "", "", ""], "total"),
+        (["", "", "", "18/20", ""], "total"),
+        (["", "", "", "18 van 20", ""], "total"),
+        (["Aanwezig", "", "", "18", ""], "total"),
+        (["Niet verschenen", "", "", "1", ""], "total"),
+        (["", "", "", "=SUM(D2:D20)", ""], "total"),
+        (["Aldus opgemaakt te Den Haag", "", "", "", ""], "note"),
+        (["Datum: 12-03-2025", "", "Paraaf: ....", "", ""], "note"),
+        (["Trainer: Marieke de Boer", "", "", "", ""], "note"),
+        (["N.B. twee deelnemers kwamen later", "", "", "", ""], "note"),
+        (["Sessie 2 - 10 maart", "", "", "", ""], "note"),
     ],
 )
 def test_a_footer_row_is_skipped_with_a_note_and_never_rejects(
@@ -680,6 +692,21 @@ def test_a_participant_with_a_problem_is_held_not_skipped(row: list[str]) -> Non
     rows = list(parsed.rows())
     assert len(rows) == 3
     assert rows[-1].problems
+    assert parsed.skipped == []
+
+
+def test_a_remark_next_to_a_participant_does_not_make_the_row_a_note() -> None:
+    headers = ["Naam", "Datum", "Aanwezig", "Opmerkingen", "Handtekening"]
+    rows = [
+        headers,
+        ["Jan Berg", "31-02-2025", "ja", "Opmerking: kwam later", ""],
+        ["Piet Smit", "", "nee", "Score: 8", "________"],
+    ]
+    parsed = parse(csv_bytes(rows), "lijst.csv")
+    assert [(row.full_name, bool(row.problems)) for row in parsed.rows()] == [
+        ("Jan Berg", True),
+        ("Piet Smit", True),
+    ]
     assert parsed.skipped == []
 
 

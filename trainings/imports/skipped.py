@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 from trainings.imports.fields import header_tokens
-from trainings.imports.values import cell_text, collapse_whitespace, is_blank
+from trainings.imports.values import (
+    ValueProblem,
+    cell_text,
+    collapse_whitespace,
+    is_blank,
+    parse_attendance,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -89,22 +95,35 @@ _NOTE_WORDS = frozenset((
     "handtekening", "paraaf", "signature", "signed", "getekend", "ondertekend", "trainer",
     "docent", "begeleider", "instructor", "facilitator", "legenda", "legend", "bron",
     "source", "pagina", "page", "afgedrukt", "printed", "gegenereerd", "generated",
-    "ingevuld", "opgesteld", "gezien", "akkoord", "vervolg", "continued", "let",
+    "ingevuld", "opgesteld", "gezien", "akkoord", "vervolg", "continued", "let", "aldus",
+    "opgemaakt", "paraaf", "datum", "date", "plaats", "place",
 ))  # fmt: skip
+# "Deelnemers totaal", "Aanwezigen totaal": the total comes second.
+_TOTAL_SECOND_WORDS = frozenset(("totaal", "total", "totalen", "totals"))
 # "Aanwezig: 18", "Aantal deelnemers: 20", "Opkomst 90%": a label and a figure.
 _LABEL_AND_FIGURE = re.compile(r"[^\d:]{2,60}(?::\s*\d+(?:[.,]\d+)?\s*%?|\s\d+(?:[.,]\d+)?\s*%)")
-_FIGURE = re.compile(r"[+-]?\d+(?:[.,]\d+)?\s*%?")
+_FIGURE = re.compile(r"[+-]?\d+(?:[.,]\d+)?\s*%?(?:\s*(?:/|van|of|uit|out of)\s*\d+(?:[.,]\d+)?)?")
+_DIGIT = re.compile(r"\d")
 # A line to sign on, or a footnote marker.
-_SIGNATURE_LINE = re.compile(r"_{3,}|\.{5,}|^\s*\*")
+_SIGNATURE_LINE = re.compile(r"_{3,}|\.{4,}|…{2,}|^\s*\*")
 
 
 # A title repeated on every printed page: "Presentielijst ...", "Attendance list".
 _TITLE_WORDS = frozenset(("list", "sheet", "overzicht", "register", "presentielijst"))
 
 
-def _first_word(text: str) -> str | None:
-    tokens = header_tokens(text)
-    return tokens[0] if tokens else None
+def _first_words(text: str) -> tuple[str, ...]:
+    """The first two words, with "N.B." read as "nb"."""
+    return header_tokens(text.replace(".", ""))[:2]
+
+
+def _is_note(text: str) -> bool:
+    """A remark or a line to sign at: "Opmerkingen", "Paraaf: ....", "Trainer: ..."."""
+    words = _first_words(text)
+    if not words or words[0] not in _NOTE_WORDS:
+        return False
+    # "Datum" or "Plaats" alone can be a participant's value; with a colon it is a label.
+    return words[0] not in ("datum", "date", "plaats", "place") or ":" in text
 
 
 def _is_title(text: str) -> bool:
@@ -127,19 +146,50 @@ def non_participant_reason(
     if not filled:
         return SkipReason.EMPTY
     texts = [collapse_whitespace(cell_text(cell)) for cell in filled]
-    if all(_FIGURE.fullmatch(text) for text in texts):
+    figures = [text for text in texts if _FIGURE.fullmatch(text)]
+    if len(figures) == len(texts):
         return SkipReason.TOTAL  # figures only: a count under the attendance column
-    first = _first_word(texts[0])
-    if first in _TOTAL_WORDS or any(_LABEL_AND_FIGURE.fullmatch(text) for text in texts):
+    first = texts[0]
+    if _is_total(first) or (figures and _is_status_count(texts, figures)):
         return SkipReason.TOTAL
-    if (
-        first in _NOTE_WORDS
-        or _is_title(texts[0])
-        or any(_SIGNATURE_LINE.search(text) for text in texts)
-    ):
+    if _is_note(first) or _SIGNATURE_LINE.search(first) or _is_title(first):
+        return SkipReason.NOTE
+    if _names_someone(cells, identity_columns):
+        return None  # a person with a problem; a remark in another column changes nothing
+    if any(_LABEL_AND_FIGURE.fullmatch(text) for text in texts):
+        return SkipReason.TOTAL
+    if any(_is_note(text) or _SIGNATURE_LINE.search(text) for text in texts):
         return SkipReason.NOTE
     if len(filled) == 1:
-        index = next(i for i, cell in enumerate(cells) if not is_blank(cell))
-        if index not in identity_columns or ":" in texts[0]:
-            return SkipReason.NOTE  # a title or remark on a line of its own
+        return SkipReason.NOTE  # a title or remark on a line of its own
     return None
+
+
+def _is_total(text: str) -> bool:
+    words = _first_words(text)
+    return bool(
+        (words and words[0] in _TOTAL_WORDS)
+        or (len(words) > 1 and words[1] in _TOTAL_SECOND_WORDS)
+        or _LABEL_AND_FIGURE.fullmatch(text)
+    )
+
+
+def _names_someone(cells: Sequence[object], identity_columns: Sequence[int]) -> bool:
+    """A name column holds a name: text without digits or a colon."""
+    for index in identity_columns:
+        text = cells[index] if index < len(cells) else None
+        if isinstance(text, str) and text.strip() and not _DIGIT.search(text) and ":" not in text:
+            return True
+    return False
+
+
+def _is_status_count(texts: Sequence[str], figures: Sequence[str]) -> bool:
+    """An attendance word counted, not a person: "Aanwezig | 18", "Afgemeld | 2"."""
+    labels = [text for text in texts if text not in figures]
+    if len(labels) != 1:
+        return False
+    try:
+        parse_attendance(labels[0])
+    except ValueProblem:
+        return False
+    return not labels[0].strip().isdigit()
