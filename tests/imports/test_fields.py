@@ -254,6 +254,87 @@ HEADER_ROWS = [
         ["Training ID", "Employee ID", "Full name", "Date", "Attendance", "Rating /10"],
         [SID, EMP, N, D, A, SCORE],
     ),
+    (  # a booking system's export
+        [
+            "Order #",
+            "Order Date",
+            "First Name",
+            "Last Name",
+            "Email",
+            "Ticket Type",
+            "Attendee Status",
+            "Check-In Date",
+        ],
+        [None, None, F, L, E, None, A, D],
+    ),
+    (
+        [
+            "Boekingsnummer",
+            "Besteldatum",
+            "Naam",
+            "E-mail",
+            "Organisatie",
+            "Cursusdatum",
+            "Aanwezig",
+            "Certificaat",
+        ],
+        [None, None, N, E, DEP, D, A, None],
+    ),
+    (
+        [
+            "ID",
+            "Naam",
+            "Functie",
+            "Afdeling",
+            "Ministerie",
+            "Datum",
+            "Aanwezig (x)",
+            "Evaluatie (1-5)",
+        ],
+        [None, N, None, None, DEP, D, A, SCORE],
+    ),
+    (
+        [
+            "Achternaam",
+            "Voorletters",
+            "Tussenvoegsel",
+            "Roepnaam",
+            "Dienst",
+            "Datum bijeenkomst",
+            "Presentie",
+        ],
+        [L, None, P, F, DEP, D, A],
+    ),
+    (
+        [
+            "Deelnemer",
+            "Organisatie",
+            "Datum",
+            "Starttijd",
+            "Eindtijd",
+            "Locatie",
+            "Aanwezig",
+            "Opmerking",
+        ],
+        [N, DEP, D, None, None, PLACE, A, None],
+    ),
+    (
+        [
+            "Name",
+            "Organisation",
+            "Email",
+            "Course",
+            "Course date",
+            "Venue",
+            "Attendance",
+            "Overall rating (out of 10)",
+        ],
+        [N, DEP, E, PROG, D, PLACE, A, SCORE],
+    ),
+    (
+        ["Volgnr", "Naam + voorletters", "Ministerie", "Sessiecode", "Datum", "Ja/Nee"],
+        [None, N, DEP, SID, D, A],
+    ),
 ]
 
 

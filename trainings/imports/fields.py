@@ -343,8 +343,11 @@ _OTHER_THINGS = frozenset((
     "comment", "comments", "notes", "note", "toelichting", "handtekening", "signature",
     "paraaf", "bsn", "geslacht", "gender", "leeftijd", "age", "dieet", "diet", "eind", "end",
     "einddatum", "duur", "duration", "uren", "hours", "vervaldatum",
-    "verloopt", "expiry", "geldig", "valid",
+    "verloopt", "expiry", "geldig", "valid", "order", "bestelling", "besteldatum",
+    "bestel", "purchase", "aankoop", "ticket", "verzonden", "verzenddatum", "sent",
 ))  # fmt: skip
+# A header that only says what to fill in ("Ja/Nee", "Y/N") is the attendance.
+_YES_NO_WORDS = frozenset(("ja", "nee", "j", "n", "yes", "no", "y"))
 # Known words that mean nothing by themselves, so that "Starttijd" is split.
 _NEUTRAL_WORDS = frozenset(("start", "begin", "tijd", "time", "ja", "nee", "yes"))
 _VOCABULARY = frozenset(
@@ -435,6 +438,8 @@ def header_field_scores(text: str) -> Mapping[Field, float]:
     tokens = header_tokens(text)
     if not tokens or any(token in _OTHER_THINGS for token in tokens):
         return MappingProxyType({})
+    if set(tokens) <= _YES_NO_WORDS:
+        return MappingProxyType({Field.ATTENDANCE: 0.6})
     own = {_OWN_WORDS[token][0] for token in tokens if token in _OWN_WORDS}
     if {Field.FIRST_NAME, Field.LAST_NAME} <= own:
         # "Achternaam, voornaam" or "Voornaam + achternaam": the whole name in one column.
