@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import xlwt
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -883,3 +884,65 @@ def test_a_two_row_header_with_group_titles_uses_the_row_naming_the_fields(
     [row] = list(parsed.rows())
     assert parsed.header_row == 2
     assert (row.full_name, row.email, row.session_date) == ("Jan Berg", "jan@example.nl", MARCH_3)
+
+
+def test_a_date_merged_over_its_sessions_rows_counts_for_each_of_them(
+    xlsx_reader: str,
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Presentielijst"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["Datum", "Locatie", "Naam", "Aanwezig"])
+    sheet.append([MARCH_3, "Utrecht", "Jan Berg", "ja"])
+    sheet.append([None, None, "Piet Smit", "nee"])
+    sheet.append([datetime.date(2025, 3, 10), "Zwolle", "Kees Bos", "ja"])
+    sheet.append([None, None, "Anna de Vries", "ja"])
+    sheet.merge_cells("A3:A4")
+    sheet.merge_cells("B3:B4")
+    sheet.merge_cells("A5:A6")
+    sheet.merge_cells("B5:B6")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse(buffer.getvalue(), "lijst.xlsx")
+    rows = [(row.full_name, row.session_date, row.session_place) for row in parsed.rows()]
+    if xlsx_reader == "streaming":
+        # A sheet lists its merged areas after its rows: the streaming reader (sheets
+        # too large for calamine) cannot know them, and the rows go to review.
+        assert rows[1] == ("Piet Smit", None, None)
+        return
+    assert rows == [
+        ("Jan Berg", MARCH_3, "Utrecht"),
+        ("Piet Smit", MARCH_3, "Utrecht"),
+        ("Kees Bos", datetime.date(2025, 3, 10), "Zwolle"),
+        ("Anna de Vries", datetime.date(2025, 3, 10), "Zwolle"),
+    ]
+
+
+def test_an_old_xls_with_a_merged_title_merged_dates_and_a_total_row() -> None:
+    # Excel 97-2003 format, still produced by older booking systems.
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Blad1")
+    sheet.write_merge(0, 0, 0, 3, "Presentielijst workshop")
+    for column, header in enumerate(["Datum workshop", "Naam deelnemer", "Ministerie", "Deelname"]):
+        sheet.write(2, column, header)
+    sheet.write_merge(3, 4, 0, 0, "03-03-2025")
+    sheet.write(3, 1, "Fatima Öztürk")
+    sheet.write(3, 2, "BZK")
+    sheet.write(3, 3, "✓")
+    sheet.write(4, 1, "Jan Berg")
+    sheet.write(4, 2, "BZK")
+    sheet.write(4, 3, "no show")
+    sheet.write(5, 1, "Totaal")
+    sheet.write(5, 3, 1)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    parsed = parse(buffer.getvalue(), "lijst.xls")
+    rows = [(row.full_name, row.session_date, row.attendance) for row in parsed.rows()]
+    assert parsed.file_problems == []
+    assert rows == [
+        ("Fatima Öztürk", MARCH_3, Attendance.ATTENDED),
+        ("Jan Berg", MARCH_3, Attendance.NO_SHOW),
+    ]
+    assert [(s.row, s.reason) for s in parsed.skipped] == [(6, "total")]
