@@ -852,6 +852,7 @@ def test_a_scale_that_cannot_be_stored_holds_the_scores_with_the_reason() -> Non
     assert row.score is None
     assert [p.code for p in row.problems] == ["unsupported_scale"]
     assert "0 to 10" in str(row.problems[0].message)
+    assert parsed.score_scale is None  # nothing was stored on it
 
 
 def test_a_score_header_without_a_scale_is_still_guessed() -> None:

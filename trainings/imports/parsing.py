@@ -257,7 +257,7 @@ class ParsedFile:
     def _settle_scale(self, highest_score: Decimal | None) -> None:
         if self._fixed_scale is not None:
             self.score_scale, self.score_scale_source = self._fixed_scale, "fixed"
-        elif self._header_scale is not None and self._header_scale[1] in SCALES:
+        elif self._header_scale is not None and self._header_scale in _STORABLE_SCALES:
             self.score_scale, self.score_scale_source = self._header_scale[1], "header"
         elif highest_score is not None:
             self.score_scale, self.score_scale_source = score_scale(highest_score), "guessed"
@@ -499,6 +499,7 @@ def _problem_for(error: Exception) -> Problem:
     )
 
 
+_STORABLE_SCALES = frozenset((1, scale) for scale in SCALES)
 _NUMBER_LIKE = re.compile(r"\S*\d\S*")
 
 
@@ -649,7 +650,7 @@ class _RowBuilder:
     def _off_scale(self, score: Decimal, scale: tuple[int, int]) -> tuple[str, StrOrPromise] | None:
         """The problem of a score that the column's scale does not allow, if any."""
         lowest, highest = scale
-        if (lowest, highest) not in ((1, scale) for scale in SCALES):
+        if (lowest, highest) not in _STORABLE_SCALES:
             return "unsupported_scale", lazy_format(
                 _(
                     "The scores in this column are on a scale of %(lowest)s to %(highest)s; "
