@@ -696,6 +696,21 @@ def test_a_participant_with_a_problem_is_held_not_skipped(row: list[str]) -> Non
     assert parsed.skipped == []
 
 
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [["Naam", "Datum", "Aanwezig"]],
+        [["Naam", "Datum", "Aanwezig"], ["Totaal", "", "0"], ["Handtekening: ____", "", ""]],
+    ],
+    ids=["header-only", "footer-only"],
+)
+def test_a_file_without_any_participant_is_refused_after_its_rows(rows: list[list[str]]) -> None:
+    parsed = parse(csv_bytes(rows), "lijst.csv")
+    assert parsed.file_problems == []
+    assert list(parsed.rows()) == []
+    assert [problem.code for problem in parsed.file_problems] == ["no_participants"]
+
+
 def test_a_remark_next_to_a_participant_does_not_make_the_row_a_note() -> None:
     headers = ["Naam", "Datum", "Aanwezig", "Opmerkingen", "Handtekening"]
     rows = [

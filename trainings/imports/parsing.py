@@ -221,6 +221,7 @@ class ParsedFile:
             return
         highest_score: Decimal | None = None
         previous = self.header_row or 0
+        participants = 0
         try:
             build = _RowBuilder(self._columns, self._raw_columns, self._scale_rule())
             for number, cells in self._data_rows:
@@ -236,11 +237,14 @@ class ParsedFile:
                     continue
                 if row.score is not None and (highest_score is None or row.score > highest_score):
                     highest_score = row.score
+                participants += 1
                 yield row
         except Exception as error:  # untrusted input must not crash the caller
             self.file_problems.append(_problem_for(error))
         finally:
             self.close()
+        if not participants and not self.file_problems:
+            self.file_problems.append(_no_participants())
         self._settle_scale(highest_score)
 
     def _skip(self, skipped: SkippedRow) -> None:
@@ -478,6 +482,16 @@ def _check_required(parsed: ParsedFile, headers: Sequence[str]) -> None:
             missing=what,
             found=[f"“{header}”" for header in headers if header] or "-",
         ),
+    )
+
+
+def _no_participants() -> Problem:
+    return Problem(
+        None,
+        None,
+        None,
+        "no_participants",
+        _("The file has no participants: every row below the header is empty or was skipped."),
     )
 
 
