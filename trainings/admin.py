@@ -231,6 +231,7 @@ class ImportBatchAdmin(ScopedFieldsAdmin):
         "score_scale",
         "counts",
         "problems",
+        "skipped_rows",
         "rows_done",
         "error",
     ]

@@ -15,7 +15,7 @@ from trainings.imports.fields import FIELD_LABELS, Field
 from trainings.models import ImportProfile, Supplier, TrainingProgramme
 from trainings.services import max_upload_bytes
 
-ACCEPTED = ".csv,.xlsx,.xls,.ods"
+ACCEPTED = ".csv,.tsv,.txt,.xlsx,.xls,.ods"
 
 
 class UploadForm(forms.Form):
@@ -34,7 +34,7 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("Attendance list"),
-        help_text=_("CSV, XLSX, XLS or ODS."),
+        help_text=_("CSV, tab-separated text (.txt, .tsv), XLSX, XLS or ODS."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
     )
 

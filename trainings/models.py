@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Self
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -489,6 +489,11 @@ class ImportBatch(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     # [Problem.as_dict(), ...]: file problems (row None) and row problems.
     problems = models.JSONField(_("problems"), default=list, blank=True)
+    # [SkippedRow.as_dict(), ...]: rows that are no participants (totals, notes, repeated
+    # headers, empty rows), each with its reason; counts["skipped"] counts their rows.
+    skipped_rows = models.JSONField(
+        _("skipped rows"), default=list, db_default=Value([], models.JSONField()), blank=True
+    )
     rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
     error = models.TextField(_("error"), blank=True)
 

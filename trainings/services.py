@@ -986,7 +986,10 @@ class _Importer:
 
 
 def _parsed_rows(
-    batch: ImportBatch, file_problems: list[dict[str, Any]], scale_out: list[int | None]
+    batch: ImportBatch,
+    file_problems: list[dict[str, Any]],
+    scale_out: list[int | None],
+    skipped_out: list[int],
 ) -> Iterator[tuple[int, _Values, dict[str, str], list[dict[str, Any]]]]:
     profile = batch.profile.mapping if batch.profile is not None else None
     with batch.file.open("rb") as stream:
@@ -1008,6 +1011,9 @@ def _parsed_rows(
                 )
         file_problems.extend(problem.as_dict() for problem in parsed.file_problems)
         scale_out.append(parsed.score_scale)
+        # Rows that are no participants never reach the importer: noted on the batch.
+        batch.skipped_rows = [skipped.as_dict() for skipped in parsed.skipped]
+        skipped_out.append(parsed.skipped_count)
 
 
 def _run(
@@ -1021,8 +1027,11 @@ def _run(
     importer = _Importer(batch=batch, write=write, should_stop=should_stop, skip=skip)
     file_problems: list[dict[str, Any]] = []
     scale: list[int | None] = []
-    if not importer.run(_parsed_rows(batch, file_problems, scale)):
+    skipped: list[int] = []
+    if not importer.run(_parsed_rows(batch, file_problems, scale, skipped)):
         return None
+    if sum(skipped):
+        importer.counts["skipped"] = sum(skipped)
     file_scale = scale[0] if scale else None
     importer.finish_scale(file_scale)
     return importer, file_problems, file_scale
@@ -1048,7 +1057,7 @@ def attendance_import_preview(*, batch: ImportBatch) -> ImportBatch:
     batch.problems = file_problems + importer.problems
     batch.score_scale = scale
     batch.status = ImportStatus.PREVIEWED
-    batch.save(update_fields=["counts", "problems", "score_scale", "status"])
+    batch.save(update_fields=["counts", "problems", "skipped_rows", "score_scale", "status"])
     return batch
 
 
@@ -1179,10 +1188,10 @@ def attendance_import_apply(
         run = _run(batch, write=True, should_stop=should_stop, skip=done)
         if run is None:
             return _import_wait(batch)
-        _importer, file_problems, scale = run
+        importer, file_problems, scale = run
         if file_problems:  # the file was unreadable: it had no rows to write
             return _import_refuse(batch, counts={}, problems=file_problems)
-        return _import_finish(batch, scale=scale)
+        return _import_finish(batch, scale=scale, skipped=importer.counts.get("skipped", 0))
 
 
 def _import_wait(batch: ImportBatch) -> ImportBatch:
@@ -1229,14 +1238,17 @@ def _import_refuse(
     return batch
 
 
-def _import_finish(batch: ImportBatch, *, scale: int | None) -> ImportBatch:
+def _import_finish(batch: ImportBatch, *, scale: int | None, skipped: int) -> ImportBatch:
     """Mark the batch applied, with counts and problems of all its committed rows (also
-    those of earlier, interrupted runs: the rows are the record, not one run's memory)."""
+    those of earlier, interrupted runs: the rows are the record, not one run's memory).
+    `skipped`: the rows that are no participants (totals, notes), which have no ImportRow."""
     rows = ImportRow.objects.filter(batch=batch)
     counts = dict.fromkeys(OUTCOMES, 0)
     for outcome, number in rows.values_list("outcome").annotate(n=Count("pk")).order_by():
         counts[outcome] = number
     counts["total"] = sum(counts.values())
+    if skipped:
+        counts["skipped"] = skipped
     batch.counts = counts
     batch.problems = [
         problem

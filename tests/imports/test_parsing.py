@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import xlwt
+from django.utils import translation
 from openpyxl import Workbook
 
 from tests.imports.conftest import (
@@ -24,7 +26,7 @@ from tests.imports.conftest import (
     xlsx_bytes,
     xlsx_bytes_fast,
 )
-from trainings.imports import Attendance, Field, parse_attendance_file, sources, xlsx
+from trainings.imports import Attendance, Field, parse_attendance_file, parsing, sources, xlsx
 
 MARCH_3 = datetime.date(2025, 3, 3)
 TITLE = ["Presentielijst workshop 12 maart"]
@@ -562,3 +564,401 @@ def test_a_file_that_breaks_halfway_adds_a_file_problem(xlsx_reader: str) -> Non
         count = sum(1 for _ in parsed.rows())
     assert 0 < count < 1_000
     assert [problem.code for problem in parsed.file_problems] == ["unreadable_file"]
+
+
+# --- files as suppliers send them ----------------------------------------------------
+
+
+def test_a_workshop_list_with_its_own_headers_and_a_total_row_imports(xlsx_reader: str) -> None:
+    # Typed in Excel by the supplier: a merged title, a blank line, then the table.
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Presentielijst workshop Objectief selecteren"])
+    sheet.merge_cells("A1:E1")
+    sheet.append(["Trainer: M. de Boer", None, "Locatie: Den Haag"])
+    sheet.append([])
+    sheet.append(["Nr.", "Naam deelnemer", "Organisatie", "Datum workshop", "Deelname"])
+    sheet.append([1, "Fatima Öztürk", "BZK", MARCH_3, "ja"])
+    sheet.append([2, "Vries, Anna de", "J&V", MARCH_3, "afgemeld (ziek)"])
+    sheet.append([None, "Totaal", None, None, 1])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse(buffer.getvalue(), "presentielijst.xlsx")
+    rows = list(parsed.rows())
+    assert parsed.file_problems == []
+    assert parsed.header_row == 4
+    assert parsed.mapping == {
+        Field.FULL_NAME: "Naam deelnemer",
+        Field.DEPARTMENT: "Organisatie",
+        Field.SESSION_DATE: "Datum workshop",
+        Field.ATTENDANCE: "Deelname",
+    }
+    assert [(row.full_name, row.attendance, row.problems) for row in rows] == [
+        ("Fatima Öztürk", Attendance.ATTENDED, []),
+        ("Anna de Vries", Attendance.CANCELLED, []),
+    ]
+    assert [(s.row, s.reason, s.text) for s in parsed.skipped] == [(7, "total", "Totaal | 1")]
+    assert parsed.skipped_count == 1
+
+
+def footer_file(*footer: list[str]) -> bytes:
+    headers = ["Naam", "E-mail", "Datum", "Aanwezig", "Cijfer"]
+    people = [
+        ["Jan Berg", "jan@example.nl", "03-03-2025", "ja", "8"],
+        ["Piet Smit", "piet@example.nl", "03-03-2025", "nee", ""],
+    ]
+    return csv_bytes([headers, *people, *footer])
+
+
+@pytest.mark.parametrize(
+    ("footer", "reason"),
+    [
+        (["Totaal", "", "", "1", ""], "total"),
+        (["TOTAAL:", "", "", "", ""], "total"),
+        (["Aantal deelnemers: 20", "", "", "", ""], "total"),
+        (["Gemiddeld cijfer", "", "", "", "7,8"], "total"),
+        (["Average score", "", "", "", "7.8"], "total"),
+        (["", "", "", "18", ""], "total"),
+        (["", "", "", "90%", ""], "total"),
+        (["Opkomst 90%", "", "", "", ""], "total"),
+        (["Aanwezig: 18", "Afwezig: 2", "", "", ""], "total"),
+        (["Handtekening trainer:", "", "", "", ""], "note"),
+        (["Handtekening: ____________", "", "Datum: ________", "", ""], "note"),
+        (["Opmerkingen: Piet had zich niet afgemeld", "", "", "", ""], "note"),
+        (["* afgemeld na de deadline", "", "", "", ""], "note"),
+        (["Pagina 1 van 2", "", "", "", ""], "note"),
+        (["", "", "Lijst vervolgt op de volgende pagina", "", ""], "note"),
+        (["Let op: cijfers zijn voorlopig", "", "", "", ""], "note"),
+        (["", "", "Groep B", "", ""], "note"),
+        (["Totaal aanwezig: 18 van 20", "", "", "", ""], "total"),
+        (["Deelnemers totaal", "", "", "", ""], "total"),
+        (["", "", "", "18/20", ""], "total"),
+        (["", "", "", "18 van 20", ""], "total"),
+        (["Aanwezig", "", "", "18", ""], "total"),
+        (["Niet verschenen", "", "", "1", ""], "total"),
+        (["", "", "", "=SUM(D2:D20)", ""], "total"),
+        (["Aldus opgemaakt te Den Haag", "", "", "", ""], "note"),
+        (["Datum: 12-03-2025", "", "Paraaf: ....", "", ""], "note"),
+        (["Trainer: Marieke de Boer", "", "", "", ""], "note"),
+        (["N.B. twee deelnemers kwamen later", "", "", "", ""], "note"),
+        (["Sessie 2 - 10 maart", "", "", "", ""], "note"),
+    ],
+)
+def test_a_footer_row_is_skipped_with_a_note_and_never_rejects(
+    footer: list[str], reason: str
+) -> None:
+    parsed = parse(footer_file(footer), "lijst.csv")
+    rows = list(parsed.rows())
+    assert parsed.file_problems == []
+    assert [(row.full_name, row.problems) for row in rows] == [("Jan Berg", []), ("Piet Smit", [])]
+    [skipped] = parsed.skipped
+    assert (skipped.row, skipped.reason) == (4, reason)
+    assert skipped.as_dict()["message"]
+
+
+def test_a_repeated_header_after_a_page_break_is_skipped_with_its_title() -> None:
+    headers = ["Naam", "Datum", "Aanwezig"]
+    person = ["Jan Berg", "3-3-2025", "x"]
+    rows = [TITLE, headers, person, [], TITLE, headers, person]
+    parsed = parse(csv_bytes(rows), "lijst.csv")
+    assert [row.row_number for row in parsed.rows()] == [3, 7]
+    assert [(s.row, s.last_row, s.reason) for s in parsed.skipped] == [
+        (4, 4, "empty"),
+        (5, 5, "note"),
+        (6, 6, "repeated_header"),
+    ]
+    assert parsed.skipped_count == 3
+
+
+def test_runs_of_empty_rows_are_one_note_and_trailing_ones_none(xlsx_reader: str) -> None:
+    person = ["Jan Berg", "3-3-2025", "ja"]
+    rows = [["Naam", "Datum", "Aanwezig"], person, [], [], [], person, [], []]
+    parsed = parse(xlsx_bytes(rows), "lijst.xlsx")
+    assert [row.row_number for row in parsed.rows()] == [2, 6]
+    assert [(s.row, s.last_row, s.reason, s.count) for s in parsed.skipped] == [(3, 5, "empty", 3)]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["Jan Berg", "jan@example.nl", "31-02-2025", "ja", ""],  # a bad date
+        ["Totaal", "totaal@example.nl", "", "", ""],  # a person with an e-mail address
+        ["Jan Berg", "", "", "", ""],  # only a name: held to be looked at
+        ["", "jan@example.nl", "", "misschien", ""],
+    ],
+)
+def test_a_participant_with_a_problem_is_held_not_skipped(row: list[str]) -> None:
+    parsed = parse(footer_file(row), "lijst.csv")
+    rows = list(parsed.rows())
+    assert len(rows) == 3
+    assert rows[-1].problems
+    assert parsed.skipped == []
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [["Naam", "Datum", "Aanwezig"]],
+        [["Naam", "Datum", "Aanwezig"], ["Totaal", "", "0"], ["Handtekening: ____", "", ""]],
+    ],
+    ids=["header-only", "footer-only"],
+)
+def test_a_file_without_any_participant_is_refused_after_its_rows(rows: list[list[str]]) -> None:
+    parsed = parse(csv_bytes(rows), "lijst.csv")
+    assert parsed.file_problems == []
+    assert list(parsed.rows()) == []
+    assert [problem.code for problem in parsed.file_problems] == ["no_participants"]
+
+
+def test_a_remark_next_to_a_participant_does_not_make_the_row_a_note() -> None:
+    headers = ["Naam", "Datum", "Aanwezig", "Opmerkingen", "Handtekening"]
+    rows = [
+        headers,
+        ["Jan Berg", "31-02-2025", "ja", "Opmerking: kwam later", ""],
+        ["Piet Smit", "", "nee", "Score: 8", "________"],
+    ]
+    parsed = parse(csv_bytes(rows), "lijst.csv")
+    assert [(row.full_name, bool(row.problems)) for row in parsed.rows()] == [
+        ("Jan Berg", True),
+        ("Piet Smit", True),
+    ]
+    assert parsed.skipped == []
+
+
+def test_the_number_of_listed_skipped_rows_is_bounded_but_all_are_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(parsing, "MAX_LISTED", 2)
+    parsed = parse(footer_file(*[["Totaal", "", "", "1", ""]] * 5), "lijst.csv")
+    list(parsed.rows())
+    assert (len(parsed.skipped), parsed.skipped_count) == (2, 5)
+
+
+def test_excels_unicode_text_utf16_tab_separated_txt() -> None:
+    rows = [
+        ["Naam deelnemer", "Ministerie", "Datum", "Aanwezig", "Score (1-5)"],
+        ["Zoë Ünal", "BZK", "03/03/2025", "✓", "4,5"],
+        ["Jan Berg", "J&V", "3/3/25", "no show", ""],
+    ]
+    data = csv_bytes(rows, delimiter="\t", encoding="utf-16")
+    assert data.startswith(b"\xff\xfe")
+    parsed = parse(data, "Presentielijst.txt")
+    parsed_rows = list(parsed.rows())
+    assert parsed.format == "csv"
+    assert [
+        (row.full_name, row.session_date, row.attendance, row.score) for row in parsed_rows
+    ] == [
+        ("Zoë Ünal", MARCH_3, Attendance.ATTENDED, Decimal("4.5")),
+        ("Jan Berg", MARCH_3, Attendance.NO_SHOW, None),
+    ]
+    assert (parsed.score_scale, parsed.score_scale_source) == (5, "header")
+
+
+def test_a_tsv_file_and_a_pipe_separated_export_are_read() -> None:
+    rows = [["Naam", "Datum", "Aanwezig"], ["Jan Berg", "3-3-2025", "Y"]]
+    [row] = parse_rows(csv_bytes(rows, delimiter="\t"), "export.tsv")
+    assert row.attendance is Attendance.ATTENDED
+    [row] = parse_rows(csv_bytes(rows, delimiter="|"), "boekingssysteem.csv")
+    assert (row.full_name, row.attendance) == ("Jan Berg", Attendance.ATTENDED)
+
+
+def test_a_google_sheets_csv_with_quotes_and_commas_in_names() -> None:
+    data = (
+        b"Participant,Ministry,Date,Present (Y/N)\r\n"
+        b'"Vries, Anna de",BZK,03/03/2025,Y\r\n'
+        b'"Berg, J. van den",BZK,03/03/2025,N\r\n'
+    )
+    rows = parse_rows(data, "Attendance - Sheet1.csv")
+    assert [(row.full_name, row.attendance) for row in rows] == [
+        ("Anna de Vries", Attendance.ATTENDED),
+        ("J. van den Berg", Attendance.NO_SHOW),
+    ]
+
+
+def test_a_libreoffice_ods_with_a_footer() -> None:
+    rows = [
+        ["Presentielijst"],
+        [""],
+        ["Achternaam", "Voornaam", "Sessiedatum", "Aanwezigheid"],
+        ["Berg", "Jan", "3 maart 2025", "aanwezig"],
+        ["Aantal deelnemers: 1", "", "", ""],
+    ]
+    parsed = parse(ods_bytes(rows), "lijst.ods")
+    [row] = list(parsed.rows())
+    assert (row.full_name, row.session_date) == ("Jan Berg", MARCH_3)
+    assert [(s.row, s.reason) for s in parsed.skipped] == [(5, "total")]
+
+
+def test_the_guesses_carry_scores_and_sample_values() -> None:
+    rows = [
+        ["Nr.", "Naam deelnemer", "Datum workshop", "Deelname"],
+        ["1", "Jan Berg", "3-3-2025", "ja"],
+        ["2", "Piet Smit", "3-3-2025", "nee"],
+    ]
+    parsed = parse(csv_bytes(rows), "lijst.csv")
+    guesses = {guess.header: guess for guess in parsed.guesses}
+    assert guesses["Naam deelnemer"].samples == ("Jan Berg", "Piet Smit")
+    assert (guesses["Datum workshop"].field, guesses["Datum workshop"].score) == (
+        Field.SESSION_DATE,
+        0.95,
+    )
+    assert guesses["Nr."].score < 0.5
+    assert guesses["Nr."].as_dict()["samples"] == ["1", "2"]
+    assert "Nr." in parsed.ignored_columns
+
+
+def test_a_missing_date_column_says_exactly_what_is_missing_and_what_is_there() -> None:
+    rows = [["Naam", "Geboortedatum", "Aanwezig"], ["Jan Berg", "1-1-1980", "ja"]]
+    [problem] = parse(csv_bytes(rows), "lijst.csv").file_problems
+    assert str(problem.message) == (
+        "No column for the session date was found; the columns in the file are: "
+        "“Naam”, “Geboortedatum”, “Aanwezig”."
+    )
+
+
+def test_the_missing_column_message_is_dutch_for_dutch_users() -> None:
+    rows = [["Naam", "Geboortedatum", "Aanwezig"], ["Jan Berg", "1-1-1980", "ja"]]
+    [problem] = parse(csv_bytes(rows), "lijst.csv").file_problems
+    with translation.override("nl"):
+        assert str(problem.message) == (
+            "Geen kolom voor de datum van de sessie gevonden; kolommen in het bestand: "
+            "“Naam”, “Geboortedatum”, “Aanwezig”."
+        )
+
+
+# --- score scales --------------------------------------------------------------------
+
+
+def scaled_file(header: str, *scores: str) -> bytes:
+    rows = [["Naam", "Datum", "Aanwezig", header]]
+    rows += [[f"Deelnemer {n}", "3-3-2025", "ja", score] for n, score in enumerate(scores)]
+    return csv_bytes(rows)
+
+
+def test_a_one_to_ten_file_with_only_low_scores_stays_on_ten() -> None:
+    # Guessing from the highest score would call this 1-5 and double every score.
+    parsed = parse(scaled_file("Cijfer (1-10)", "4", "5", "3,5"), "lijst.csv")
+    rows = list(parsed.rows())
+    assert [row.score for row in rows] == [Decimal(4), Decimal(5), Decimal("3.5")]
+    assert (parsed.score_scale, parsed.score_scale_source) == (10, "header")
+
+
+def test_a_one_to_five_file_keeps_its_scores_and_holds_a_score_above_five() -> None:
+    parsed = parse(scaled_file("Score (1-5)", "4.5", "5", "8"), "lijst.csv")
+    rows = list(parsed.rows())
+    assert [row.score for row in rows] == [Decimal("4.5"), Decimal(5), None]
+    assert [(p.code, p.column) for p in rows[2].problems] == [("score_out_of_range", "Score (1-5)")]
+    assert (parsed.score_scale, parsed.score_scale_source) == (5, "header")
+
+
+@pytest.mark.parametrize(
+    "header", ["Beoordeling /10", "Waardering (1 t/m 10)", "Rating (out of 10)"]
+)
+def test_the_scale_is_read_from_other_ways_of_writing_it(header: str) -> None:
+    parsed = parse(scaled_file(header, "3"), "lijst.csv")
+    list(parsed.rows())
+    assert parsed.score_scale == 10
+
+
+def test_a_scale_that_cannot_be_stored_holds_the_scores_with_the_reason() -> None:
+    parsed = parse(scaled_file("Score (0-10)", "7"), "lijst.csv")
+    [row] = list(parsed.rows())
+    assert row.score is None
+    assert [p.code for p in row.problems] == ["unsupported_scale"]
+    assert "0 to 10" in str(row.problems[0].message)
+    assert parsed.score_scale is None  # nothing was stored on it
+
+
+def test_a_score_header_without_a_scale_is_still_guessed() -> None:
+    parsed = parse(scaled_file("Score", "4"), "lijst.csv")
+    list(parsed.rows())
+    assert (parsed.score_scale, parsed.score_scale_source) == (5, "guessed")
+
+
+def test_the_callers_scale_wins_from_the_header() -> None:
+    parsed = parse(scaled_file("Score (1-5)", "7"), "lijst.csv", score_scale=10)
+    [row] = list(parsed.rows())
+    assert row.score == Decimal(7)
+    assert (parsed.score_scale, parsed.score_scale_source) == (10, "fixed")
+
+
+def test_a_two_row_header_with_group_titles_uses_the_row_naming_the_fields(
+    xlsx_reader: str,
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Deelnemer", None, None, "Training", None])
+    sheet.merge_cells("A1:C1")
+    sheet.merge_cells("D1:E1")
+    sheet.append(["Voornaam", "Achternaam", "E-mail", "Datum", "Aanwezig"])
+    sheet.append(["Jan", "Berg", "jan@example.nl", MARCH_3, "ja"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse(buffer.getvalue(), "lijst.xlsx")
+    [row] = list(parsed.rows())
+    assert parsed.header_row == 2
+    assert (row.full_name, row.email, row.session_date) == ("Jan Berg", "jan@example.nl", MARCH_3)
+
+
+def test_a_date_merged_over_its_sessions_rows_counts_for_each_of_them(
+    xlsx_reader: str,
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Presentielijst"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["Datum", "Locatie", "Naam", "Aanwezig"])
+    sheet.append([MARCH_3, "Utrecht", "Jan Berg", "ja"])
+    sheet.append([None, None, "Piet Smit", "nee"])
+    sheet.append([datetime.date(2025, 3, 10), "Zwolle", "Kees Bos", "ja"])
+    sheet.append([None, None, "Anna de Vries", "ja"])
+    sheet.merge_cells("A3:A4")
+    sheet.merge_cells("B3:B4")
+    sheet.merge_cells("A5:A6")
+    sheet.merge_cells("B5:B6")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse(buffer.getvalue(), "lijst.xlsx")
+    rows = [(row.full_name, row.session_date, row.session_place) for row in parsed.rows()]
+    if xlsx_reader == "streaming":
+        # A sheet lists its merged areas after its rows: the streaming reader (sheets
+        # too large for calamine) cannot know them, and the rows go to review.
+        assert rows[1] == ("Piet Smit", None, None)
+        return
+    assert rows == [
+        ("Jan Berg", MARCH_3, "Utrecht"),
+        ("Piet Smit", MARCH_3, "Utrecht"),
+        ("Kees Bos", datetime.date(2025, 3, 10), "Zwolle"),
+        ("Anna de Vries", datetime.date(2025, 3, 10), "Zwolle"),
+    ]
+
+
+def test_an_old_xls_with_a_merged_title_merged_dates_and_a_total_row() -> None:
+    # Excel 97-2003 format, still produced by older booking systems.
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Blad1")
+    sheet.write_merge(0, 0, 0, 3, "Presentielijst workshop")
+    for column, header in enumerate(["Datum workshop", "Naam deelnemer", "Ministerie", "Deelname"]):
+        sheet.write(2, column, header)
+    sheet.write_merge(3, 4, 0, 0, "03-03-2025")
+    sheet.write(3, 1, "Fatima Öztürk")
+    sheet.write(3, 2, "BZK")
+    sheet.write(3, 3, "✓")
+    sheet.write(4, 1, "Jan Berg")
+    sheet.write(4, 2, "BZK")
+    sheet.write(4, 3, "no show")
+    sheet.write(5, 1, "Totaal")
+    sheet.write(5, 3, 1)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    parsed = parse(buffer.getvalue(), "lijst.xls")
+    rows = [(row.full_name, row.session_date, row.attendance) for row in parsed.rows()]
+    assert parsed.file_problems == []
+    assert rows == [
+        ("Fatima Öztürk", MARCH_3, Attendance.ATTENDED),
+        ("Jan Berg", MARCH_3, Attendance.NO_SHOW),
+    ]
+    assert [(s.row, s.reason) for s in parsed.skipped] == [(6, "total")]

@@ -83,6 +83,9 @@ def test_an_unseekable_stream_within_the_limit_is_read() -> None:
         (ods_bytes([HEADERS, ROW]), "lijst.xlsx"),
         (safety.OLE2_SIGNATURE + b"\x00" * 100, "lijst.csv"),
         (b"<html><table></table></html>", "lijst.xls"),
+        (VALID_XLSX, "lijst.txt"),
+        (VALID_XLSX, "lijst.tsv"),
+        (safety.OLE2_SIGNATURE + b"\x00" * 100, "lijst.txt"),
     ],
 )
 def test_extension_and_content_must_agree(data: bytes, filename: str) -> None:

@@ -8,6 +8,7 @@ import pytest
 from trainings.imports.values import (
     Attendance,
     ValueProblem,
+    header_score_scale,
     normalise_last_name,
     parse_attendance,
     parse_date,
@@ -263,3 +264,94 @@ def test_it_splits_a_surname_first_full_name(text: str, expected: tuple[str, str
 )
 def test_it_puts_a_trailing_name_prefix_in_front(text: str, expected: str) -> None:
     assert normalise_last_name(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Aanwezig", Attendance.ATTENDED),
+        ("Y", Attendance.ATTENDED),
+        ("✓", Attendance.ATTENDED),
+        ("✔", Attendance.ATTENDED),
+        ("✅", Attendance.ATTENDED),
+        ("X", Attendance.ATTENDED),
+        ("Present", Attendance.ATTENDED),
+        ("P", Attendance.ATTENDED),
+        ("ja (te laat)", Attendance.ATTENDED),
+        ("Deelgenomen", Attendance.ATTENDED),
+        ("gevolgd", Attendance.ATTENDED),
+        ("N", Attendance.NO_SHOW),
+        ("Nee", Attendance.NO_SHOW),
+        ("Niet verschenen", Attendance.NO_SHOW),
+        ("niet gekomen", Attendance.NO_SHOW),
+        ("NO SHOW", Attendance.NO_SHOW),
+        ("noshow", Attendance.NO_SHOW),
+        ("Afwezig zonder bericht", Attendance.NO_SHOW),
+        ("-", Attendance.NO_SHOW),
+        ("✗", Attendance.NO_SHOW),
+        ("Afgemeld", Attendance.CANCELLED),
+        ("afgemeld (ziek)", Attendance.CANCELLED),
+        ("Afgemeld [vakantie]", Attendance.CANCELLED),
+        ("ziek", Attendance.CANCELLED),
+        ("Afwezig met bericht", Attendance.CANCELLED),
+        ("excused", Attendance.CANCELLED),
+    ],
+)
+def test_it_reads_the_attendance_words_suppliers_use(value: str, expected: Attendance) -> None:
+    assert parse_attendance(value) is expected
+
+
+@pytest.mark.parametrize(
+    "value", ["deels", "half aanwezig", "?", "(ziek)", "2 uur", "zie opmerking"]
+)
+def test_an_attendance_value_nobody_can_be_sure_of_is_held_showing_it(value: str) -> None:
+    with pytest.raises(ValueProblem) as problem:
+        parse_attendance(value)
+    assert problem.value.code == "unknown_attendance"
+    assert f"“{value}”" in str(problem.value.message)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("03/03/2025", MARCH_3),
+        ("3/3/25", MARCH_3),
+        ("04/03/2025", datetime.date(2025, 3, 4)),
+        ("4/3/25", datetime.date(2025, 3, 4)),
+        ("31/12/24", datetime.date(2024, 12, 31)),
+    ],
+)
+def test_it_reads_day_first_slashed_dates_with_two_or_four_digit_years(
+    value: str, expected: datetime.date
+) -> None:
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("header", "scale"),
+    [
+        ("Score (1-5)", (1, 5)),
+        ("Cijfer (1-10)", (1, 10)),
+        ("Cijfer 1 - 10", (1, 10)),
+        ("Beoordeling [1–5]", (1, 5)),
+        ("Waardering (1 t/m 10)", (1, 10)),
+        ("Rating (1 to 5)", (1, 5)),
+        ("Cijfer /10", (1, 10)),
+        ("Score (op 10)", (1, 10)),
+        ("Rating (out of 5)", (1, 5)),
+        ("Score (0-10)", (0, 10)),
+        ("Tevredenheid (1-7)", (1, 7)),
+        ("Score", None),
+        ("Evaluatie 2025", None),
+        ("Cijfer (7,5 = goed)", None),
+    ],
+)
+def test_it_reads_the_scale_a_score_header_announces(
+    header: str, scale: tuple[int, int] | None
+) -> None:
+    assert header_score_scale(header) == scale
+
+
+@pytest.mark.parametrize(("value", "expected"), [("4,5", Decimal("4.5")), ("4.5", Decimal("4.5"))])
+def test_a_half_point_on_a_five_point_scale_is_kept_exactly(value: str, expected: Decimal) -> None:
+    assert parse_score(value) == expected

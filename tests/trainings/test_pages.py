@@ -152,3 +152,20 @@ def test_a_held_row_is_matched_to_the_chosen_person(client, admin_user_, supplie
     response = client.post(f"/imports/rows/{row.pk}/", {"action": "match", "person": person.pk})
     assert response.status_code == 302
     assert TrainingCompletion.objects.filter(person=person).exists()
+
+
+def test_the_preview_counts_and_lists_the_rows_that_are_no_participants(
+    client, admin_user_, supplier
+) -> None:
+    PersonFactory(employee_number="1")
+    client.force_login(admin_user_)
+    rows = [*GOOD, ["Aantal deelnemers: 1", "", "", "", "", "", "", ""]]
+    upload(client, supplier, csv_file(rows))
+    batch = ImportBatch.objects.get()
+    assert batch.counts["skipped"] == 1
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Rows skipped: no participants" in page
+    assert "1 row is not a participant" in page
+    assert "A total or summary row, not a participant; skipped." in page
+    assert "Aantal deelnemers: 1" in page
+    assert "Apply this file" in page  # a skipped row never stands in the way

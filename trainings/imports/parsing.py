@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime
 import logging
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -30,9 +31,11 @@ from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineError
 
 from trainings.imports.fields import (
-    FIELD_LABELS,
+    MIN_FIELD_SCORE,
+    ColumnGuess,
     Field,
-    default_header_lookup,
+    assign_columns,
+    header_field_scores,
     normalise_header,
     profile_header_lookup,
 )
@@ -43,6 +46,13 @@ from trainings.imports.safety import (
     check_signature,
     open_upload,
 )
+from trainings.imports.skipped import (
+    MAX_LISTED,
+    SkippedRow,
+    SkipReason,
+    non_participant_reason,
+    row_text,
+)
 from trainings.imports.sources import (
     HEADER_SEARCH_ROWS,
     Table,
@@ -51,10 +61,12 @@ from trainings.imports.sources import (
     open_xlsx,
 )
 from trainings.imports.values import (
+    SCALES,
     Attendance,
     ValueProblem,
     cell_text,
     collapse_whitespace,
+    header_score_scale,
     is_blank,
     join_name_prefix,
     normalise_last_name,
@@ -74,7 +86,17 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".xls": "xls", ".ods": "ods"}
+# Excel's "Unicode text" is tab-separated UTF-16 and is saved as .txt.
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xls": "xls",
+    ".ods": "ods",
+}
+# How many data rows below the header give sample values for the column guesses.
+SAMPLE_ROWS = 3
 IDENTITY_FIELDS = (Field.EMPLOYEE_NUMBER, Field.EMAIL, Field.FULL_NAME, Field.LAST_NAME)
 # A header row has at least this many recognised headers; one match could be a title
 # such as "Training".
@@ -158,8 +180,14 @@ class ParsedFile:
     treat the import as failed if it did.
 
     score_scale is 5 or 10 once rows() has been read to the end (None before that and for
-    a file without scores), unless the caller fixed it: the scale of a file follows from
-    its highest score, which is only known at the end of the stream.
+    a file without scores). It is the caller's when fixed, else the score header's ("Score
+    (1-5)"), else guessed from the highest score, which is only known at the end of the
+    stream; score_scale_source says which ("fixed", "header" or "guessed").
+
+    guesses are the fields each column may hold, with a score and sample values, for the
+    column-mapping step. skipped lists the rows that are no participants (totals, notes,
+    repeated headers, empty rows) and skipped_count counts their rows; both grow during
+    rows().
     """
 
     def __init__(self, format: str | None) -> None:
@@ -170,7 +198,12 @@ class ParsedFile:
         self.ignored_columns: list[str] = []
         self.file_problems: list[Problem] = []
         self.score_scale: int | None = None
+        self.score_scale_source: str | None = None
+        self.guesses: list[ColumnGuess] = []
+        self.skipped: list[SkippedRow] = []
+        self.skipped_count = 0
         self._fixed_scale: int | None = None
+        self._header_scale: tuple[int, int] | None = None
         self._columns: list[_Column] = []
         self._raw_columns: list[tuple[int, str]] = []
         self._data_rows: Iterator[Row] = iter(())
@@ -179,7 +212,7 @@ class ParsedFile:
         self._started = False
 
     def rows(self) -> Iterator[AttendanceRow]:
-        """Stream the data rows; blank rows and repeated header rows are left out."""
+        """Stream the participant rows; rows that are none are noted in `skipped`."""
         if self._started:
             raise RuntimeError("ParsedFile.rows() can only be iterated once")
         self._started = True
@@ -187,23 +220,51 @@ class ParsedFile:
             self.close()
             return
         highest_score: Decimal | None = None
+        previous = self.header_row or 0
+        participants = 0
         try:
-            build = _RowBuilder(self._columns, self._raw_columns, self._fixed_scale)
+            build = _RowBuilder(self._columns, self._raw_columns, self._scale_rule())
             for number, cells in self._data_rows:
-                if _is_blank_row(cells) or build.is_repeated_header(cells):
-                    continue
+                if _is_blank_row(cells):
+                    continue  # noted as part of a run of empty rows below, if followed
+                if number > previous + 1:
+                    # Readers leave out empty and formatting-only rows: the gap shows them.
+                    self._skip(SkippedRow(previous + 1, number - 1, SkipReason.EMPTY, ""))
+                previous = number
                 row = build(number, cells)
+                if row.problems and (reason := build.non_participant(row, cells)):
+                    self._skip(SkippedRow(number, number, reason, row_text(cells)))
+                    continue
                 if row.score is not None and (highest_score is None or row.score > highest_score):
                     highest_score = row.score
+                participants += 1
                 yield row
         except Exception as error:  # untrusted input must not crash the caller
             self.file_problems.append(_problem_for(error))
         finally:
             self.close()
+        if not participants and not self.file_problems:
+            self.file_problems.append(_no_participants())
+        self._settle_scale(highest_score)
+
+    def _skip(self, skipped: SkippedRow) -> None:
+        self.skipped_count += skipped.count
+        if len(self.skipped) < MAX_LISTED:
+            self.skipped.append(skipped)
+
+    def _scale_rule(self) -> tuple[int, int] | None:
+        """The (lowest, highest) score allowed, when known before the rows are read."""
         if self._fixed_scale is not None:
-            self.score_scale = self._fixed_scale
+            return 1, self._fixed_scale
+        return self._header_scale
+
+    def _settle_scale(self, highest_score: Decimal | None) -> None:
+        if self._fixed_scale is not None:
+            self.score_scale, self.score_scale_source = self._fixed_scale, "fixed"
+        elif self._header_scale is not None and self._header_scale in _STORABLE_SCALES:
+            self.score_scale, self.score_scale_source = self._header_scale[1], "header"
         elif highest_score is not None:
-            self.score_scale = score_scale(highest_score)
+            self.score_scale, self.score_scale_source = score_scale(highest_score), "guessed"
 
     def close(self) -> None:
         """Release the file and temporary files; rows() does this when it ends."""
@@ -276,20 +337,19 @@ def _read_header(
     sheet: str | None,
     profile_lookup: Mapping[str, Field | None],
 ) -> None:
-    default_lookup = default_header_lookup()
-
-    def field_of(header: str) -> Field | None:
-        key = normalise_header(header)
+    def fields_of(text: str) -> set[Field]:
+        key = normalise_header(text)
         if key in profile_lookup:
-            return profile_lookup[key]
-        return default_lookup.get(key)
+            fixed = profile_lookup[key]
+            return set() if fixed is None else {fixed}
+        return {f for f, score in header_field_scores(text).items() if score >= MIN_FIELD_SCORE}
 
     def is_header(text: str) -> bool:
-        return field_of(text) is not None
+        return bool(fields_of(text))
 
     check_signature(stream.read(8), extension)
     stream.seek(0)
-    if extension == ".csv":
+    if parsed.format == "csv":
         table = open_csv(stream, is_header)
     elif extension == ".xlsx":
         table = open_xlsx(stream, sheet)
@@ -306,15 +366,18 @@ def _read_header(
             break
     if not head:
         raise FileRejected("no_data", _("The file contains no data."))
+    # The header row is the one naming the most fields; a title row ("Presentielijst
+    # training", merged over the width of the table) names one at most.
     matches = [
-        sum(1 for cell in cells if isinstance(cell, str) and is_header(cell)) for _, cells in head
+        len(set().union(*(fields_of(cell) for cell in cells if isinstance(cell, str))))
+        for _, cells in head
     ]
     best = max(range(len(head)), key=lambda position: (matches[position], -position))
     header_number, header_cells = head[best]
     headers = [collapse_whitespace(cell_text(cell)) for cell in header_cells]
     if matches[best] >= MIN_HEADER_MATCHES:
         parsed.header_row = header_number
-        _map_columns(parsed, headers, field_of, profile_lookup)
+        _map_columns(parsed, headers, profile_lookup, head[best + 1 :])
     _check_required(parsed, headers)
     remaining = head[best + 1 :]
     parsed._data_rows = _chain_rows(remaining, table.rows)
@@ -328,29 +391,18 @@ def _chain_rows(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
 def _map_columns(
     parsed: ParsedFile,
     headers: Sequence[str],
-    field_of: Callable[[str], Field | None],
     profile_lookup: Mapping[str, Field | None],
+    following: Sequence[Row],
 ) -> None:
-    """Assign each header to a field. A profile header wins from a default alias."""
-    fields = [field_of(header) if header else None for header in headers]
-    profile_owner: dict[Field, int] = {}
-    for index, header in enumerate(headers):
-        field = fields[index]
-        if field is not None and normalise_header(header) in profile_lookup:
-            profile_owner.setdefault(field, index)
-    duplicates: list[str] = []
-    for index, header in enumerate(headers):
-        field = fields[index]
-        if not header:
-            continue
-        if field is None or profile_owner.get(field, index) != index:
-            parsed.ignored_columns.append(header)
-        elif field in parsed.mapping:
-            duplicates.append(f"“{parsed.mapping[field]}” / “{header}”")
-        else:
-            parsed._columns.append(_Column(index, field, header))
-            parsed.mapping[field] = header
-    if duplicates:
+    """Give each field its best-fitting column (a profile header first); keep the guesses."""
+    assignment = assign_columns(headers, profile_lookup)
+    parsed.guesses = [
+        ColumnGuess(
+            guess.column, guess.header, guess.field, guess.score, _samples(following, guess.column)
+        )
+        for guess in assignment.guesses
+    ]
+    if assignment.ties:
         raise FileRejected(
             "duplicate_column",
             lazy_format(
@@ -358,9 +410,23 @@ def _map_columns(
                     "These columns seem to contain the same information: %(columns)s. "
                     "Remove one of them or ask for an import profile."
                 ),
-                columns=duplicates,
+                columns=[
+                    " / ".join(f"“{headers[index]}”" for index in indexes)
+                    for indexes in assignment.ties.values()
+                ],
             ),
         )
+    by_column = {index: field for field, index in assignment.columns.items()}
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        if index in by_column:
+            parsed._columns.append(_Column(index, by_column[index], header))
+            parsed.mapping[by_column[index]] = header
+        else:
+            parsed.ignored_columns.append(header)
+    if (score_header := parsed.mapping.get(Field.SCORE)) is not None:
+        parsed._header_scale = header_score_scale(score_header)
     seen: set[str] = set()
     for index, header in enumerate(headers):
         if not header:
@@ -375,30 +441,58 @@ def _map_columns(
         parsed._raw_columns.append((index, key))
 
 
+def _samples(rows: Sequence[Row], index: int) -> tuple[str, ...]:
+    """The first few filled values of a column, for the column-mapping step."""
+    values: list[str] = []
+    for _number, cells in rows:
+        if index < len(cells) and not is_blank(cells[index]):
+            values.append(collapse_whitespace(cell_text(cells[index]))[:60])
+            if len(values) == SAMPLE_ROWS:
+                break
+    return tuple(values)
+
+
+# How a missing field is named in "No column for ... was found", with its article.
+_MISSING_PHRASES: Mapping[str, StrOrPromise] = {
+    "date": _("the session date"),
+    "attendance": _("the attendance"),
+    "identity": _("the employee number, email address or name"),
+}
+
+
 def _check_required(parsed: ParsedFile, headers: Sequence[str]) -> None:
-    missing: list[StrOrPromise] = [
-        FIELD_LABELS[required]
-        for required in (Field.SESSION_DATE, Field.ATTENDANCE)
-        if required not in parsed.mapping
-    ]
+    missing: list[StrOrPromise] = []
+    if Field.SESSION_DATE not in parsed.mapping:
+        missing.append(_MISSING_PHRASES["date"])
+    if Field.ATTENDANCE not in parsed.mapping:
+        missing.append(_MISSING_PHRASES["attendance"])
     if not any(identity in parsed.mapping for identity in IDENTITY_FIELDS):
-        missing.append(
-            lazy_format(
-                _("%(first)s, %(second)s or %(third)s"),
-                first=FIELD_LABELS[Field.EMPLOYEE_NUMBER],
-                second=FIELD_LABELS[Field.EMAIL],
-                third=_("name"),
-            )
-        )
-    if missing:
-        raise FileRejected(
-            "missing_columns",
-            lazy_format(
-                _("Required columns are missing: %(missing)s. The columns found are: %(found)s."),
-                missing=missing,
-                found=[f"“{header}”" for header in headers if header] or "-",
-            ),
-        )
+        missing.append(_MISSING_PHRASES["identity"])
+    if not missing:
+        return
+    what = (
+        missing[0]
+        if len(missing) == 1
+        else lazy_format(_("%(first)s and %(last)s"), first=missing[:-1], last=missing[-1])
+    )
+    raise FileRejected(
+        "missing_columns",
+        lazy_format(
+            _("No column for %(missing)s was found; the columns in the file are: %(found)s."),
+            missing=what,
+            found=[f"“{header}”" for header in headers if header] or "-",
+        ),
+    )
+
+
+def _no_participants() -> Problem:
+    return Problem(
+        None,
+        None,
+        None,
+        "no_participants",
+        _("The file has no participants: every row below the header is empty or was skipped."),
+    )
 
 
 def _is_blank_row(cells: Sequence[object]) -> bool:
@@ -417,6 +511,10 @@ def _problem_for(error: Exception) -> Problem:
         "unreadable_file",
         _("The file is damaged or is not a spreadsheet, and cannot be read."),
     )
+
+
+_STORABLE_SCALES = frozenset((1, scale) for scale in SCALES)
+_NUMBER_LIKE = re.compile(r"\S*\d\S*")
 
 
 # Slots of the per-row value list: a list indexed by int is much cheaper than a dict
@@ -467,30 +565,47 @@ class _RowBuilder:
         self,
         columns: Sequence[_Column],
         raw_columns: Sequence[tuple[int, str]],
-        fixed_scale: int | None,
+        scale: tuple[int, int] | None,
     ) -> None:
         self._plan = [
             (column.index, _SLOT[column.field], _PARSERS[column.field], column)
             for column in columns
         ]
         self._raw_columns = raw_columns
-        self._fixed_scale = fixed_scale
+        self._scale = scale
         self._score_header = next(
             (column.header for column in columns if column.field is Field.SCORE), None
         )
         self._header_keys = [(column.index, normalise_header(column.header)) for column in columns]
-        self._date_index = next(
-            column.index for column in columns if column.field is Field.SESSION_DATE
-        )
+        self._identity_columns = [
+            column.index
+            for column in columns
+            if column.field in (*IDENTITY_FIELDS, Field.FIRST_NAME, Field.NAME_PREFIX)
+        ]
 
     def is_repeated_header(self, cells: Sequence[object]) -> bool:
-        date = cells[self._date_index] if self._date_index < len(cells) else None
-        # A date cell that starts with a letter is rare, so the full check seldom runs.
-        if not isinstance(date, str) or not date.lstrip()[:1].isalpha():
-            return False
-        return all(
-            index < len(cells) and normalise_header(cell_text(cells[index])) == key
+        """Two or more cells (or the only one) repeat their column's header."""
+        repeated = sum(
+            1
             for index, key in self._header_keys
+            if index < len(cells)
+            and isinstance(cells[index], str)
+            and normalise_header(cells[index]) == key
+        )
+        return repeated >= min(2, len(self._header_keys))
+
+    def non_participant(self, row: AttendanceRow, cells: Sequence[object]) -> SkipReason | None:
+        """Why a row with problems is a total, note or repeated header, if it is one."""
+        if self.is_repeated_header(cells):
+            return SkipReason.REPEATED_HEADER
+        return non_participant_reason(
+            cells,
+            identity_columns=self._identity_columns,
+            # "Totaal" or "Aantal: 20" in the first column is read as an employee
+            # number; a real one is a single word with a digit in it.
+            has_contact=bool(
+                row.email or (row.employee_number and _NUMBER_LIKE.fullmatch(row.employee_number))
+            ),
         )
 
     def __call__(self, number: int, cells: Sequence[object]) -> AttendanceRow:
@@ -505,8 +620,12 @@ class _RowBuilder:
                     Problem(number, column.header, column.field, problem.code, problem.message)
                 )
         score = values[_SCORE]
-        if score is not None and self._fixed_scale is not None and score > self._fixed_scale:
-            problems.append(self._score_above_scale(number, score))
+        if (
+            score is not None
+            and self._scale is not None
+            and (off_scale := self._off_scale(score, self._scale))
+        ):
+            problems.append(Problem(number, self._score_header, Field.SCORE, *off_scale))
             score = None
         first_name, last_name, full_name = _names(
             values[_FIRST_NAME], values[_LAST_NAME], values[_NAME_PREFIX], values[_FULL_NAME]
@@ -542,18 +661,23 @@ class _RowBuilder:
             raw={key: cell_text(cells[index]) for index, key in self._raw_columns if index < width},
         )
 
-    def _score_above_scale(self, number: int, score: Decimal) -> Problem:
-        return Problem(
-            number,
-            self._score_header,
-            Field.SCORE,
-            "score_out_of_range",
-            lazy_format(
-                _("The score %(value)s is higher than %(highest)s."),
-                value=score,
-                highest=self._fixed_scale,
-            ),
-        )
+    def _off_scale(self, score: Decimal, scale: tuple[int, int]) -> tuple[str, StrOrPromise] | None:
+        """The problem of a score that the column's scale does not allow, if any."""
+        lowest, highest = scale
+        if (lowest, highest) not in _STORABLE_SCALES:
+            return "unsupported_scale", lazy_format(
+                _(
+                    "The scores in this column are on a scale of %(lowest)s to %(highest)s; "
+                    "only scores from 1 to 5 or from 1 to 10 can be stored."
+                ),
+                lowest=lowest,
+                highest=highest,
+            )
+        if score > highest:
+            return "score_out_of_range", lazy_format(
+                _("The score %(value)s is higher than %(highest)s."), value=score, highest=highest
+            )
+        return None
 
 
 def _names(

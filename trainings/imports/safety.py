@@ -131,7 +131,8 @@ def check_signature(head: bytes, extension: str) -> None:
                 "old .xls file with a new name. Remove the password or save it as .xlsx."
             ),
         )
-    fits = {".csv": not is_zip and not is_ole2, ".xls": is_ole2}.get(extension, is_zip)
+    text = not is_zip and not is_ole2
+    fits = {".csv": text, ".tsv": text, ".txt": text, ".xls": is_ole2}.get(extension, is_zip)
     if not fits:
         raise content_mismatch(extension)
 

@@ -17,11 +17,11 @@ from itertools import chain, islice
 from typing import IO
 
 from django.utils.translation import gettext_lazy as _
-from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from trainings.imports.messages import lazy_format
 from trainings.imports.safety import FileRejected, check_archive
-from trainings.imports.xlsx import Row, XlsxSheet, XlsxWorkbook
+from trainings.imports.xlsx import MAX_COLUMNS, Row, XlsxSheet, XlsxWorkbook
 
 # calamine is six times faster than the streaming reader but holds the whole sheet in
 # memory (about 9 bytes per unpacked byte). Up to this size, some 100,000 rows, speed
@@ -30,7 +30,7 @@ CALAMINE_MAX_SHEET_BYTES = 48 * 1024 * 1024
 # The header is looked for among the first rows only; more title rows than this is not
 # an attendance list.
 HEADER_SEARCH_ROWS = 30
-_CSV_DELIMITERS = (";", ",", "\t")  # in order of preference: Dutch Excel writes ";"
+_CSV_DELIMITERS = (";", ",", "\t", "|")  # in order of preference: Dutch Excel writes ";"
 _CSV_SNIFF_BYTES = 64 * 1024
 _VALIDATE_CHUNK = 256 * 1024
 
@@ -212,9 +212,65 @@ def open_calamine(stream: IO[bytes], extension: str, sheet: str | None) -> Table
 def _calamine_rows(workbook: CalamineWorkbook, name: str) -> Iterator[Row]:
     # iter_rows starts at the sheet's first row even when the data starts lower down, so
     # the position is the row number (checked in the tests with data starting at C3).
-    for number, cells in enumerate(workbook.get_sheet_by_name(name).iter_rows(), start=1):
+    sheet = workbook.get_sheet_by_name(name)
+    try:
+        ranges = sheet.merged_cell_ranges
+    except CalamineError:  # a format whose merged areas calamine cannot read
+        ranges = None
+    merged = _MergedDown(ranges, sheet.start)
+    for index, row in enumerate(sheet.iter_rows()):
+        cells: Sequence[object] = merged.fill(index, row) if merged else row
         if any(cell != "" for cell in cells):
-            yield number, cells
+            yield index + 1, cells
+
+
+# A sheet with more merged areas than this is no hand-made attendance list; its merges
+# are left alone rather than examined for every row.
+MAX_MERGED_AREAS = 10_000
+
+
+class _MergedDown:
+    """Gives every row of a merged area the value of its top cell.
+
+    Office assistants merge a session's date or place over all its participants' rows;
+    the spreadsheet shows the value on each of them, but the file holds it only in the
+    top row. Only areas over more than one row are filled: a title merged across the
+    width of the table stays in its one cell. (The streaming reader for very large
+    sheets cannot do this: a sheet lists its merged areas after its rows.)
+    """
+
+    def __init__(
+        self,
+        ranges: list[tuple[tuple[int, int], tuple[int, int]]] | None,
+        start: tuple[int, int] | None,
+    ) -> None:
+        column_offset = start[1] if start else 0
+        self._areas = [
+            (top, bottom, left - column_offset, right - column_offset)
+            for (top, left), (bottom, right) in (ranges or [])[: MAX_MERGED_AREAS + 1]
+            if bottom > top and right - left < MAX_COLUMNS
+        ]
+        if len(self._areas) > MAX_MERGED_AREAS:
+            self._areas = []
+        self._values: dict[tuple[int, int], object] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._areas)
+
+    def fill(self, index: int, cells: Sequence[object]) -> Sequence[object]:
+        filled: list[object] | None = None
+        for top, bottom, left, right in self._areas:
+            if not top <= index <= bottom:
+                continue
+            if index == top:
+                self._values[top, left] = cells[left] if 0 <= left < len(cells) else ""
+                continue
+            value = self._values.get((top, left), "")
+            for column in range(max(left, 0), min(right + 1, len(cells))):
+                if cells[column] == "" and value != "":
+                    filled = filled if filled is not None else list(cells)
+                    filled[column] = value
+        return cells if filled is None else filled
 
 
 def _choose_sheet(names: Sequence[str], wanted: str) -> str:

@@ -249,20 +249,29 @@ def parse_date(value: object) -> datetime.date:
 
 _ATTENDANCE_WORDS = {
     Attendance.ATTENDED: (
-        "aanwezig", "ja", "j", "yes", "y", "true", "waar", "x",
-        "present", "attended", "deelgenomen", "afgerond", "completed", "✓", "✔", "☑",
+        "aanwezig", "ja", "j", "yes", "y", "true", "waar", "x", "wel", "ok",
+        "present", "p", "attended", "deelgenomen", "afgerond", "completed", "gevolgd",
+        "voltooid", "behaald", "geslaagd", "gekomen", "verschenen", "aanwezig geweest",
+        "✓", "✔", "☑", "✅",
     ),
     Attendance.NO_SHOW: (
-        "afwezig", "nee", "n", "no", "false", "onwaar", "no-show", "no show",
-        "niet verschenen", "niet aanwezig", "absent", "not present", "did not attend",
+        "afwezig", "nee", "n", "no", "false", "onwaar", "no-show", "no show", "niet",
+        "niet verschenen", "niet aanwezig", "niet gekomen", "niet aanwezig geweest",
+        "afwezig zonder bericht", "afwezig zonder afmelding", "zonder bericht",
+        "absent", "not present", "did not attend", "did not show", "-", "✗", "✘", "❌",
     ),
     Attendance.CANCELLED: (
-        "geannuleerd", "afgemeld", "cancelled", "canceled", "withdrawn",
+        "geannuleerd", "afgemeld", "cancelled", "canceled", "withdrawn", "afgezegd",
+        "uitgeschreven", "ziek", "ziekgemeld", "ziek gemeld", "ziek afgemeld",
+        "verontschuldigd", "afwezig met bericht", "afwezig met kennisgeving",
+        "met kennisgeving", "excused", "apologies",
     ),
     Attendance.REGISTERED: (
         "aangemeld", "ingeschreven", "geregistreerd", "registered", "enrolled",
     ),
 }  # fmt: skip
+# "afgemeld (ziek)", "ja (te laat)": the word before the bracket is the status.
+_ATTENDANCE_REMARK = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*$")
 _ATTENDANCE_NOISE = re.compile(r"[\s\-_.'’!]+")
 _ZERO_OR_ONE = re.compile(r"([01])(?:[.,]0*)?")
 
@@ -284,6 +293,8 @@ def _parse_attendance_text(raw: str) -> Attendance | _Rejection:
     if match := _ZERO_OR_ONE.fullmatch(text):
         return Attendance.ATTENDED if match[1] == "1" else Attendance.NO_SHOW
     status = _ATTENDANCE_BY_KEY.get(_attendance_key(text))
+    if status is None and (without_remark := _ATTENDANCE_REMARK.sub("", text)):
+        status = _ATTENDANCE_BY_KEY.get(_attendance_key(without_remark))
     if status is None:
         return _Rejection(
             "unknown_attendance",
@@ -367,8 +378,36 @@ def parse_score(value: object) -> Decimal:
 
 
 def score_scale(highest_score: Decimal) -> int:
-    """The scale a file's scores are on: 10 if any score is above 5, otherwise 5."""
+    """The scale a file's scores are on, guessed: 10 if any score is above 5, otherwise 5.
+
+    Only a guess: a 1-10 list in which nobody scored above 5 would be read as 1-5. The
+    header's own scale (header_score_scale) or the import profile's comes first.
+    """
     return 10 if highest_score > 5 else 5
+
+
+SCALES = (5, 10)
+# "Score (1-5)", "Cijfer 1 t/m 10", "Beoordeling [0-10]", "Rating (1 to 5)".
+_SCALE_RANGE = re.compile(
+    r"(?<![\d.,])(\d{1,2})\s*(?:-|–|—|t/m|tm|tot en met|tot|to|until)\s*(\d{1,3})(?![\d.,])"
+)
+# "Cijfer /10", "Score (op 10)", "Rating (out of 5)", "Score uit 5".
+_SCALE_TOP = re.compile(r"(?:/|\bop\b|\buit\b|\bout of\b)\s*(\d{1,3})(?![\d.,])")
+
+
+@lru_cache(maxsize=256)
+def header_score_scale(header: str) -> tuple[int, int] | None:
+    """The lowest and highest score a header announces, or None when it says nothing.
+
+    The caller decides what a range other than 1-5 or 1-10 means: such scores cannot be
+    stored as they are, and rescaling them here would hide that.
+    """
+    text = header.casefold()
+    if match := _SCALE_RANGE.search(text):
+        return int(match[1]), int(match[2])
+    if match := _SCALE_TOP.search(text):
+        return 1, int(match[1])
+    return None
 
 
 # --- people ------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Import a supplier's attendance list from the shell, as the /imports/ page does.
 
 Exit status: 0 applied (or a dry run without errors), 1 rejected or errors, 2 usage error.
+Rows that are no participants (totals, notes, repeated headers, empty rows) are skipped
+with a note ("skipped_rows" in --json) and do not change the exit status.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
 class Command(BaseCommand):
-    help = "Import a supplier's attendance list (CSV, XLSX, XLS or ODS)."
+    help = "Import a supplier's attendance list (CSV, TSV/TXT, XLSX, XLS or ODS)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
@@ -113,6 +115,7 @@ class Command(BaseCommand):
                         "sha256": batch.sha256,
                         "counts": batch.counts,
                         "problems": batch.problems,
+                        "skipped_rows": batch.skipped_rows,
                     },
                     ensure_ascii=False,
                     indent=2,
@@ -120,10 +123,15 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(f"{batch.file_name}: {batch.get_status_display()}")
-        for key in ("total", "new", "updated", "unchanged", "review", "rejected"):
+        for key in ("total", "new", "updated", "unchanged", "review", "rejected", "skipped"):
             if key in batch.counts:
                 self.stdout.write(f"  {key}: {batch.counts[key]}")
         for problem in batch.problems:
             where = f"row {problem['row']}" if problem.get("row") else "file"
             column = f", {problem['column']}" if problem.get("column") else ""
             self.stdout.write(f"  {where}{column}: {problem['message']}")
+        for skipped in batch.skipped_rows:
+            rows = f"rows {skipped['row']}-{skipped['last_row']}"
+            where = f"row {skipped['row']}" if skipped["row"] == skipped["last_row"] else rows
+            text = f" ({skipped['text']})" if skipped["text"] else ""
+            self.stdout.write(f"  {where}: {skipped['message']}{text}")
