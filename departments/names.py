@@ -341,6 +341,14 @@ def split_full_name(text: str) -> NameParts | None:
     return _split_surname_first(surname, given.strip())
 
 
+def _plain_parts(first_name: str, last_name: str) -> bool:
+    """Whether the parts are as a form would store them: no list order, no stray particle."""
+    if "," in first_name or "," in last_name:
+        return False
+    words = first_name.split()[-1:] + last_name.split()[-1:]
+    return not any(_is_particle(word, any_case=True) for word in words)
+
+
 def name_key(*parts: str) -> str:
     """The comparable key of a name: one text in any form, or its parts.
 
@@ -349,7 +357,7 @@ def name_key(*parts: str) -> str:
     the first and last name, without particles, folded (case, accents, punctuation), so
     list order, which part holds "van der", "v.d." and extra spaces do not matter.
     """
-    if len(parts) == 3:
+    if len(parts) == 3 and _plain_parts(parts[0], parts[2]):
         # Stored parts need no reading, which matters when a file is matched against
         # every person in the register.
         first, last = parts[0], parts[2]
