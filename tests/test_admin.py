@@ -10,6 +10,7 @@ from tests.factories import (
     CompletionFactory,
     EvaluationFactory,
     MembershipFactory,
+    PersonFactory,
     TenderFactory,
 )
 
@@ -141,3 +142,18 @@ def test_an_outsider_cannot_read_another_departments_history(client, outsider, r
         response = client.get(url)
         assert response.status_code in (302, 403, 404)
         assert own.committee.vacancy_title not in client.get(url, follow=True).content.decode()
+
+
+def test_the_person_list_shows_the_whole_name_and_finds_it_by_its_particle(
+    client, admin_user_, department
+) -> None:
+    PersonFactory(department=department, first_name="Anna", particle="de", last_name="Vries")
+    PersonFactory(department=department, first_name="Bram", last_name="Vries")
+    client.force_login(admin_user_)
+    url = reverse("admin:departments_person_changelist")
+    page = client.get(url).content.decode()
+    assert "Anna de Vries" in page
+    found = client.get(url, {"q": "de Vries"}).context["cl"].result_list
+    assert [p.full_name for p in found] == ["Anna de Vries"]
+    form = client.get(url + "add/").context["adminform"].form
+    assert list(form.fields)[:3] == ["employee_number", "first_name", "particle"]
