@@ -22,7 +22,7 @@ from departments.access import (
     sees_all_departments,
     user_roles,
 )
-from departments.names import display_name, normalise_particle
+from departments.names import display_name, normalise_particle, split_particle
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -264,6 +264,10 @@ class Person(models.Model):
         self.first_name = " ".join(self.first_name.split())
         self.particle = normalise_particle(self.particle)
         self.last_name = " ".join(self.last_name.split())
+        if not self.particle:
+            # "de Vries" typed as the last name (forms, admin): the particle goes to its
+            # own field. A capitalised one ("Van Damme", a Flemish surname) was meant.
+            self.particle, self.last_name = split_particle(self.last_name, any_case=False)
         if not self.first_name and not self.last_name:
             raise ValidationError(_("A person needs a name."))
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from committees import compliance
 from departments.access import sees_all_departments
 from departments.models import Department, Person, normalise_email, normalise_employee_number
-from departments.names import clean_name, name_key, normalise_particle, split_particle, word_pattern
+from departments.names import clean_name, name_key, word_pattern
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -143,17 +143,10 @@ def person_check_unique(*, person: Person, user: User | AnonymousUser | None) ->
 
 
 def person_save(*, person: Person, user: User | AnonymousUser | None) -> Person:
-    """Validate and store a new or changed person (normalised, unique within scope).
-
-    A particle typed small in front of the last name ("de Vries") goes to its own field
-    when that was left empty; a capitalised one ("Van Damme", a Flemish surname) was
-    meant and stays.
-    """
+    """Validate and store a new or changed person (normalised, unique within scope)."""
     person.first_name = clean_name(person.first_name)
-    person.particle = normalise_particle(person.particle)
+    person.particle = clean_name(person.particle)
     person.last_name = clean_name(person.last_name)
-    if not person.particle:
-        person.particle, person.last_name = split_particle(person.last_name, any_case=False)
     person.email = normalise_email(person.email)
     person.employee_number = normalise_employee_number(person.employee_number)
     person_check_unique(person=person, user=user)

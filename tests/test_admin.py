@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from departments.models import Person
 from tests.factories import (
     CompletionFactory,
     EvaluationFactory,
@@ -157,3 +158,21 @@ def test_the_person_list_shows_the_whole_name_and_finds_it_by_its_particle(
     assert [p.full_name for p in found] == ["Anna de Vries"]
     form = client.get(url + "add/").context["adminform"].form
     assert list(form.fields)[:3] == ["employee_number", "first_name", "particle"]
+
+
+def test_a_small_particle_typed_in_the_admins_last_name_goes_to_its_own_field(
+    client, admin_user_, department
+) -> None:
+    client.force_login(admin_user_)
+    response = client.post(
+        reverse("admin:departments_person_add"),
+        {
+            "first_name": "Anna",
+            "particle": "",
+            "last_name": "van der Berg",
+            "department": department.pk,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person = Person.objects.get()
+    assert (person.particle, person.last_name) == ("van der", "Berg")
