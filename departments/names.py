@@ -155,7 +155,7 @@ def normalise_particle(text: str) -> str:
 
 
 def display_name(first_name: str, particle: str, last_name: str) -> str:
-    """ "Anna de Vries"; without a first name the particle is capitalised: "De Vries"."""
+    """The name as shown: "Anna de Vries", or "De Vries" without a first name."""
     if particle and not first_name and particle[0].isalpha():
         particle = particle[0].upper() + particle[1:]
     return " ".join(part for part in (first_name, particle, last_name) if part)
@@ -215,7 +215,7 @@ def _open_ended(unit: str) -> bool:
 
 
 def _recase(text: str) -> str:
-    """ "VRIES" and "vries" as "Vries"; initials stay capitals, particles go small."""
+    """Capitals as in a name: "VRIES" and "vries" become "Vries", "A.M." stays."""
 
     def word(match: re.Match[str]) -> str:
         return match.group(0)[0].upper() + match.group(0)[1:].lower()
@@ -240,7 +240,7 @@ def _join_initials(words: list[str]) -> list[str]:
 
 
 def _small_particles_in_surname(last_name: str) -> str:
-    """ "Jansen-De Vries" as "Jansen-de Vries": the second surname's particle is small."""
+    """Small particles inside a double surname: "Jansen-De Vries" is "Jansen-de Vries"."""
     pieces = re.split(r"([- ])", last_name)
     for index in range(2, len(pieces) - 1, 2):
         if pieces[index].lower() in DUTCH_PARTICLES:
@@ -249,6 +249,9 @@ def _small_particles_in_surname(last_name: str) -> str:
 
 
 def _parts(first: str, particle: str, last: str) -> NameParts:
+    if _one_case(last) and last.isupper():
+        # A surname in capitals, as lists often write it ("Anna de VRIES").
+        last = _recase(last)
     return NameParts(
         " ".join(_join_initials(first.split())),
         normalise_particle(particle),
@@ -257,7 +260,7 @@ def _parts(first: str, particle: str, last: str) -> NameParts:
 
 
 def _split_reading_order(text: str) -> NameParts:
-    """ "Anna Maria de Vries": first names, then from the first particle on the surname.
+    """Split "Anna Maria de Vries": first names, then the particle and the surname.
 
     Without a particle the last word is the surname (a double surname has a hyphen), or
     from a capitalised foreign article on ("Fatima El Amrani").
@@ -289,7 +292,7 @@ def _trailing_particles(words: list[str]) -> int:
 
 
 def _split_surname_first(surname: str, given: str) -> NameParts:
-    """ "Vries, Anna de", "de Vries, A.", "Vries de, Anna": the surname before the comma."""
+    """Split a name written surname first: "Vries, Anna de", "de Vries, A.", "Vries de, Anna"."""
     surname_words = _units(surname.split(" "))
     given_words = given.split(" ") if given else []
     particle, last = split_particle(surname)
@@ -312,9 +315,9 @@ def split_full_name(text: str) -> NameParts | None:
 
     Reads "Anna de Vries", "Anna Maria van der Berg", "Vries, Anna de", "Vries, A.",
     "A.M. de Vries", "Jansen-de Vries, Anna", "Berg, van der, Jan", in any case and
-    spacing. A text in one case ("ANNA DE VRIES") is given capitals; a surname in
-    capitals before a comma ("DE VRIES, Anna") too. None for an empty text or one with
-    more commas than a name has.
+    spacing. A text in one case ("ANNA DE VRIES") is given capitals, and so is a
+    surname in capitals ("DE VRIES, Anna", "Anna de VRIES"). None for an empty text or
+    one with more commas than a name has.
     """
     text = _tidy(text)
     if not _LETTERS.search(text):
@@ -336,8 +339,6 @@ def split_full_name(text: str) -> NameParts | None:
         return None
     if _one_case(text):
         surname, given = _recase(surname), _recase(given)
-    elif _one_case(surname) and surname.isupper():
-        surname = _recase(surname)
     return _split_surname_first(surname, given.strip())
 
 

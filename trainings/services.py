@@ -205,6 +205,14 @@ def _name_key(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
+def _row_name_key(values: _Values) -> str:
+    """The name key of a row (departments.names.name_key): "Vries, Anna de" is Anna de Vries."""
+    if values.first_name and values.last_name:
+        # Parts need no reading, which is most of the cost on a large file.
+        return name_key(values.first_name, "", values.last_name)
+    return name_key(values.full_name or "")
+
+
 def _new_person_name(values: _Values) -> NameParts | None:
     """First name, particle and last name of a person the file creates, if it has them.
 
@@ -525,7 +533,7 @@ class _Importer:
     def match_person(self, planned: _Planned) -> None:
         values = planned.values
         number = planned.row_number
-        name = name_key(values.full_name or "")
+        name = _row_name_key(values)
         if number in self.person_override:
             pk = self.person_override[number]
             person = Person.objects.get(pk=pk)

@@ -93,6 +93,8 @@ SPLITS = [
     ("De Vries, Anna", ("Anna", "de", "Vries")),
     ("DE VRIES, Anna", ("Anna", "de", "Vries")),
     ("VRIES, Anna de", ("Anna", "de", "Vries")),
+    ("Anna de VRIES", ("Anna", "de", "Vries")),
+    ("A.M. NG", ("A.M.", "", "Ng")),
     ("Vries de, Anna", ("Anna", "de", "Vries")),
     ("Berg, Jan van den", ("Jan", "van den", "Berg")),
     ("Berg van der, Jan", ("Jan", "van der", "Berg")),
