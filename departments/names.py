@@ -169,6 +169,11 @@ def _is_particle(word: str, *, any_case: bool, in_run: bool = False) -> bool:
     return small in DUTCH_PARTICLES and (any_case or word == small)
 
 
+def is_particle(word: str) -> bool:
+    """Whether `word` is a particle where one may stand ("Van", "de", "'t"; "el" but not "El")."""
+    return _is_particle(word, any_case=True)
+
+
 def _particle_run(words: list[str], start: int, *, any_case: bool) -> int:
     """The end of the particles from `start`, or `start` when no last name follows them."""
     end = start
