@@ -94,10 +94,11 @@ class CommitteeFilter(django_filters.FilterSet):
         # contact details must not be confirmable by searching.
         in_scope = self._people_in_scope()
         # The form refuses longer searches; the slice keeps the query bounded regardless.
-        for word in value.split()[:SEARCH_MAX_WORDS]:
+        for word in value.replace(",", " ").split()[:SEARCH_MAX_WORDS]:
             contact = Q(person__employee_number__iexact=word) | Q(person__email__icontains=word)
             member = CommitteeMembership.objects.filter(committee=OuterRef("pk")).filter(
                 Q(person__first_name__icontains=word)
+                | Q(person__particle__icontains=word)
                 | Q(person__last_name__icontains=word)
                 | (contact & in_scope)
             )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from committees.enforcement import EnforcementCheck, EnforcementError, committee_enforce
 from committees.models import MembershipRole, SelectionCommittee
 from departments.models import Department, Person, validate_plausible_date
-from departments.people_forms import PeopleSearchForm
+from departments.people_forms import PeopleSearchForm, PersonNameForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -165,19 +165,9 @@ class AddMemberForm(forms.Form):
         person_field.queryset = Person.objects.visible_to(user)
 
 
-class NewPersonForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(
-        label=_("Last name"), max_length=150, help_text=_("Including prefixes such as 'van der'.")
-    )
+class NewPersonForm(PersonNameForm):
     email = forms.EmailField(label=_("Email"), required=False)
     employee_number = forms.CharField(label=_("Employee number"), max_length=30, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
     # Kept only when the committee is confirmed in a department that asks a reason.
     justification = member_justification_field()
-
-    def clean_first_name(self) -> str:
-        return " ".join(self.cleaned_data["first_name"].split())
-
-    def clean_last_name(self) -> str:
-        return " ".join(self.cleaned_data["last_name"].split())

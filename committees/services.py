@@ -306,6 +306,7 @@ def person_create(
     department: Department,
     first_name: str,
     last_name: str,
+    particle: str = "",
     email: str | None = None,
     employee_number: str | None = None,
     user: User | AnonymousUser | None = None,
@@ -314,6 +315,7 @@ def person_create(
     person = Person(
         department=department,
         first_name=first_name,
+        particle=particle,
         last_name=last_name,
         email=email,
         employee_number=employee_number,

@@ -410,6 +410,7 @@ def _create_and_add(
             person = services.person_create(
                 department=committee.department,
                 first_name=data["first_name"],
+                particle=data["particle"],
                 last_name=data["last_name"],
                 email=data["email"],
                 employee_number=data["employee_number"],
@@ -458,6 +459,7 @@ def member_add_new_person(request: HttpRequest, pk: int) -> HttpResponse:
             matches = person_likely_matches(
                 user=request.user,
                 first_name=data["first_name"],
+                particle=data["particle"],
                 last_name=data["last_name"],
                 email=data["email"],
                 employee_number=data["employee_number"],

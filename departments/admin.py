@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from departments.admin_scoping import (
     ScopedAdmin,
@@ -35,8 +36,13 @@ class DepartmentAliasAdmin(ScopedFieldsAdmin):
 
 @admin.register(Person)
 class PersonAdmin(ScopedHistoryAdmin):
-    list_display = ["last_name", "first_name", "employee_number", "email", "department"]
+    list_display = ["name", "employee_number", "email", "department"]
     list_filter = ["department"]
     list_select_related = ["department"]
-    search_fields = ["last_name", "first_name", "employee_number", "email"]
+    search_fields = ["last_name", "particle", "first_name", "employee_number", "email"]
     readonly_fields = ["created_at", "updated_at"]
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def name(self, obj: Person) -> str:
+        # Shown "Anna de Vries", sorted on "Vries" as everywhere else.
+        return obj.full_name

@@ -21,6 +21,7 @@ from committees.models import CommitteeMembership, CommitteeStatus, MembershipRo
 from committees.models import SelectionCommittee as Committee
 from departments.access import GROUP_NAMES, Role, ensure_groups
 from departments.models import Department, EnforcementMode, Person
+from departments.names import split_particle
 from trainings.models import (
     CompletionStatus,
     Evaluation,
@@ -324,11 +325,13 @@ class _Builder:
                 domain = "minjenv.example" if code == "JenV" else f"{code.lower()}.example"
                 seen = email_counts[(local, domain)] = email_counts.get((local, domain), 0) + 1
                 email = f"{local}@{domain}" if seen == 1 else f"{local}{seen}@{domain}"
+                particle, surname = split_particle(last)
                 people.append(
                     Person(
                         employee_number=str(number),
                         first_name=first,
-                        last_name=last,
+                        particle=particle,
+                        last_name=surname,
                         email=email,
                         department=departments[code],
                     )

@@ -22,6 +22,7 @@ from departments.access import (
     sees_all_departments,
     user_roles,
 )
+from departments.names import display_name, normalise_particle, split_particle
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -162,11 +163,15 @@ class PersonQuerySet(DepartmentScopedQuerySet):
     # committees is not enough: through a membership anyone could be pulled into scope.
 
     def search(self, text: str) -> Self:
-        """Match by name, employee number or email; every word must match somewhere."""
+        """Match by name, employee number or email; every word must match somewhere.
+
+        "Vries", "de Vries", "Anna de Vries" and "Vries, Anna" all find Anna de Vries.
+        """
         qs = self
-        for word in text.split()[:SEARCH_MAX_WORDS]:
+        for word in text.replace(",", " ").split()[:SEARCH_MAX_WORDS]:
             qs = qs.filter(
                 Q(first_name__icontains=word)
+                | Q(particle__icontains=word)
                 | Q(last_name__icontains=word)
                 | Q(employee_number__iexact=word)
                 | Q(email__icontains=word)
@@ -192,8 +197,18 @@ class Person(models.Model):
         _("employee number"), max_length=30, null=True, blank=True, unique=True
     )
     first_name = models.CharField(_("first name"), max_length=100)
+    # The tussenvoegsel on its own, as the civil registry keeps it: shown in the name
+    # ("Anna de Vries"), left out of the sort ("Vries"). See departments.names.
+    particle = models.CharField(
+        _("name particle"),
+        max_length=30,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Such as 'de' or 'van der', in small letters."),
+    )
     last_name = models.CharField(
-        _("last name"), max_length=150, help_text=_("Including prefixes such as 'van der'.")
+        _("last name"), max_length=150, help_text=_("Without the name particle: 'Vries'.")
     )
     email = models.EmailField(_("email"), null=True, blank=True, unique=True)
     department = models.ForeignKey(
@@ -209,7 +224,7 @@ class Person(models.Model):
     objects = PersonQuerySet.as_manager()
 
     class Meta:
-        ordering = ["last_name", "first_name"]
+        ordering = ["last_name", "first_name", "particle"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
@@ -227,13 +242,19 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        """The name as shown everywhere: "Anna de Vries"."""
+        return display_name(self.first_name, self.particle, self.last_name)
 
     def clean(self) -> None:
         self.email = normalise_email(self.email)
         self.employee_number = normalise_employee_number(self.employee_number)
         self.first_name = " ".join(self.first_name.split())
+        self.particle = normalise_particle(self.particle)
         self.last_name = " ".join(self.last_name.split())
+        if not self.particle:
+            # "de Vries" typed as the last name (forms, admin): the particle goes to its
+            # own field. A capitalised one ("Van Damme", a Flemish surname) was meant.
+            self.particle, self.last_name = split_particle(self.last_name, any_case=False)
         if not self.first_name and not self.last_name:
             raise ValidationError(_("A person needs a name."))
 

@@ -61,6 +61,7 @@ def person_likely_matches(
     user: User | AnonymousUser,
     first_name: str,
     last_name: str,
+    particle: str = "",
     email: str | None = None,
     employee_number: str | None = None,
     department: Department | None = None,
@@ -74,7 +75,7 @@ def person_likely_matches(
     scope = Person.objects.visible_to(user)
     if department is not None and sees_all_departments(user):
         scope = scope.filter(department=department)
-    key = name_key(first_name, last_name)
+    key = name_key(first_name, particle, last_name)
     by_name: set[int] = set()
     if key:
         # The key folds accents and particles, which no portable index can do: the
@@ -82,11 +83,8 @@ def person_likely_matches(
         # Python compares the keys exactly.
         pattern = word_pattern(max(key.split(), key=len))
         candidates = scope.filter(Q(first_name__iregex=pattern) | Q(last_name__iregex=pattern))
-        by_name = {
-            pk
-            for pk, first, last in candidates.values_list("pk", "first_name", "last_name")
-            if name_key(first, last) == key
-        }
+        names = candidates.values_list("pk", "first_name", "particle", "last_name")
+        by_name = {pk for pk, *parts in names if name_key(*parts) == key}
     email, number = normalise_email(email), normalise_employee_number(employee_number)
     contact = Q(pk__in=by_name)
     if email:
@@ -147,6 +145,7 @@ def person_check_unique(*, person: Person, user: User | AnonymousUser | None) ->
 def person_save(*, person: Person, user: User | AnonymousUser | None) -> Person:
     """Validate and store a new or changed person (normalised, unique within scope)."""
     person.first_name = clean_name(person.first_name)
+    person.particle = clean_name(person.particle)
     person.last_name = clean_name(person.last_name)
     person.email = normalise_email(person.email)
     person.employee_number = normalise_employee_number(person.employee_number)
@@ -171,6 +170,7 @@ def person_update(
     user: User | AnonymousUser,
     first_name: str,
     last_name: str,
+    particle: str = "",
     email: str | None = None,
     employee_number: str | None = None,
 ) -> Person:
@@ -182,6 +182,7 @@ def person_update(
     if not Person.objects.editable_by(user).filter(pk=person.pk).exists():
         raise PermissionDenied
     person.first_name = first_name
+    person.particle = particle
     person.last_name = last_name
     person.email = email
     person.employee_number = employee_number

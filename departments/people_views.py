@@ -56,7 +56,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     initial = {
         name: getattr(person, name) or ""
-        for name in ("first_name", "last_name", "email", "employee_number")
+        for name in ("first_name", "particle", "last_name", "email", "employee_number")
     }
     form = PersonForm(request.POST or None, initial=initial)
     existing: list[Person] = []

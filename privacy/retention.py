@@ -65,7 +65,7 @@ def retention_cutoff(*, years: int, today: datetime.date) -> datetime.date:
 
 
 def _is_anonymised() -> Q:
-    return Q(first_name=ANONYMOUS_NAME, last_name="", email=None, employee_number=None)
+    return Q(first_name=ANONYMOUS_NAME, particle="", last_name="", email=None, employee_number=None)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -184,6 +184,7 @@ def _apply(
     # update() writes no new historical record, so the old names are nowhere.
     anonymised = Person.objects.filter(pk__in=[p.pk for p in to_anonymise]).update(
         first_name=ANONYMOUS_NAME,
+        particle="",
         last_name="",
         email=None,
         employee_number=None,

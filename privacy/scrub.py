@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from committees.models import CommitteeJustification, SelectionCommittee
 from departments.models import Person
+from departments.names import display_name
 from reports.models import Intervention
 from trainings.models import ImportBatch, TrainingCompletion
 
@@ -39,10 +40,10 @@ def person_terms(people: Sequence[Person]) -> set[str]:
     history = Person.history.model._default_manager.filter(id__in=[p.pk for p in people])
     rows: Iterable[Any] = [
         *people,
-        *history.only("first_name", "last_name", "email", "employee_number"),
+        *history.only("first_name", "particle", "last_name", "email", "employee_number"),
     ]
     for row in rows:
-        full_name = f"{row.first_name} {row.last_name}".strip()
+        full_name = display_name(row.first_name, row.particle, row.last_name)
         for term in (full_name, row.email, row.employee_number):
             if term and len(term.strip()) >= MIN_TERM_LENGTH and term != ANONYMOUS_NAME:
                 terms.add(term.strip())

@@ -131,7 +131,7 @@ def _other_people_terms(
     co_members = (
         Person.objects.filter(memberships__committee__memberships__person=person)
         .exclude(pk=person.pk)
-        .only("first_name", "last_name", "email")
+        .only("first_name", "particle", "last_name", "email")
         .distinct()
     )
     for other in co_members:
@@ -168,7 +168,11 @@ def _registered_names_in(justifications: list[CommitteeJustification], person: P
     named = Q()
     for word in words:
         named |= Q(last_name__iexact=word) | Q(last_name__iendswith=f" {word}")
-    others = Person.objects.filter(named).exclude(pk=person.pk).only("first_name", "last_name")
+    others = (
+        Person.objects.filter(named)
+        .exclude(pk=person.pk)
+        .only("first_name", "particle", "last_name")
+    )
     found: set[str] = set()
     for other in others[:500]:
         found.update({other.full_name, other.last_name.split()[-1]})
@@ -179,7 +183,9 @@ def _registered_names_in(justifications: list[CommitteeJustification], person: P
 def _person_section(person: Person) -> dict[str, Any]:
     return {
         "id": person.pk,
+        "name": person.full_name,
         "first_name": person.first_name,
+        "particle": person.particle,
         "last_name": person.last_name,
         "employee_number": person.employee_number,
         "email": person.email,

@@ -6,10 +6,12 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from departments.models import Person
 from tests.factories import (
     CompletionFactory,
     EvaluationFactory,
     MembershipFactory,
+    PersonFactory,
     TenderFactory,
 )
 
@@ -141,3 +143,36 @@ def test_an_outsider_cannot_read_another_departments_history(client, outsider, r
         response = client.get(url)
         assert response.status_code in (302, 403, 404)
         assert own.committee.vacancy_title not in client.get(url, follow=True).content.decode()
+
+
+def test_the_person_list_shows_the_whole_name_and_finds_it_by_its_particle(
+    client, admin_user_, department
+) -> None:
+    PersonFactory(department=department, first_name="Anna", particle="de", last_name="Vries")
+    PersonFactory(department=department, first_name="Bram", last_name="Vries")
+    client.force_login(admin_user_)
+    url = reverse("admin:departments_person_changelist")
+    page = client.get(url).content.decode()
+    assert "Anna de Vries" in page
+    found = client.get(url, {"q": "de Vries"}).context["cl"].result_list
+    assert [p.full_name for p in found] == ["Anna de Vries"]
+    form = client.get(url + "add/").context["adminform"].form
+    assert list(form.fields)[:3] == ["employee_number", "first_name", "particle"]
+
+
+def test_a_small_particle_typed_in_the_admins_last_name_goes_to_its_own_field(
+    client, admin_user_, department
+) -> None:
+    client.force_login(admin_user_)
+    response = client.post(
+        reverse("admin:departments_person_add"),
+        {
+            "first_name": "Anna",
+            "particle": "",
+            "last_name": "van der Berg",
+            "department": department.pk,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person = Person.objects.get()
+    assert (person.particle, person.last_name) == ("van der", "Berg")

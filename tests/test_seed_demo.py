@@ -32,7 +32,7 @@ def fingerprint() -> str:
     """A digest of the seeded content that ignores primary keys."""
     rows = [
         *Person.objects.order_by("employee_number").values_list(
-            "employee_number", "first_name", "last_name", "email", "department__code"
+            "employee_number", "first_name", "particle", "last_name", "email", "department__code"
         ),
         *SelectionCommittee.objects.order_by("vacancy_reference").values_list(
             "vacancy_reference", "vacancy_title", "interview_date", "status"
@@ -58,6 +58,9 @@ def test_it_creates_realistic_demo_data_and_the_logins() -> None:
     assert Supplier.objects.count() == 3
     assert Tender.objects.count() == 2
     assert Person.objects.count() == pytest.approx(1000, rel=0.05)
+    # Demo people have their particle apart, as real ones do: "de Vries" sorts under V.
+    assert Person.objects.filter(particle="van den", last_name="Berg").exists()
+    assert not Person.objects.filter(last_name__regex=r"^(de|van|ter|ten) ").exists()
     assert SelectionCommittee.objects.count() == pytest.approx(400, rel=0.05)
     sizes = CommitteeMembership.objects.values("committee").annotate(n=Count("pk"))
     assert {row["n"] for row in sizes} <= {2, 3, 4}

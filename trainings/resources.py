@@ -53,7 +53,15 @@ class PersonResource(_ScopedResource):
 
     class Meta:
         model = Person
-        fields = ("id", "employee_number", "first_name", "last_name", "email", "department")
+        fields = (
+            "id",
+            "employee_number",
+            "first_name",
+            "particle",
+            "last_name",
+            "email",
+            "department",
+        )
         export_order = fields
         import_id_fields = ("employee_number",)
         skip_unchanged = True
@@ -77,7 +85,10 @@ class TrainingCompletionResource(_ScopedResource):
         column_name="session",
         widget=widgets.ForeignKeyWidget(TrainingSession),
     )
+    # The name as shown everywhere ("Anna de Vries"), then its parts for sorting.
+    name = Field(attribute="person__full_name", column_name="name", readonly=True)
     first_name = Field(attribute="person__first_name", column_name="first_name", readonly=True)
+    particle = Field(attribute="person__particle", column_name="particle", readonly=True)
     last_name = Field(attribute="person__last_name", column_name="last_name", readonly=True)
     email = Field(attribute="person__email", column_name="email", readonly=True)
     department = Field(
@@ -103,7 +114,9 @@ class TrainingCompletionResource(_ScopedResource):
         fields = (
             "id",
             "person",
+            "name",
             "first_name",
+            "particle",
             "last_name",
             "email",
             "department",

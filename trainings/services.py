@@ -46,6 +46,7 @@ from departments.models import (
     normalise_email,
     normalise_employee_number,
 )
+from departments.names import NameParts, display_name, name_key, split_full_name, split_particle
 from training_monitor.queueing import task_send
 from trainings.imports import AttendanceRow, Problem, parse_attendance_file
 from trainings.imports.messages import lazy_format
@@ -204,9 +205,33 @@ def _name_key(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
+def _row_name_key(values: _Values) -> str:
+    """The name key of a row (departments.names.name_key): "Vries, Anna de" is Anna de Vries."""
+    if values.first_name and values.last_name:
+        # Parts need no reading, which is most of the cost on a large file.
+        return name_key(values.first_name, "", values.last_name)
+    return name_key(values.full_name or "")
+
+
+def _new_person_name(values: _Values) -> NameParts | None:
+    """First name, particle and last name of a person the file creates, if it has them.
+
+    From the name columns when both are filled ("de Vries" gives its particle to its own
+    field), else read from a full-name column ("Vries, Anna de", "Fatima Öztürk").
+    """
+    if values.first_name and values.last_name:
+        return NameParts(values.first_name, *split_particle(values.last_name))
+    split = split_full_name(values.full_name or "")
+    return split if split and split.first_name and split.last_name else None
+
+
 @dataclass
 class _PersonRef:
-    """A person that exists, or will exist once the file is applied (pk None)."""
+    """A person that exists, or will exist once the file is applied (pk None).
+
+    `name` is departments.names.name_key(), so "Vries, Anna de" finds Anna de Vries;
+    `shown` is the name as a message shows it.
+    """
 
     pk: int | None
     employee_number: str | None
@@ -214,6 +239,7 @@ class _PersonRef:
     name: str
     department_id: int
     new: Person | None = None
+    shown: str = ""
 
 
 class _People:
@@ -222,10 +248,11 @@ class _People:
         self.by_email: dict[str, _PersonRef] = {}
         self.by_name: dict[tuple[int, str], list[_PersonRef]] = defaultdict(list)
         rows = Person.objects.values_list(
-            "pk", "employee_number", "email", "first_name", "last_name", "department_id"
+            "pk", "employee_number", "email", "first_name", "particle", "last_name", "department_id"
         )
-        for pk, number, email, first, last, department_id in rows.iterator(chunk_size=20000):
-            self.add(_PersonRef(pk, number, email, _name_key(f"{first} {last}"), department_id))
+        for pk, number, email, *name, department_id in rows.iterator(chunk_size=20000):
+            key, shown = name_key(*name), display_name(*name)
+            self.add(_PersonRef(pk, number, email, key, department_id, shown=shown))
 
     def add(self, ref: _PersonRef) -> None:
         if ref.employee_number:
@@ -499,7 +526,7 @@ class _Importer:
     def match_person(self, planned: _Planned) -> None:
         values = planned.values
         number = planned.row_number
-        name = _name_key(values.full_name)
+        name = _row_name_key(values)
         if number in self.person_override:
             pk = self.person_override[number]
             person = Person.objects.get(pk=pk)
@@ -522,7 +549,7 @@ class _Importer:
                                 "not to “%(name)s”."
                             ),
                             number=values.employee_number,
-                            person=by_number.name.title(),
+                            person=by_number.shown,
                             name=values.full_name,
                         ),
                     )
@@ -598,9 +625,8 @@ class _Importer:
             if candidates:
                 planned.person = candidates[0]
                 return
-        if not (values.first_name and values.last_name) or not (
-            values.email or values.employee_number
-        ):
+        parts = _new_person_name(values)
+        if parts is None or not (values.email or values.employee_number):
             planned.outcome = RowOutcome.REJECTED
             planned.problems.append(
                 _problem(
@@ -625,12 +651,16 @@ class _Importer:
             return
         person = Person(
             employee_number=values.employee_number,
-            first_name=values.first_name[:100],
-            last_name=values.last_name[:150],
+            first_name=parts.first_name[:100],
+            particle=parts.particle[:30],
+            last_name=parts.last_name[:150],
             email=values.email,
             department=department,
         )
-        ref = _PersonRef(None, values.employee_number, values.email, name, department.pk, person)
+        ref = _PersonRef(
+            None, values.employee_number, values.email, name, department.pk, person,
+            shown=person.full_name,
+        )  # fmt: skip
         self.people.add(ref)
         planned.person = ref
 

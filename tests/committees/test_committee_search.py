@@ -67,3 +67,26 @@ def test_op_staff_get_no_department_filter(client, op_user, department) -> None:
     response = client.get(URL)
     assert "department" not in response.context["filter"].form.fields
     assert 'name="department"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["de Vries", "Anna de Vries", "Vries, Anna"])
+def test_a_members_name_with_a_particle_finds_the_committee(
+    client, op_user, department, query
+) -> None:
+    MembershipFactory(
+        committee__department=department,
+        committee__vacancy_reference="MET-ANNA",
+        committee__vacancy_title="Jurist",
+        person__first_name="Anna",
+        person__particle="de",
+        person__last_name="Vries",
+    )
+    MembershipFactory(
+        committee__department=department,
+        committee__vacancy_reference="MET-BRAM",
+        committee__vacancy_title="Jurist",
+        person__first_name="Bram",
+        person__last_name="Vries",
+    )
+    client.force_login(op_user)
+    assert refs(client.get(URL, {"q": query})) == ["MET-ANNA"]

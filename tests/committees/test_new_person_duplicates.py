@@ -56,8 +56,9 @@ def test_creating_anyway_needs_the_explicit_confirm(client, op_user, department)
     client.force_login(op_user)
     response = new_person(client, committee, confirm="yes")
     assert response.status_code == 302
-    assert Person.objects.filter(last_name="van den Berg").count() == 2
-    assert committee.memberships.get().person.last_name == "van den Berg"
+    assert [p.full_name for p in Person.objects.all()] == ["Jan van den Berg"] * 2
+    created = committee.memberships.get().person
+    assert (created.particle, created.last_name) == ("van den", "Berg")
 
 
 def test_without_a_match_the_person_is_created_at_once(client, op_user, department) -> None:
@@ -129,3 +130,43 @@ def test_a_new_person_refused_by_strict_mode_is_not_left_behind(
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
     assert not Person.objects.exists()
+
+
+def test_a_new_person_is_created_with_the_particle_in_its_own_field(
+    client, op_user, department
+) -> None:
+    committee = CommitteeFactory(department=department)
+    client.force_login(op_user)
+    page = client.get(f"/committees/{committee.pk}/members/new-person/").content.decode()
+    assert 'name="particle"' in page
+    response = new_person(client, committee, first_name="Anna", particle="de", last_name="Vries")
+    assert response.status_code == 302
+    person = committee.memberships.get().person
+    assert (person.first_name, person.particle, person.last_name) == ("Anna", "de", "Vries")
+    assert person.full_name == "Anna de Vries"
+
+
+@pytest.mark.parametrize(
+    ("first_name", "particle", "last_name"),
+    [
+        ("Anna", "", "de Vries"),
+        ("ANNA", "DE", "VRIES"),
+        ("Anna de", "", "Vries"),
+        ("Anna", "", "Vries, de"),
+        ("Ánna", "de", "Vriës"),
+    ],
+)
+def test_a_colleague_with_a_particle_is_offered_however_the_parts_are_typed(
+    client, op_user, department, first_name, particle, last_name
+) -> None:
+    committee = CommitteeFactory(department=department)
+    known = PersonFactory(
+        department=department, first_name="Anna", particle="de", last_name="Vries"
+    )
+    client.force_login(op_user)
+    response = new_person(
+        client, committee, first_name=first_name, particle=particle, last_name=last_name
+    )
+    assert response.status_code == 200
+    assert response.context["matches"] == [known]
+    assert Person.objects.count() == 1

@@ -95,3 +95,16 @@ def test_search_queries_do_not_grow_with_hits(
     search(client, committee, "telling")
     with django_assert_max_num_queries(10):
         assert search(client, committee, "telling").status_code == 200
+
+
+@pytest.mark.parametrize("text", ["Vries", "de Vries", "Anna de Vries"])
+def test_a_person_with_a_particle_is_found_by_last_name_particle_or_full_name(
+    client, op_user, department, text
+) -> None:
+    committee = CommitteeFactory(department=department)
+    anna = PersonFactory(department=department, first_name="Anna", particle="de", last_name="Vries")
+    PersonFactory(department=department, first_name="Piet", last_name="Jansen")
+    client.force_login(op_user)
+    response = search(client, committee, text)
+    assert list(response.context["search"].hits) == [anna]
+    assert "Anna de Vries" in response.content.decode()

@@ -80,10 +80,11 @@ def test_a_new_person_is_normalised(department) -> None:
         email="mailto:P.deVries@Example.NL",
         employee_number=" ab 12 ",
     )
-    assert (person.email, person.employee_number, person.last_name) == (
+    assert (person.email, person.employee_number, person.particle, person.last_name) == (
         "p.devries@example.nl",
         "AB12",
-        "de Vries",
+        "de",
+        "Vries",
     )
 
 

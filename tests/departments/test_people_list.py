@@ -110,3 +110,38 @@ def test_queries_do_not_grow_with_rows(
     client.get(URL)
     with django_assert_max_num_queries(9):
         assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["Vries", "de Vries", "Anna de Vries", "Vries, Anna", "DE VRIES"])
+def test_a_name_with_a_particle_is_found_however_it_is_searched(
+    client, op_user, department, query
+) -> None:
+    PersonFactory(department=department, first_name="Anna", particle="de", last_name="Vries")
+    PersonFactory(department=department, first_name="Anna", last_name="Jansen")
+    client.force_login(op_user)
+    response = client.get(URL, {"q": query})
+    assert [p.full_name for p in response.context["page"].object_list] == ["Anna de Vries"]
+
+
+def test_people_are_shown_with_their_particle_and_sorted_on_the_last_name(
+    client, op_user, department
+) -> None:
+    for first, particle, last in [
+        ("Anna", "de", "Vries"),
+        ("Piet", "van den", "Berg"),
+        ("Zoë", "", "Aalders"),
+        ("Bram", "", "Vries"),
+        ("Sanne", "ter", "Horst"),
+    ]:
+        PersonFactory(department=department, first_name=first, particle=particle, last_name=last)
+    client.force_login(op_user)
+    response = client.get(URL)
+    shown = [p.full_name for p in response.context["page"].object_list]
+    assert shown == [
+        "Zoë Aalders",
+        "Piet van den Berg",
+        "Sanne ter Horst",
+        "Anna de Vries",
+        "Bram Vries",
+    ]
+    assert "Piet van den Berg</a>" in response.content.decode()

@@ -78,3 +78,47 @@ def test_a_malformed_email_gets_a_field_error_not_a_500(client, op_user, departm
     response = client.post(url(person), {**DATA, "email": "geen-adres"})
     assert response.status_code == 200
     assert "email" in response.context["form"].errors
+
+
+def test_the_particle_has_its_own_field_and_a_small_one_typed_in_the_last_name_moves_there(
+    client, op_user, department
+) -> None:
+    person = PersonFactory(department=department, first_name="Anna", last_name="Vries")
+    client.force_login(op_user)
+    page = client.get(url(person)).content.decode()
+    assert 'name="particle"' in page
+    assert "Tussenvoegsel" in page
+    client.post(url(person), {**DATA, "particle": " Van  Der ", "last_name": "Berg"})
+    person.refresh_from_db()
+    assert (person.particle, person.last_name, person.full_name) == (
+        "van der",
+        "Berg",
+        "Anna van der Berg",
+    )
+    client.post(url(person), DATA)  # "de Vries" in the last-name field
+    person.refresh_from_db()
+    assert (person.particle, person.last_name) == ("de", "Vries")
+
+
+def test_a_capitalised_particle_typed_in_the_last_name_is_kept_as_typed(
+    client, op_user, department
+) -> None:
+    # A Flemish surname: the particle belongs to it and keeps its capital.
+    person = PersonFactory(department=department)
+    client.force_login(op_user)
+    client.post(url(person), {**DATA, "first_name": "Jan", "last_name": "Van Damme"})
+    person.refresh_from_db()
+    assert (person.particle, person.last_name, person.full_name) == (
+        "",
+        "Van Damme",
+        "Jan Van Damme",
+    )
+
+
+def test_the_form_shows_the_stored_particle(client, op_user, department) -> None:
+    person = PersonFactory(
+        department=department, first_name="Anna", particle="de", last_name="Vries"
+    )
+    client.force_login(op_user)
+    form = client.get(url(person)).context["form"]
+    assert (form["particle"].value(), form["last_name"].value()) == ("de", "Vries")

@@ -255,3 +255,37 @@ def test_a_namesakes_earlier_justification_is_not_theirs(subject, department) ->
     MembershipFactory(committee=committee, person=subject)
     export = person_subject_access_export(person=subject)
     assert [j["text"] for j in export["justifications_naming_them"]] == []
+
+
+def test_a_name_with_a_particle_is_exported_whole_and_in_parts(department) -> None:
+    person = PersonFactory(
+        department=department, first_name="Anna", particle="de", last_name="Vries"
+    )
+    section = person_subject_access_export(person=person)["person"]
+    assert (section["name"], section["first_name"], section["particle"], section["last_name"]) == (
+        "Anna de Vries",
+        "Anna",
+        "de",
+        "Vries",
+    )
+
+
+def test_a_colleague_with_a_particle_is_removed_from_the_texts(subject) -> None:
+    committee = subject.memberships.get().committee
+    MembershipFactory(
+        committee=committee,
+        person__first_name="Wim",
+        person__particle="van der",
+        person__last_name="Weetal",
+    )
+    PersonFactory(first_name="Saskia", particle="ter", last_name="Buiten")
+    CommitteeJustification.objects.create(
+        committee=committee,
+        status=CommitteeStatus.CONFIRMED,
+        text="Ineke Inzage volgt de training met Wim van der Weetal; Ter Buiten vervangt.",
+        untrained_members="Ineke Inzage",
+    )
+    dump = json.dumps(person_subject_access_export(person=subject), ensure_ascii=False)
+    assert "Weetal" not in dump
+    assert "Buiten" not in dump
+    assert "Ineke Inzage volgt de training" in dump

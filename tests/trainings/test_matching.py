@@ -243,3 +243,70 @@ def test_preview_counts_every_outcome_and_writes_nothing(supplier, department) -
     rows_with_problems = {p["row"] for p in batch.problems}
     assert rows_with_problems == {5, 6}
     assert all(p["message"] for p in batch.problems)
+
+
+FULL_NAME_HEADERS = ["Naam", "E-mailadres", "Ministerie", "Datum", "Locatie", "Aanwezig"]
+
+
+@pytest.mark.parametrize(
+    "written", ["Vries, Anna de", "ANNA DE VRIES", "Anna de  Vries", "Ánna de Vries"]
+)
+def test_a_full_name_in_any_form_matches_the_person_with_a_particle(
+    supplier, department, written
+) -> None:
+    anna = PersonFactory(
+        employee_number=None, email=None, department=department,
+        first_name="Anna", particle="de", last_name="Vries",
+    )  # fmt: skip
+    PersonFactory(
+        employee_number=None,
+        email=None,
+        department=department,
+        first_name="Anna",
+        last_name="Jansen",
+    )
+    batch = apply(supplier, [[written, "", "AAA", DAY, "Utrecht", "ja"]], FULL_NAME_HEADERS)
+    assert outcomes(batch) == {2: RowOutcome.NEW}
+    assert TrainingCompletion.objects.get().person == anna
+
+
+def test_a_name_in_separate_columns_matches_whichever_column_holds_the_particle(
+    supplier, department
+) -> None:
+    anna = PersonFactory(
+        employee_number=None, email=None, department=department,
+        first_name="Anna", particle="de", last_name="Vries",
+    )  # fmt: skip
+    apply(supplier, [["", "Anna", "de Vries", "", "AAA", DAY, "Utrecht", "ja"]])
+    assert TrainingCompletion.objects.get().person == anna
+
+
+def test_a_new_person_from_a_full_name_column_gets_first_name_particle_and_last_name(
+    supplier, department
+) -> None:
+    rows = [
+        ["Vries, Anna de", "anna@example.nl", "AAA", DAY, "Utrecht", "ja"],
+        ["Fatima Öztürk", "fatima@example.nl", "AAA", DAY, "Utrecht", "ja"],
+        ["Jan van den Berg", "jan@example.nl", "AAA", DAY, "Utrecht", "ja"],
+    ]
+    batch = apply(supplier, rows, FULL_NAME_HEADERS)
+    assert set(outcomes(batch).values()) == {RowOutcome.NEW}
+    created = Person.objects.order_by("email").values_list("first_name", "particle", "last_name")
+    assert list(created) == [
+        ("Anna", "de", "Vries"),
+        ("Fatima", "", "Öztürk"),
+        ("Jan", "van den", "Berg"),
+    ]
+
+
+def test_a_new_person_from_name_columns_keeps_the_particle_apart(supplier, department) -> None:
+    apply(supplier, [["777", "Anna", "de Vries", "anna@example.nl", "AAA", DAY, "", "ja"]])
+    person = Person.objects.get(employee_number="777")
+    assert (person.particle, person.last_name, person.full_name) == ("de", "Vries", "Anna de Vries")
+
+
+def test_a_name_mismatch_names_the_known_person_as_shown(supplier) -> None:
+    PersonFactory(employee_number="12345", first_name="Anna", particle="de", last_name="Vries")
+    batch = apply(supplier, [["12345", "Piet", "Klaassen", "", "", DAY, "Utrecht", "ja"]])
+    assert outcomes(batch) == {2: RowOutcome.REVIEW}
+    assert "“Anna de Vries”" in batch.problems[0]["message"]

@@ -224,3 +224,22 @@ def test_administrators_can_add_an_import_in_the_admin_and_see_its_facts(
     page = client.get(reverse("admin:trainings_importbatch_change", args=[batch.pk]))
     assert batch.sha256 in page.content.decode()
     assert 'name="sha256"' not in page.content.decode()  # read-only
+
+
+def test_the_exports_show_the_whole_name_and_its_three_parts(department) -> None:
+    completion = CompletionFactory(
+        person__first_name="Anna", person__particle="de", person__last_name="Vries"
+    )
+    row = TrainingCompletionResource().export(TrainingCompletion.objects.all()).dict[0]
+    assert [row[k] for k in ("name", "first_name", "particle", "last_name")] == [
+        "Anna de Vries",
+        "Anna",
+        "de",
+        "Vries",
+    ]
+    person = PersonResource().export(type(completion.person).objects.all()).dict[0]
+    assert (person["first_name"], person["particle"], person["last_name"]) == (
+        "Anna",
+        "de",
+        "Vries",
+    )

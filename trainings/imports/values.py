@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 
+from departments.names import is_particle
+from departments.names import split_full_name as split_name
 from trainings.imports.messages import lazy_format
 
 if TYPE_CHECKING:
@@ -485,22 +487,10 @@ def parse_employee_number(value: object) -> str | None:
     return text
 
 
-# Dutch surname prefixes ("tussenvoegsels"), and the common foreign ones.
-_NAME_PREFIXES = frozenset((
-    "van", "de", "der", "den", "het", "'t", "te", "ten", "ter", "in", "op", "aan", "bij",
-    "uit", "onder", "voor", "over", "'s", "d'",
-    "la", "le", "du", "des", "da", "dos", "del", "di", "von", "zu", "vom", "zur",
-))  # fmt: skip
-
-
-def _is_prefix(word: str) -> bool:
-    return word.casefold() in _NAME_PREFIXES
-
-
 def _move_trailing_prefix(words: list[str]) -> tuple[list[str], list[str]]:
     """Split ["Jan", "van", "der"] into (["Jan"], ["van", "der"]); keep one word."""
     cut = len(words)
-    while cut > 1 and _is_prefix(words[cut - 1]):
+    while cut > 1 and is_particle(words[cut - 1]):
         cut -= 1
     return words[:cut], words[cut:]
 
@@ -514,7 +504,7 @@ def normalise_last_name(text: str) -> str:
     surname, comma, after = text.partition(",")
     if comma:
         prefix_words = after.split()
-        if prefix_words and all(_is_prefix(word) for word in prefix_words):
+        if prefix_words and all(is_particle(word) for word in prefix_words):
             return f"{' '.join(prefix_words)} {surname.strip()}"
         return text
     words, prefix_words = _move_trailing_prefix(text.split())
@@ -533,15 +523,12 @@ def join_name_prefix(prefix: str | None, last_name: str | None) -> str | None:
 def split_full_name(text: str) -> tuple[str, str] | None:
     """Split "Berg, Jan van der" into ("Jan", "van der Berg"); None without a comma.
 
-    Without a comma there is no safe way to tell first names from surname (think of
-    "Anna Maria de Vries"), so the name stays whole.
+    Read by departments.names.split_full_name, the one reader of names. Without a comma
+    the text stays whole here: the matcher reads it there when it creates a person.
     """
-    surname, comma, rest = text.partition(",")
-    surname, rest = surname.strip(), rest.strip()
-    if not comma or not surname or not rest or "," in rest:
+    if "," not in text:
         return None
-    first_words, prefix_words = _move_trailing_prefix(rest.split())
-    last_name = normalise_last_name(surname)
-    if prefix_words:
-        last_name = f"{' '.join(prefix_words)} {last_name}"
-    return " ".join(first_words), last_name
+    parts = split_name(text)
+    if parts is None or not (parts.first_name and parts.last_name):
+        return None
+    return parts.first_name, " ".join(p for p in (parts.particle, parts.last_name) if p)
