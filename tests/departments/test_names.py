@@ -319,7 +319,7 @@ def test_a_stored_name_loses_control_and_direction_characters() -> None:
 def test_the_migration_moves_particles_as_the_normaliser_splits_them() -> None:
     # The migration keeps its own copy of the rule; the two must agree on stored names.
     migration = importlib.import_module(
-        "departments.migrations.0005_move_particles_out_of_last_names"
+        "departments.migrations.0006_move_particles_out_of_last_names"
     )
     for last_name, _parts in PARTICLE_SPLITS:
         assert migration.split(last_name) == split_particle(last_name), last_name

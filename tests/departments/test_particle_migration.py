@@ -1,4 +1,4 @@
-"""Migration departments/0005: particles move out of the last names stored before, and back."""
+"""Migration departments/0006: particles move out of the last names stored before, and back."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = ("departments", "0004_person_particle")
-AFTER = ("departments", "0005_move_particles_out_of_last_names")
+BEFORE = ("departments", "0005_person_particle")
+AFTER = ("departments", "0006_move_particles_out_of_last_names")
 
 # Stored last name -> (particle, last name) after the migration.
 CASES = {

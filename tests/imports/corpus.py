@@ -408,17 +408,12 @@ def _department(department: WorldDepartment) -> Department:
     return row
 
 
-def person_has_particle_field() -> bool:
-    return any(field.name == "particle" for field in Person._meta.get_fields())
-
-
 def _person(person: WorldPerson, department: Department) -> Person:
-    names: dict[str, str] = {"first_name": person.first_name}
-    if person_has_particle_field():
-        names |= {"particle": person.particle, "last_name": person.last_name}
-    else:
-        # Before Person.particle existed the tussenvoegsel was part of the last name.
-        names["last_name"] = f"{person.particle} {person.last_name}".strip()
+    names = {
+        "first_name": person.first_name,
+        "particle": person.particle,
+        "last_name": person.last_name,
+    }
     return PersonFactory(
         department=department,
         employee_number=person.employee_number,

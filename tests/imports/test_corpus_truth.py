@@ -27,7 +27,6 @@ from tests.imports.corpus import (
     TruthError,
     World,
     corpus_files,
-    person_has_particle_field,
     truth_path,
     truth_read,
     world_load,
@@ -242,10 +241,8 @@ def test_the_world_loads_with_its_namesakes_particles_and_sessions(world: World)
     assert Person.objects.filter(first_name="Jeroen", department__code="BZK").count() == 2
     anna = loaded.people["W01"]
     anna.refresh_from_db()
-    if person_has_particle_field():
-        assert (anna.particle, anna.last_name) == ("de", "Vries")
-    else:
-        assert anna.last_name == "de Vries"
+    assert (anna.particle, anna.last_name) == ("de", "Vries")
+    assert anna.full_name == "Anna de Vries"
     assert anna.department.code == "BZK"
     assert loaded.people["W41"].email is None
     session = TrainingSession.objects.get(external_id="EV-2025-031")

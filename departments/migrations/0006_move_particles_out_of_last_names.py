@@ -81,7 +81,7 @@ def put_particles_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("departments", "0004_person_particle"),
+        ("departments", "0005_person_particle"),
     ]
 
     operations = [

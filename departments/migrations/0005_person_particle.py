@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('departments', '0003_admin_for_administrators_only'),
+        ('departments', '0004_old_names_and_agencies'),
     ]
 
     operations = [
