@@ -36,7 +36,9 @@ from django_celery_beat.models import PeriodicTask
 
 from reports.models import JobStatus, ReportJob
 from tests.factories import (
+    CommitteeFactory,
     DepartmentFactory,
+    MembershipFactory,
     ProgrammeFactory,
     SupplierFactory,
     TenderFactory,
@@ -56,6 +58,7 @@ from tests.production.deployment import (
     secrets_in,
     write_secrets,
 )
+from tests.test_url_permissions import urls_for, walk
 from tests.trainings.conftest import csv_file
 from tests.workers import database_url, redis_url_or_skip
 from trainings.models import ImportBatch, ImportStatus, Supplier, TrainingCompletion
@@ -141,6 +144,8 @@ def create_users() -> dict[str, str]:
     department = DepartmentFactory(code="SMK")
     # A tender gives the quarters from 2021 on data, so the compile below may ask for one.
     TenderFactory().departments.add(department)
+    # A committee with a member, so that every page with an id has something to show.
+    MembershipFactory(committee=CommitteeFactory(department=department))
     # A supplier with a programme, for the attendance list the import test uploads.
     ProgrammeFactory(supplier=SupplierFactory(code="SMOKE"), name="Rookproef", version="1")
     users = {
@@ -297,6 +302,71 @@ def test_main_pages_render_with_debug_off_and_hashed_static_files(deployment, us
         assert status == 200
         assert headers["Content-Type"].startswith("text/css")
         assert "max-age=315360000" in headers["Cache-Control"]  # WhiteNoise: hashed = immutable
+
+
+# Not visited: logging out would end the session the other pages need; the health page
+# needs its token (tested below).
+NOT_VISITED = {"accounts/logout/", "health/"}
+
+
+def every_page(django_db_blocker) -> list[str]:
+    """Each URL pattern of the project once per id it can take (the admin's: every
+    model's list and add page), filled with the smoke department's committee, member and
+    person, so a template that needs a static file the manifest lacks shows up as a 500."""
+    from django.contrib import admin
+    from django.urls import get_resolver
+
+    from committees.models import CommitteeMembership
+
+    with django_db_blocker.unblock():
+        membership = CommitteeMembership.objects.select_related("committee").get(
+            committee__department__code="SMK"
+        )
+    values = {
+        "pk": [str(membership.committee_id), str(membership.person_id)],
+        "person_pk": [str(membership.person_id)],
+        "membership_pk": [str(membership.pk)],
+        "code": ["SMK"],
+        "kind": ["untrained"],
+        "fmt": ["csv"],
+        "*": ["1"],
+    }
+    patterns = [p for p in walk(get_resolver().url_patterns) if not p.startswith("admin/")]
+    pages = [url for p in patterns if p not in NOT_VISITED for url in urls_for(p, values)]
+    for model in admin.site._registry:
+        meta = model._meta
+        pages += [
+            f"/admin/{meta.app_label}/{meta.model_name}/",
+            f"/admin/{meta.app_label}/{meta.model_name}/add/",
+        ]
+    return pages
+
+
+@pytest.mark.parametrize("user", list(PAGES))
+def test_every_page_answers_without_a_server_error_and_pages_use_the_manifest(
+    deployment, django_db_blocker, user
+) -> None:
+    browser = deployment.browser(user)
+    failures = []
+    answered: dict[str, int] = {}
+    for path in every_page(django_db_blocker):
+        status, page, headers = browser.request(path)
+        answered[path] = status
+        html = status == 200 and headers.get("Content-Type", "").startswith("text/html")
+        if status >= 500:
+            failures.append(f"{path}: {status}")
+        elif html and "<link" in page and not HASHED_CSS.search(page):
+            failures.append(f"{path}: no hashed stylesheet")
+    assert not failures, "\n".join(failures) + "\n" + deployment.stack.log("web")[-3000:]
+    # The pages were really shown, not refused: each role's own pages answered 200.
+    shown = {path for path, status in answered.items() if status == 200}
+    assert {"/committees/", "/people/", "/reports/"} <= shown
+    if user == "admin":  # the lists of the project's own models (axes' are superusers')
+        own = ("departments", "committees", "trainings", "reports", "django_celery_beat")
+        lists = {p for p in answered if p.startswith("/admin/") and not p.endswith("/add/")}
+        own_lists = {p for p in lists if p.split("/")[2] in own}
+        assert len(own_lists) > 10
+        assert own_lists <= shown
 
 
 def test_the_access_log_has_no_query_strings(deployment) -> None:
