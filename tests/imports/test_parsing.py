@@ -333,10 +333,17 @@ def test_a_profile_can_ignore_a_column() -> None:
 
 
 def test_two_columns_for_one_field_reject_the_file() -> None:
-    parsed = parse(csv_bytes([[*HEADERS, "Status"], [*ROW, "ja"]]), "lijst.csv")
+    parsed = parse(csv_bytes([[*HEADERS, "Aanwezigheid"], [*ROW, "ja"]]), "lijst.csv")
     [problem] = parsed.file_problems
     assert problem.code == "duplicate_column"
-    assert "“Aanwezig” / “Status”" in str(problem.message)
+    assert "“Aanwezig” / “Aanwezigheid”" in str(problem.message)
+
+
+def test_a_status_column_beside_the_attendance_is_the_bookings_status_and_ignored() -> None:
+    parsed = parse(csv_bytes([[*HEADERS, "Status"], [*ROW, "Bevestigd"]]), "lijst.csv")
+    assert parsed.file_problems == []
+    assert parsed.mapping[Field.ATTENDANCE] == "Aanwezig"
+    assert parsed.ignored_columns == ["Status"]
 
 
 @pytest.mark.parametrize(
@@ -617,14 +624,14 @@ def footer_file(*footer: list[str]) -> bytes:
         (["Totaal", "", "", "1", ""], "total"),
         (["TOTAAL:", "", "", "", ""], "total"),
         (["Aantal deelnemers: 20", "", "", "", ""], "total"),
-        (["Gemiddeld cijfer", "", "", "", "7,8"], "total"),
-        (["Average score", "", "", "", "7.8"], "total"),
+        (["Gemiddeld cijfer", "", "", "", "7,8"], "summary"),
+        (["Average score", "", "", "", "7.8"], "summary"),
         (["", "", "", "18", ""], "total"),
         (["", "", "", "90%", ""], "total"),
         (["Opkomst 90%", "", "", "", ""], "total"),
         (["Aanwezig: 18", "Afwezig: 2", "", "", ""], "total"),
-        (["Handtekening trainer:", "", "", "", ""], "note"),
-        (["Handtekening: ____________", "", "Datum: ________", "", ""], "note"),
+        (["Handtekening trainer:", "", "", "", ""], "signature"),
+        (["Handtekening: ____________", "", "Datum: ________", "", ""], "signature"),
         (["Opmerkingen: Piet had zich niet afgemeld", "", "", "", ""], "note"),
         (["* afgemeld na de deadline", "", "", "", ""], "note"),
         (["Pagina 1 van 2", "", "", "", ""], "note"),
@@ -639,7 +646,7 @@ def footer_file(*footer: list[str]) -> bytes:
         (["Niet verschenen", "", "", "1", ""], "total"),
         (["", "", "", "=SUM(D2:D20)", ""], "total"),
         (["Aldus opgemaakt te Den Haag", "", "", "", ""], "note"),
-        (["Datum: 12-03-2025", "", "Paraaf: ....", "", ""], "note"),
+        (["Datum: 12-03-2025", "", "Paraaf: ....", "", ""], "signature"),
         (["Trainer: Marieke de Boer", "", "", "", ""], "note"),
         (["N.B. twee deelnemers kwamen later", "", "", "", ""], "note"),
         (["Sessie 2 - 10 maart", "", "", "", ""], "note"),
