@@ -550,6 +550,8 @@ class _Planned:
             "person_name": person.shown if person is not None else "",
             "session": "new" if session is not None and session.made else "existing",
             "session_id": None if session is None or session.made else session.pk,
+            "session_date": session.date.isoformat() if session is not None else None,
+            "session_external_id": session.external_id if session is not None else "",
         }
 
 
