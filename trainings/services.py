@@ -312,10 +312,14 @@ class _People:
 
     @staticmethod
     def fits(ref: _PersonRef, values: _Values) -> bool:
-        """Whether the row's name (if any) can be this person's: the same name, or
-        their last name with their initials."""
+        """Whether the row's name (if any) can be this person's: the same name, one of
+        them with fewer names ("Anna", "Anna Maria de Vries"), or the last name with
+        their initials."""
         key = _row_name_key(values)
         if not key or not ref.name or key == ref.name:
+            return True
+        words, known = set(key.split()), set(ref.name.split())
+        if words <= known or known <= words:
             return True
         parts = _new_person_name(values)
         return (

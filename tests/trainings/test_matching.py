@@ -372,3 +372,46 @@ def test_a_name_mismatch_names_the_known_person_as_shown(supplier) -> None:
     batch = apply(supplier, [["12345", "Piet", "Klaassen", "", "", DAY, "Utrecht", "ja"]])
     assert outcomes(batch) == {2: RowOutcome.REVIEW}
     assert "“Anna de Vries”" in batch.problems[0]["message"]
+
+
+def test_a_name_that_fits_the_person_of_the_email_is_matched_in_any_length(supplier) -> None:
+    person = PersonFactory(
+        email="anna@example.nl", first_name="Anna", particle="de", last_name="Vries"
+    )
+    apply(
+        supplier,
+        [
+            ["", "Anna", "", "anna@example.nl", "", DAY, "", "ja"],
+            ["", "Anna Maria", "de Vries", "anna@example.nl", "", "10-03-2025", "", "ja"],
+            ["", "A.", "Vries", "anna@example.nl", "", "17-03-2025", "", "ja"],
+        ],
+    )
+    assert set(TrainingCompletion.objects.values_list("person", flat=True)) == {person.pk}
+
+
+def test_an_email_booked_for_someone_else_is_held_as_conflicting(supplier) -> None:
+    PersonFactory(email="r.kramer@example.nl", first_name="Ria", last_name="Kramer")
+    batch = apply(supplier, [["", "Thomas", "Smit", "r.kramer@example.nl", "", DAY, "", "ja"]])
+    assert outcomes(batch) == {2: RowOutcome.REVIEW}
+    assert batch.problems[0]["code"] == "conflicting_identity"
+    assert batch.problems[0]["message"] == (
+        "The email address belongs to “Ria Kramer”, not to “Thomas Smit”."
+    )
+    assert not TrainingCompletion.objects.exists()
+
+
+def test_the_ministry_chosen_for_the_file_finds_and_creates_people(supplier, department) -> None:
+    known = PersonFactory(
+        employee_number=None, email=None, first_name="Jan", last_name="Berg", department=department
+    )
+    headers = ["Naam", "Datum", "Aanwezig"]
+    batch = make_batch(
+        supplier, csv_file([["Jan Berg", DAY, "ja"], ["Els van 't Veer", DAY, "ja"]], headers)
+    )
+    batch.department = department  # the upload's choice (ImportBatch.department)
+    attendance_import_apply(batch=batch, hold_invalid=True)
+    new = Person.objects.exclude(pk=known.pk).get()
+    assert (new.first_name, new.particle, new.last_name, new.department) == (
+        "Els", "van 't", "Veer", department,
+    )  # fmt: skip
+    assert set(TrainingCompletion.objects.values_list("person", flat=True)) == {known.pk, new.pk}
