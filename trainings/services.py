@@ -42,11 +42,20 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from departments.matching import DepartmentIndex
 from departments.models import (
+    Department,
     Person,
     normalise_email,
     normalise_employee_number,
 )
-from departments.names import NameParts, display_name, name_key, split_full_name, split_particle
+from departments.names import (
+    PARTICLES,
+    NameParts,
+    display_name,
+    fold,
+    name_key,
+    split_full_name,
+    split_particle,
+)
 from training_monitor.queueing import task_send
 from trainings.imports import AttendanceRow, Problem, parse_attendance_file
 from trainings.imports.messages import lazy_format
@@ -230,7 +239,8 @@ class _PersonRef:
     """A person that exists, or will exist once the file is applied (pk None).
 
     `name` is departments.names.name_key(), so "Vries, Anna de" finds Anna de Vries;
-    `shown` is the name as a message shows it.
+    `shown` is the name as a message shows it; `surname` and `initials` (folded) let
+    "A. de Vries" and "Vries, J.W. de" find the one person at a ministry they fit.
     """
 
     pk: int | None
@@ -240,6 +250,25 @@ class _PersonRef:
     department_id: int
     new: Person | None = None
     shown: str = ""
+    surname: str = ""
+    initials: str = ""
+
+
+def _surname(last_name: str) -> str:
+    """The last name folded, without particles: "van der Linden" and "Linden" meet."""
+    words = fold(last_name).split()
+    return " ".join([word for word in words[:-1] if word not in PARTICLES] + words[-1:])
+
+
+def _initials(first_name: str) -> str:
+    """The first letters of the first names: "Jan-Willem" and "J.W." are both "jw"."""
+    return "".join(word[0] for word in fold(first_name.replace(".", " ")).split())
+
+
+def _only_initials(first_name: str) -> bool:
+    """Whether the row gives initials ("J.", "J.W.", "A"), not a first name."""
+    words = fold(first_name.replace(".", ". ")).split()
+    return bool(words) and all(len(word) == 1 for word in words)
 
 
 class _People:
@@ -247,19 +276,58 @@ class _People:
         self.by_number: dict[str, _PersonRef] = {}
         self.by_email: dict[str, _PersonRef] = {}
         self.by_name: dict[tuple[int, str], list[_PersonRef]] = defaultdict(list)
+        self.by_surname: dict[tuple[int, str], list[_PersonRef]] = defaultdict(list)
         rows = Person.objects.values_list(
             "pk", "employee_number", "email", "first_name", "particle", "last_name", "department_id"
         )
         for pk, number, email, *name, department_id in rows.iterator(chunk_size=20000):
             key, shown = name_key(*name), display_name(*name)
-            self.add(_PersonRef(pk, number, email, key, department_id, shown=shown))
+            parts = NameParts(*name)
+            self.add(_PersonRef(pk, number, email, key, department_id, shown=shown), parts)
 
-    def add(self, ref: _PersonRef) -> None:
+    def add(self, ref: _PersonRef, parts: NameParts) -> None:
         if ref.employee_number:
             self.by_number[ref.employee_number] = ref
         if ref.email:
             self.by_email[ref.email] = ref
         self.by_name[(ref.department_id, ref.name)].append(ref)
+        ref.surname, ref.initials = _surname(parts.last_name), _initials(parts.first_name)
+        self.by_surname[(ref.department_id, ref.surname)].append(ref)
+
+    def named(self, department_id: int, values: _Values) -> list[_PersonRef]:
+        """The people at the ministry the row's name fits: the whole name, or else the
+        last name with initials ("A. de Vries", "Bakker, J.")."""
+        exact = self.by_name.get((department_id, _row_name_key(values)), [])
+        if exact:
+            return exact
+        parts = _new_person_name(values)
+        if parts is None or not _only_initials(parts.first_name):
+            return []
+        initials = _initials(parts.first_name)
+        return [
+            ref
+            for ref in self.by_surname.get((department_id, _surname(parts.last_name)), [])
+            if ref.initials.startswith(initials)
+        ]
+
+    @staticmethod
+    def fits(ref: _PersonRef, values: _Values) -> bool:
+        """Whether the row's name (if any) can be this person's: the same name, one of
+        them with fewer names ("Anna", "Anna Maria de Vries"), or the last name with
+        their initials."""
+        key = _row_name_key(values)
+        if not key or not ref.name or key == ref.name:
+            return True
+        words, known = set(key.split()), set(ref.name.split())
+        if words <= known or known <= words:
+            return True
+        parts = _new_person_name(values)
+        return (
+            parts is not None
+            and _only_initials(parts.first_name)
+            and _surname(parts.last_name) == ref.surname
+            and ref.initials.startswith(_initials(parts.first_name))
+        )
 
 
 @dataclass
@@ -270,6 +338,8 @@ class _SessionRef:
     programme: str
     external_id: str
     new: TrainingSession | None = None
+    # Made by this file (the preview shows "new"), also once it has been saved.
+    made: bool = False
 
 
 class _Sessions:
@@ -352,6 +422,7 @@ class _Sessions:
             _name_key(programme_obj.name),
             values.session_id or "",
             session,
+            made=True,
         )
         self._add(ref)
         self.new_sessions.append(ref)
@@ -471,6 +542,33 @@ class _Planned:
     person: _PersonRef | None = None
     session: _SessionRef | None = None
     completion_id: int | None = None
+    # How the person was found: "employee_number", "email", "name", "new" or "chosen".
+    match: str = ""
+
+    def match_json(self) -> dict[str, Any]:
+        """Per row, for the preview: which person and which session, or "new"."""
+        person, session = self.person, self.session
+        return {
+            "person": self.match,
+            "person_id": None if self.match == "new" or person is None else person.pk,
+            "person_name": person.shown if person is not None else "",
+            "session": "new" if session is not None and session.made else "existing",
+            "session_id": None if session is None or session.made else session.pk,
+            "session_date": session.date.isoformat() if session is not None else None,
+            "session_external_id": session.external_id if session is not None else "",
+        }
+
+
+def _no_department_message(values: _Values) -> StrOrPromise:
+    if values.employee_number or values.email:
+        return _(
+            "No ministry in the file, and no person has this email address or employee "
+            "number. Choose the ministry at upload or add a ministry column."
+        )
+    return _(
+        "No ministry in the file, and no email address or employee number to find the "
+        "person by. Choose the ministry at upload or add a ministry column."
+    )
 
 
 def _problem(
@@ -495,6 +593,8 @@ class _Importer:
         self.write = write
         self.people = _People()
         self.departments = DepartmentIndex.load()
+        # The ministry chosen at upload for a single-ministry file; a row's own wins.
+        self.file_department: Department | None = getattr(batch, "department", None)
         self.sessions = _Sessions(batch.supplier)
         self.counts = dict.fromkeys(OUTCOMES, 0)
         self.counts["total"] = 0
@@ -524,129 +624,111 @@ class _Importer:
         )
 
     def match_person(self, planned: _Planned) -> None:
+        """Find the row's person, or plan a new one, or hold the row with the real cause.
+
+        By employee number, then e-mail; a name the row also gives must fit the person
+        found (an initial fits). Then by name within the row's ministry (or the one
+        chosen for the file); a new person needs a name and a ministry, nothing more.
+        """
         values = planned.values
-        number = planned.row_number
-        name = _row_name_key(values)
-        if number in self.person_override:
-            pk = self.person_override[number]
-            person = Person.objects.get(pk=pk)
+        if planned.row_number in self.person_override:
+            person = Person.objects.get(pk=self.person_override[planned.row_number])
             planned.person = _PersonRef(
-                pk, person.employee_number, person.email, name, person.department_id
+                person.pk, person.employee_number, person.email, "", person.department_id
             )
+            planned.match = "chosen"
             return
-        by_number = self.people.by_number.get(values.employee_number or "")
-        by_email = self.people.by_email.get(values.email or "")
-        if by_number is not None:
-            if name and by_number.name and name != by_number.name:
-                planned.outcome = RowOutcome.REVIEW
-                planned.problems.append(
-                    _problem(
-                        number,
-                        "name_mismatch",
-                        lazy_format(
-                            _(
-                                "Employee number %(number)s belongs to “%(person)s”, "
-                                "not to “%(name)s”."
-                            ),
-                            number=values.employee_number,
-                            person=by_number.shown,
-                            name=values.full_name,
-                        ),
-                    )
-                )
-                return
-            if by_email is not None and by_email is not by_number:
-                planned.outcome = RowOutcome.REVIEW
-                planned.problems.append(
-                    _problem(
-                        number,
-                        "two_people",
-                        _("The employee number and the email address belong to two people."),
-                    )
-                )
-                return
-            planned.person = by_number
-            return
-        if by_email is not None:
-            if (
-                values.employee_number
-                and by_email.employee_number
-                and by_email.employee_number != values.employee_number
-            ):
-                planned.outcome = RowOutcome.REVIEW
-                planned.problems.append(
-                    _problem(
-                        number,
-                        "number_mismatch",
-                        lazy_format(
-                            _(
-                                "The email address belongs to a person with another "
-                                "employee number (%(number)s)."
-                            ),
-                            number=by_email.employee_number,
-                        ),
-                    )
-                )
-                return
-            planned.person = by_email
+        found = self._by_identifier(planned)
+        if found is not None or planned.outcome:
+            planned.person = found
             return
         department = self.departments.resolve(values.department)
         if values.department and department is None:
-            planned.outcome = RowOutcome.REVIEW
-            planned.problems.append(
-                _problem(number, "unknown_department", self._unknown_department(values.department))
-            )
+            self._hold(planned, "unknown_department", self._unknown_department(values.department))
             return
-        if department is not None and name:
-            candidates = [
-                ref
-                for ref in self.people.by_name.get((department.pk, name), [])
-                if not (
-                    values.employee_number
-                    and ref.employee_number
-                    and ref.employee_number != values.employee_number
-                )
-                and not (values.email and ref.email and ref.email != values.email)
-            ]
-            if len(candidates) > 1:
-                planned.outcome = RowOutcome.REVIEW
-                planned.problems.append(
-                    _problem(
-                        number,
-                        "ambiguous_name",
-                        lazy_format(
-                            _("%(count)s people in this ministry are called “%(name)s”."),
-                            count=len(candidates),
-                            name=values.full_name,
-                        ),
-                    )
-                )
-                return
-            if candidates:
-                planned.person = candidates[0]
-                return
-        parts = _new_person_name(values)
-        if parts is None or not (values.email or values.employee_number):
-            planned.outcome = RowOutcome.REJECTED
-            planned.problems.append(
-                _problem(
-                    number,
-                    "unknown_person",
-                    _(
-                        "No person matches this row, and a new person needs a first and "
-                        "last name plus an email address or employee number."
-                    ),
-                )
-            )
-            return
+        department = department or self.file_department
         if department is None:
-            planned.outcome = RowOutcome.REJECTED
-            planned.problems.append(
-                _problem(
-                    number,
-                    "department_needed",
-                    _("No person matches this row; to add the person, the ministry is needed."),
-                )
+            self._hold(planned, "no_department_no_match", _no_department_message(values))
+            return
+        self._by_name_or_new(planned, department)
+
+    def _hold(self, planned: _Planned, code: str, message: StrOrPromise) -> None:
+        planned.outcome = RowOutcome.REVIEW
+        planned.problems.append(_problem(planned.row_number, code, message))
+
+    def _by_identifier(self, planned: _Planned) -> _PersonRef | None:
+        """The person the row's employee number or e-mail finds; holds a row whose
+        identifiers (number, e-mail, name) point at different people."""
+        values = planned.values
+        by_number = self.people.by_number.get(values.employee_number or "")
+        by_email = self.people.by_email.get(values.email or "")
+        found = by_number or by_email
+        if found is None:
+            return None
+        conflict: StrOrPromise | None = None
+        if by_number is not None and by_email is not None and by_email is not by_number:
+            conflict = _("The employee number and the email address belong to two people.")
+        elif (
+            by_number is None
+            and values.employee_number
+            and found.employee_number
+            and found.employee_number != values.employee_number
+        ):
+            conflict = lazy_format(
+                _(
+                    "The email address belongs to a person with another employee number "
+                    "(%(number)s)."
+                ),
+                number=found.employee_number,
+            )
+        elif not self.people.fits(found, values):
+            conflict = lazy_format(
+                _("Employee number %(number)s belongs to “%(person)s”, not to “%(name)s”.")
+                if by_number is not None
+                else _("The email address belongs to “%(person)s”, not to “%(name)s”."),
+                number=values.employee_number,
+                person=found.shown,
+                name=values.full_name,
+            )
+        if conflict is not None:
+            self._hold(planned, "conflicting_identity", conflict)
+            return None
+        planned.match = "employee_number" if by_number is not None else "email"
+        return found
+
+    def _by_name_or_new(self, planned: _Planned, department: Department) -> None:
+        values = planned.values
+        candidates = [
+            ref
+            for ref in self.people.named(department.pk, values)
+            # Another e-mail address or number on record: someone else of that name.
+            if not (values.employee_number and ref.employee_number)
+            and not (values.email and ref.email)
+        ]
+        if len(candidates) > 1:
+            self._hold(
+                planned,
+                "ambiguous_person",
+                lazy_format(
+                    _(
+                        "%(count)s people at %(department)s are called %(name)s, and the "
+                        "row has no email address or employee number to tell them apart."
+                    ),
+                    count=len(candidates),
+                    department=department.code,
+                    name=values.full_name,
+                ),
+            )
+            return
+        if candidates:
+            planned.person, planned.match = candidates[0], "name"
+            return
+        parts = _new_person_name(values)
+        if parts is None:
+            self._hold(
+                planned,
+                "no_name",
+                _("No person matches this row, and it has no first and last name to add one."),
             )
             return
         person = Person(
@@ -658,11 +740,11 @@ class _Importer:
             department=department,
         )
         ref = _PersonRef(
-            None, values.employee_number, values.email, name, department.pk, person,
+            None, values.employee_number, values.email, name_key(*parts), department.pk, person,
             shown=person.full_name,
         )  # fmt: skip
-        self.people.add(ref)
-        planned.person = ref
+        self.people.add(ref, parts)
+        planned.person, planned.match = ref, "new"
 
     # the whole file ---------------------------------------------------------------
 
@@ -716,7 +798,7 @@ class _Importer:
 
     def plan(self, chunk: list[_Planned]) -> None:
         """Match and (when writing) apply the rows of one chunk; sets each outcome."""
-        new_people: list[Person] = []
+        new_people: list[tuple[_PersonRef, Person]] = []
         for planned in chunk:
             if planned.outcome:
                 continue
@@ -726,7 +808,7 @@ class _Importer:
             if planned.person is None:
                 continue
             if planned.person.pk is None and planned.person.new is not None:
-                new_people.append(planned.person.new)
+                new_people.append((planned.person, planned.person.new))
                 planned.person.new = None  # created once, even if matched again
             session = self.sessions.resolve(planned.values)
             if isinstance(session, _SessionRef):
@@ -735,22 +817,24 @@ class _Importer:
                 planned.outcome = RowOutcome.REJECTED
                 planned.problems.append(_problem(planned.row_number, "no_session", session))
         if self.write:
-            self._write_people(chunk, new_people)
+            self._write_people(new_people)
             self.sessions.save_new()
         self._completions(chunk)
         self._evaluations(chunk)
 
-    def _write_people(self, chunk: list[_Planned], new_people: list[Person]) -> None:
+    def _write_people(self, new_people: list[tuple[_PersonRef, Person]]) -> None:
+        """Create the chunk's new people and give their refs the keys (a new person may
+        have neither e-mail nor number: the ref itself is the link)."""
         if not new_people:
             return
-        created = bulk_create_with_history(
-            new_people, Person, batch_size=1000, default_user=self.history_user
+        bulk_create_with_history(
+            [person for _, person in new_people],
+            Person,
+            batch_size=1000,
+            default_user=self.history_user,
         )
-        by_key = {(p.employee_number, p.email): p.pk for p in created}
-        for planned in chunk:
-            ref = planned.person
-            if ref is not None and ref.pk is None:
-                ref.pk = by_key.get((ref.employee_number, ref.email))
+        for ref, person in new_people:
+            ref.pk = person.pk
 
     def _pair(self, planned: _Planned) -> tuple[int, int] | None:
         """(person, session) keys; in a dry run new ones get negative stand-in keys."""
@@ -966,7 +1050,7 @@ class _Importer:
                     row_number=planned.row_number,
                     outcome=planned.outcome,
                     raw=planned.raw if held else {},
-                    data=planned.values.as_json() if held else {},
+                    data=_row_data(planned, held=held),
                     problems=planned.problems,
                     person_id=person.pk if person is not None else None,
                     completion_id=planned.completion_id,
@@ -988,7 +1072,7 @@ class _Importer:
                     planned.row_number,
                     planned.outcome,
                     _json(planned.raw) if held else "{}",
-                    _json(planned.values.as_json()) if held else "{}",
+                    _json(_row_data(planned, held=held)),
                     _json(planned.problems) if planned.problems else "[]",
                     person.pk if person is not None else None,
                     planned.completion_id,
@@ -1010,6 +1094,14 @@ class _Importer:
             ],
             rows(),
         )
+
+
+def _row_data(planned: _Planned, *, held: bool) -> dict[str, Any]:
+    """What ImportRow.data keeps: a held row's values (for correcting it), an applied
+    row's match: how its person was found and whether its session is new."""
+    if held:
+        return planned.values.as_json()
+    return {"match": planned.match_json()}
 
 
 # --- reading the file ----------------------------------------------------------------

@@ -333,10 +333,17 @@ def test_a_profile_can_ignore_a_column() -> None:
 
 
 def test_two_columns_for_one_field_reject_the_file() -> None:
-    parsed = parse(csv_bytes([[*HEADERS, "Status"], [*ROW, "ja"]]), "lijst.csv")
+    parsed = parse(csv_bytes([[*HEADERS, "Aanwezigheid"], [*ROW, "ja"]]), "lijst.csv")
     [problem] = parsed.file_problems
     assert problem.code == "duplicate_column"
-    assert "“Aanwezig” / “Status”" in str(problem.message)
+    assert "“Aanwezig” / “Aanwezigheid”" in str(problem.message)
+
+
+def test_a_status_column_beside_the_attendance_is_the_bookings_status_and_ignored() -> None:
+    parsed = parse(csv_bytes([[*HEADERS, "Status"], [*ROW, "Bevestigd"]]), "lijst.csv")
+    assert parsed.file_problems == []
+    assert parsed.mapping[Field.ATTENDANCE] == "Aanwezig"
+    assert parsed.ignored_columns == ["Status"]
 
 
 @pytest.mark.parametrize(
@@ -617,14 +624,14 @@ def footer_file(*footer: list[str]) -> bytes:
         (["Totaal", "", "", "1", ""], "total"),
         (["TOTAAL:", "", "", "", ""], "total"),
         (["Aantal deelnemers: 20", "", "", "", ""], "total"),
-        (["Gemiddeld cijfer", "", "", "", "7,8"], "total"),
-        (["Average score", "", "", "", "7.8"], "total"),
+        (["Gemiddeld cijfer", "", "", "", "7,8"], "summary"),
+        (["Average score", "", "", "", "7.8"], "summary"),
         (["", "", "", "18", ""], "total"),
         (["", "", "", "90%", ""], "total"),
         (["Opkomst 90%", "", "", "", ""], "total"),
         (["Aanwezig: 18", "Afwezig: 2", "", "", ""], "total"),
-        (["Handtekening trainer:", "", "", "", ""], "note"),
-        (["Handtekening: ____________", "", "Datum: ________", "", ""], "note"),
+        (["Handtekening trainer:", "", "", "", ""], "signature"),
+        (["Handtekening: ____________", "", "Datum: ________", "", ""], "signature"),
         (["Opmerkingen: Piet had zich niet afgemeld", "", "", "", ""], "note"),
         (["* afgemeld na de deadline", "", "", "", ""], "note"),
         (["Pagina 1 van 2", "", "", "", ""], "note"),
@@ -639,7 +646,7 @@ def footer_file(*footer: list[str]) -> bytes:
         (["Niet verschenen", "", "", "1", ""], "total"),
         (["", "", "", "=SUM(D2:D20)", ""], "total"),
         (["Aldus opgemaakt te Den Haag", "", "", "", ""], "note"),
-        (["Datum: 12-03-2025", "", "Paraaf: ....", "", ""], "note"),
+        (["Datum: 12-03-2025", "", "Paraaf: ....", "", ""], "signature"),
         (["Trainer: Marieke de Boer", "", "", "", ""], "note"),
         (["N.B. twee deelnemers kwamen later", "", "", "", ""], "note"),
         (["Sessie 2 - 10 maart", "", "", "", ""], "note"),
@@ -962,3 +969,37 @@ def test_an_old_xls_with_a_merged_title_merged_dates_and_a_total_row() -> None:
         ("Jan Berg", MARCH_3, Attendance.NO_SHOW),
     ]
     assert [(s.row, s.reason) for s in parsed.skipped] == [(6, "total")]
+
+
+def test_a_date_in_the_title_is_the_date_of_a_file_without_a_date_column() -> None:
+    rows = [["Presentielijst 19 maart 2025"], [], ["Naam", "Ministerie", "Aanwezig"],
+            ["Anna de Vries", "BZK", "x"]]  # fmt: skip
+    [row] = parse_rows(csv_bytes(rows), "lijst.csv")
+    assert row.session_date == datetime.date(2025, 3, 19)
+
+
+def test_a_title_with_two_dates_gives_no_date_and_the_column_is_missing() -> None:
+    rows = [["Presentielijst 19 maart 2025 en 26-03-2025"], ["Naam", "Ministerie", "Aanwezig"],
+            ["Anna de Vries", "BZK", "x"]]  # fmt: skip
+    [problem] = parse(csv_bytes(rows), "lijst.csv").file_problems
+    assert problem.code == "missing_columns"
+
+
+def test_a_date_column_wins_from_a_date_in_the_title() -> None:
+    rows = [["Presentielijst 19 maart 2025"], ["Naam", "Datum", "Aanwezig"],
+            ["Anna de Vries", "20-03-2025", "x"]]  # fmt: skip
+    [row] = parse_rows(csv_bytes(rows), "lijst.csv")
+    assert row.session_date == datetime.date(2025, 3, 20)
+
+
+def test_a_message_with_a_link_is_refused_as_no_table() -> None:
+    text = b"Hoi,\r\n\r\nDe lijst staat hier: https://example.org/sheet\r\n\r\nGroet, Dienst\r\n"
+    [problem] = parse(text, "lijst.txt").file_problems
+    assert problem.code == "not_a_table"
+
+
+def test_a_label_in_the_name_column_is_a_signature_line_not_a_person() -> None:
+    rows = [HEADERS, ROW, ["", "", "Voor akkoord: M. Jansen, trainer", "", "", ""]]
+    parsed = parse(csv_bytes(rows), "lijst.csv")
+    assert len(list(parsed.rows())) == 1
+    assert [(s.row, s.reason) for s in parsed.skipped] == [(3, "signature")]

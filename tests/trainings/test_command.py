@@ -94,7 +94,7 @@ def test_rows_that_are_no_participants_are_skipped_and_listed_with_exit_0(
     assert [(s["row"], s["last_row"], s["reason"]) for s in report["skipped_rows"]] == [
         (3, 3, "total"),
         (4, 4, "empty"),
-        (5, 5, "note"),
+        (5, 5, "signature"),
     ]
     assert report["skipped_rows"][0]["text"] == "Totaal | 1"
     code, out = run(str(path), "--supplier", "ACME", capsys=capsys)

@@ -52,8 +52,10 @@ def test_a_row_matches_a_person_by_employee_number(supplier, department: Departm
 
 
 def test_a_row_matches_by_email_whatever_its_case(supplier, department) -> None:
-    person = PersonFactory(employee_number=None, email="jan.berg@example.nl")
-    apply(supplier, [["", "X", "Y", "Jan.Berg@Example.NL", "", DAY, "Utrecht", "ja"]])
+    person = PersonFactory(
+        employee_number=None, email="jan.berg@example.nl", first_name="Jan", last_name="Berg"
+    )
+    apply(supplier, [["", "Jan", "Berg", "Jan.Berg@Example.NL", "", DAY, "Utrecht", "ja"]])
     assert TrainingCompletion.objects.get().person == person
 
 
@@ -74,7 +76,11 @@ def test_two_people_with_the_same_name_send_the_row_to_review(supplier, departme
         )  # fmt: skip
     batch = apply(supplier, [["", "Jan", "Berg", "", "AAA", DAY, "Utrecht", "ja"]])
     assert outcomes(batch) == {2: RowOutcome.REVIEW}
-    assert batch.problems[0]["code"] == "ambiguous_name"
+    assert batch.problems[0]["code"] == "ambiguous_person"
+    assert batch.problems[0]["message"] == (
+        "2 people at AAA are called Jan Berg, and the row has no email address or employee "
+        "number to tell them apart."
+    )
     assert not TrainingCompletion.objects.exists()
 
 
@@ -82,7 +88,7 @@ def test_a_name_that_disagrees_with_the_employee_number_goes_to_review(supplier)
     PersonFactory(employee_number="12345", first_name="Jan", last_name="Berg")
     batch = apply(supplier, [["12345", "Piet", "Klaassen", "", "", DAY, "Utrecht", "ja"]])
     assert outcomes(batch) == {2: RowOutcome.REVIEW}
-    assert batch.problems[0]["code"] == "name_mismatch"
+    assert batch.problems[0]["code"] == "conflicting_identity"
     assert batch.problems[0]["row"] == 2
 
 
@@ -103,11 +109,67 @@ def test_an_unknown_person_with_enough_data_is_created(supplier, department) -> 
     assert ImportRow.objects.get().person == person
 
 
-def test_an_unknown_person_without_email_or_number_is_rejected(supplier, department) -> None:
+def test_an_unknown_person_with_a_name_and_ministry_is_created_without_email_or_number(
+    supplier, department
+) -> None:
     batch = apply(supplier, [["", "Anna", "de Vries", "", "AAA", DAY, "", "ja"]])
-    assert outcomes(batch) == {2: RowOutcome.REJECTED}
-    assert batch.problems[0]["code"] == "unknown_person"
+    assert outcomes(batch) == {2: RowOutcome.NEW}
+    person = Person.objects.get()
+    assert (person.first_name, person.particle, person.last_name, person.department) == (
+        "Anna", "de", "Vries", department,
+    )  # fmt: skip
+    assert (person.email, person.employee_number) == (None, None)
+
+
+def test_two_new_people_without_email_or_number_are_two_people(supplier, department) -> None:
+    batch = apply(
+        supplier,
+        [
+            ["", "Anna", "de Vries", "", "AAA", DAY, "", "ja"],
+            ["", "Bram", "Berg", "", "AAA", DAY, "", "ja"],
+            ["", "Anna", "de Vries", "", "AAA", "10-03-2025", "", "ja"],
+        ],
+    )
+    rows = {row.row_number: row.person for row in ImportRow.objects.filter(batch=batch)}
+    assert Person.objects.count() == 2
+    assert rows[2] == rows[4] != rows[3]
+
+
+def test_an_unknown_person_without_a_ministry_is_held_with_the_real_cause(supplier) -> None:
+    batch = apply(supplier, [["", "Anna", "de Vries", "", "", DAY, "", "ja"]])
+    assert outcomes(batch) == {2: RowOutcome.REVIEW}
+    assert batch.problems[0]["code"] == "no_department_no_match"
+    assert batch.problems[0]["message"].startswith(
+        "No ministry in the file, and no email address or employee number to find the person"
+    )
     assert not Person.objects.exists()
+
+
+def test_a_person_found_by_email_needs_no_ministry(supplier) -> None:
+    person = PersonFactory(email="anna@example.nl", first_name="Anna", last_name="Vries")
+    batch = apply(supplier, [["", "Anna", "Vries", "Anna@Example.nl ", "", DAY, "", "ja"]])
+    assert outcomes(batch) == {2: RowOutcome.NEW}
+    assert TrainingCompletion.objects.get().person == person
+    assert ImportRow.objects.get().data["match"]["person"] == "email"
+
+
+def test_an_initial_matches_the_one_person_at_the_ministry_it_fits(supplier, department) -> None:
+    anna = PersonFactory(
+        employee_number=None, email=None, first_name="Anna", particle="de", last_name="Vries",
+        department=department,
+    )  # fmt: skip
+    PersonFactory(first_name="Arjen", particle="de", last_name="Vries")  # another ministry
+    PersonFactory(first_name="Bert", particle="de", last_name="Vries", department=department)
+    apply(supplier, [["", "A.", "de Vries", "", "AAA", DAY, "", "ja"]])
+    assert TrainingCompletion.objects.get().person == anna
+
+
+def test_an_initial_that_fits_two_people_is_held_as_ambiguous(supplier, department) -> None:
+    for first in ("Jeroen", "Jan"):
+        PersonFactory(first_name=first, last_name="Bakker", department=department)
+    batch = apply(supplier, [["", "J.", "Bakker", "", "AAA", DAY, "", "ja"]])
+    assert outcomes(batch) == {2: RowOutcome.REVIEW}
+    assert batch.problems[0]["code"] == "ambiguous_person"
 
 
 def test_an_unknown_department_is_held_for_review_with_its_value(supplier) -> None:
@@ -310,3 +372,46 @@ def test_a_name_mismatch_names_the_known_person_as_shown(supplier) -> None:
     batch = apply(supplier, [["12345", "Piet", "Klaassen", "", "", DAY, "Utrecht", "ja"]])
     assert outcomes(batch) == {2: RowOutcome.REVIEW}
     assert "“Anna de Vries”" in batch.problems[0]["message"]
+
+
+def test_a_name_that_fits_the_person_of_the_email_is_matched_in_any_length(supplier) -> None:
+    person = PersonFactory(
+        email="anna@example.nl", first_name="Anna", particle="de", last_name="Vries"
+    )
+    apply(
+        supplier,
+        [
+            ["", "Anna", "", "anna@example.nl", "", DAY, "", "ja"],
+            ["", "Anna Maria", "de Vries", "anna@example.nl", "", "10-03-2025", "", "ja"],
+            ["", "A.", "Vries", "anna@example.nl", "", "17-03-2025", "", "ja"],
+        ],
+    )
+    assert set(TrainingCompletion.objects.values_list("person", flat=True)) == {person.pk}
+
+
+def test_an_email_booked_for_someone_else_is_held_as_conflicting(supplier) -> None:
+    PersonFactory(email="r.kramer@example.nl", first_name="Ria", last_name="Kramer")
+    batch = apply(supplier, [["", "Thomas", "Smit", "r.kramer@example.nl", "", DAY, "", "ja"]])
+    assert outcomes(batch) == {2: RowOutcome.REVIEW}
+    assert batch.problems[0]["code"] == "conflicting_identity"
+    assert batch.problems[0]["message"] == (
+        "The email address belongs to “Ria Kramer”, not to “Thomas Smit”."
+    )
+    assert not TrainingCompletion.objects.exists()
+
+
+def test_the_ministry_chosen_for_the_file_finds_and_creates_people(supplier, department) -> None:
+    known = PersonFactory(
+        employee_number=None, email=None, first_name="Jan", last_name="Berg", department=department
+    )
+    headers = ["Naam", "Datum", "Aanwezig"]
+    batch = make_batch(
+        supplier, csv_file([["Jan Berg", DAY, "ja"], ["Els van 't Veer", DAY, "ja"]], headers)
+    )
+    batch.department = department  # the upload's choice (ImportBatch.department)
+    attendance_import_apply(batch=batch, hold_invalid=True)
+    new = Person.objects.exclude(pk=known.pk).get()
+    assert (new.first_name, new.particle, new.last_name, new.department) == (
+        "Els", "van 't", "Veer", department,
+    )  # fmt: skip
+    assert set(TrainingCompletion.objects.values_list("person", flat=True)) == {known.pk, new.pk}

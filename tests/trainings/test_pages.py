@@ -169,3 +169,23 @@ def test_the_preview_counts_and_lists_the_rows_that_are_no_participants(
     assert "A total or summary row, not a participant; skipped." in page
     assert "Aantal deelnemers: 1" in page
     assert "Apply this file" in page  # a skipped row never stands in the way
+
+
+def test_an_applied_import_shows_per_row_who_it_matched_and_which_session(
+    client, admin_user_, supplier, department, django_assert_max_num_queries
+) -> None:
+    PersonFactory(employee_number="1", first_name="Jan", last_name="Berg")
+    rows = [*GOOD, ["", "Anna", "de Vries", "", department.code, "03-03-2025", "Utrecht", "ja"]]
+    batch = make_batch(supplier, csv_file(rows))
+    attendance_import_apply(batch=batch, hold_invalid=True)
+    client.force_login(admin_user_)
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Rows and who they were matched to" in page
+    assert "Jan Berg (by employee number)" in page
+    assert "new: Anna de Vries" in page
+    assert "new: 2025-03-03" in page
+    # The table reads what each row recorded: no query per row.
+    many = make_batch(supplier, csv_file(rows * 20), name="groot.csv")
+    attendance_import_apply(batch=many, hold_invalid=True, force=True)
+    with django_assert_max_num_queries(20):
+        client.get(f"/imports/{many.pk}/")

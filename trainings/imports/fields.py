@@ -242,7 +242,8 @@ def profile_header_lookup(profile: Mapping[str, str]) -> dict[str, Field | None]
 # "Voornaam" and "Roepnaam", and a list may name the "Organisatie" (an agency) next to
 # the "Ministerie".
 _SECOND_CHOICE_ALIASES = frozenset(
-    ("roepnaam", "organisatie", "organisation", "organization", "familienaam")
+    # "Status" next to "Aanwezigheid" is the booking's status ("Bevestigd"), not attendance.
+    ("roepnaam", "organisatie", "organisation", "organization", "familienaam", "status")
 )
 # A header reaching this score is taken as its field; below it, it is only a guess that
 # the column-mapping step can offer.

@@ -66,6 +66,7 @@ from trainings.imports.values import (
     ValueProblem,
     cell_text,
     collapse_whitespace,
+    dates_in_text,
     header_score_scale,
     is_blank,
     join_name_prefix,
@@ -202,6 +203,8 @@ class ParsedFile:
         self.guesses: list[ColumnGuess] = []
         self.skipped: list[SkippedRow] = []
         self.skipped_count = 0
+        # The date in the title block, for a file without a date column.
+        self.title_date: datetime.date | None = None
         self._fixed_scale: int | None = None
         self._header_scale: tuple[int, int] | None = None
         self._columns: list[_Column] = []
@@ -223,7 +226,9 @@ class ParsedFile:
         previous = self.header_row or 0
         participants = 0
         try:
-            build = _RowBuilder(self._columns, self._raw_columns, self._scale_rule())
+            build = _RowBuilder(
+                self._columns, self._raw_columns, self._scale_rule(), self.title_date
+            )
             for number, cells in self._data_rows:
                 if _is_blank_row(cells):
                     continue  # noted as part of a run of empty rows below, if followed
@@ -378,9 +383,26 @@ def _read_header(
     if matches[best] >= MIN_HEADER_MATCHES:
         parsed.header_row = header_number
         _map_columns(parsed, headers, profile_lookup, head[best + 1 :])
+    elif sum(1 for _, cells in head if len([c for c in cells if not is_blank(c)]) > 1) < 2:
+        raise FileRejected(
+            "not_a_table",
+            _(
+                "This file is not a table of rows and columns (a message or a letter?). "
+                "Upload the attendance list itself."
+            ),
+        )
+    if Field.SESSION_DATE not in parsed.mapping:
+        parsed.title_date = _title_date(head[:best])
     _check_required(parsed, headers)
     remaining = head[best + 1 :]
     parsed._data_rows = _chain_rows(remaining, table.rows)
+
+
+def _title_date(title_rows: Sequence[Row]) -> datetime.date | None:
+    """The one date in the title block above the header ("Presentielijst 19 maart
+    2025"): the session date of every row of a file without a date column."""
+    dates = {date for _, cells in title_rows for cell in cells for date in dates_in_text(cell)}
+    return dates.pop() if len(dates) == 1 else None
 
 
 def _chain_rows(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
@@ -462,7 +484,7 @@ _MISSING_PHRASES: Mapping[str, StrOrPromise] = {
 
 def _check_required(parsed: ParsedFile, headers: Sequence[str]) -> None:
     missing: list[StrOrPromise] = []
-    if Field.SESSION_DATE not in parsed.mapping:
+    if Field.SESSION_DATE not in parsed.mapping and parsed.title_date is None:
         missing.append(_MISSING_PHRASES["date"])
     if Field.ATTENDANCE not in parsed.mapping:
         missing.append(_MISSING_PHRASES["attendance"])
@@ -566,7 +588,9 @@ class _RowBuilder:
         columns: Sequence[_Column],
         raw_columns: Sequence[tuple[int, str]],
         scale: tuple[int, int] | None,
+        title_date: datetime.date | None = None,
     ) -> None:
+        self._title_date = title_date
         self._plan = [
             (column.index, _SLOT[column.field], _PARSERS[column.field], column)
             for column in columns
@@ -631,6 +655,21 @@ class _RowBuilder:
             values[_FIRST_NAME], values[_LAST_NAME], values[_NAME_PREFIX], values[_FULL_NAME]
         )
         employee_number, email = values[_EMPLOYEE_NUMBER], values[_EMAIL]
+        written = [values[slot] for slot in (_FULL_NAME, _FIRST_NAME, _LAST_NAME)]
+        if any(text and ":" in text for text in written):
+            # "Voor akkoord: M. Jansen" or "Trainer: ..." in the name column: a label.
+            problems.append(
+                Problem(
+                    number,
+                    None,
+                    Field.FULL_NAME,
+                    "invalid_name",
+                    lazy_format(
+                        _("“%(value)s” is not a name."),
+                        value=next(text for text in written if text and ":" in text),
+                    ),
+                )
+            )
         if not (employee_number or email or full_name) and not any(
             problem.field in IDENTITY_FIELDS for problem in problems
         ):
@@ -651,7 +690,7 @@ class _RowBuilder:
             full_name=full_name,
             email=email,
             department=values[_DEPARTMENT],
-            session_date=values[_SESSION_DATE],
+            session_date=values[_SESSION_DATE] or self._title_date,
             session_place=values[_SESSION_PLACE],
             session_id=values[_SESSION_ID],
             programme=values[_PROGRAMME],

@@ -42,14 +42,18 @@ class SkipReason(StrEnum):
     EMPTY = "empty"
     REPEATED_HEADER = "repeated_header"
     TOTAL = "total"
+    SUMMARY = "summary"
     NOTE = "note"
+    SIGNATURE = "signature"
 
 
 _MESSAGES: dict[SkipReason, StrOrPromise] = {
     SkipReason.EMPTY: _("Empty row; skipped."),
     SkipReason.REPEATED_HEADER: _("The header row again (after a page break); skipped."),
     SkipReason.TOTAL: _("A total or summary row, not a participant; skipped."),
+    SkipReason.SUMMARY: _("A summary (an average or other figure), not a participant; skipped."),
     SkipReason.NOTE: _("A note or signature line, not a participant; skipped."),
+    SkipReason.SIGNATURE: _("A line to sign, not a participant; skipped."),
 }
 
 
@@ -88,6 +92,16 @@ _TOTAL_WORDS = frozenset((
     "totaal", "totalen", "total", "totals", "subtotaal", "subtotal", "eindtotaal",
     "aantal", "count", "gemiddeld", "gemiddelde", "average", "avg", "sum",
     "percentage", "opkomst", "turnout", "samenvatting", "summary",
+))  # fmt: skip
+# First words of a statistic other than a count: a total's kind "summary".
+_SUMMARY_WORDS = frozenset((
+    "gemiddeld", "gemiddelde", "average", "avg", "mean", "mediaan", "median",
+    "samenvatting", "summary",
+))  # fmt: skip
+# Words of a line to sign, among its first three: a note's kind "signature".
+_SIGNATURE_WORDS = frozenset((
+    "handtekening", "paraaf", "signature", "signed", "getekend", "ondertekend", "akkoord",
+    "gezien",
 ))  # fmt: skip
 # First words of a note, footnote or signature line.
 _NOTE_WORDS = frozenset((
@@ -138,10 +152,27 @@ def non_participant_reason(
     """Why a row with problems is not a participant at all, or None when it may be one.
 
     `has_contact` is true when the row holds a valid e-mail address or employee number:
-    such a row is a person with a problem, never a footer.
+    such a row is a person with a problem, never a footer. A total that is an average
+    is a "summary", a note that is a line to sign a "signature".
     """
     if has_contact:
         return None
+    reason = _reason(cells, identity_columns)
+    if reason not in (SkipReason.TOTAL, SkipReason.NOTE):
+        return reason
+    texts = [collapse_whitespace(cell_text(cell)) for cell in cells if not is_blank(cell)]
+    words = [word for text in texts for word in header_tokens(text.replace(".", ""))[:3]]
+    if reason is SkipReason.TOTAL and words and words[0] in _SUMMARY_WORDS:
+        return SkipReason.SUMMARY
+    if reason is SkipReason.NOTE and (
+        _SIGNATURE_WORDS.intersection(words)
+        or any("___" in text or "...." in text for text in texts)
+    ):
+        return SkipReason.SIGNATURE
+    return reason
+
+
+def _reason(cells: Sequence[object], identity_columns: Sequence[int]) -> SkipReason | None:
     filled = [cell for cell in cells if not is_blank(cell)]
     if not filled:
         return SkipReason.EMPTY
@@ -174,11 +205,22 @@ def _is_total(text: str) -> bool:
     )
 
 
+# A name has a few words and no sentence in it: "Geen aanmeldingen; verplaatst" is none.
+_MAX_NAME_WORDS = 6
+_SENTENCE = re.compile(r"[:;!?]")
+
+
 def _names_someone(cells: Sequence[object], identity_columns: Sequence[int]) -> bool:
-    """A name column holds a name: text without digits or a colon."""
+    """A name column holds a name: a few words without digits or sentence punctuation."""
     for index in identity_columns:
         text = cells[index] if index < len(cells) else None
-        if isinstance(text, str) and text.strip() and not _DIGIT.search(text) and ":" not in text:
+        if (
+            isinstance(text, str)
+            and text.strip()
+            and not _DIGIT.search(text)
+            and not _SENTENCE.search(text)
+            and len(text.split()) <= _MAX_NAME_WORDS
+        ):
             return True
     return False
 

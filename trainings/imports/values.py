@@ -227,6 +227,33 @@ def _parse_date_text(raw: str) -> datetime.date | _Rejection:
     return _invalid_date(text)
 
 
+_DATE_IN_TEXT = (
+    re.compile(r"\b(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})\b"),  # 19 maart 2025
+    re.compile(r"\b(\d{1,2})([-/.])(\d{1,2})\2(\d{4})\b"),  # 19-03-2025
+)
+
+
+def dates_in_text(value: object) -> set[datetime.date]:
+    """The dates written somewhere in a title: "Presentielijst 19 maart 2025"."""
+    if isinstance(value, datetime.datetime):
+        return {value.date()}
+    if isinstance(value, datetime.date):
+        return {value}
+    if not isinstance(value, str):
+        return set()
+    found: set[datetime.date] = set()
+    key = collapse_whitespace(value).casefold()
+    for match in _DATE_IN_TEXT[0].finditer(key):
+        result = _date_from_names(None, match[1], match[2], match[3], match[0])
+        if isinstance(result, datetime.date):
+            found.add(result)
+    for match in _DATE_IN_TEXT[1].finditer(key):
+        checked = _checked_date(int(match[4]), int(match[3]), int(match[1]), match[0])
+        if isinstance(checked, datetime.date):
+            found.add(checked)
+    return found
+
+
 def parse_date(value: object) -> datetime.date:
     """Read a session date: text in Dutch or English forms, an Excel date or serial."""
     if is_blank(value):
