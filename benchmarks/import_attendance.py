@@ -13,8 +13,16 @@ supplier with the most sessions) as CSV and XLSX, then times in one run:
     file again as a re-import (which must change nothing), from CSV and from XLSX;
 (c) a raw PostgreSQL COPY of the same rows, already resolved to ids, into an empty copy of
     the table (the physical limit);
-parsing the XLSX: ours against django-import-export's openpyxl reader; and the peak memory
-(ru_maxrss of a fresh subprocess) of a large against a small import.
+parsing the XLSX: ours against django-import-export's openpyxl reader; the peak memory
+(ru_maxrss of a fresh subprocess) of a large against a small import; and
+
+(d) the realistic case (`--realistic 5000`): a quarter's attendance for the whole Rijk as a
+    supplier sends it: one full-name column in the forms people write ("Vries, Anna de",
+    "Anna de Vries"), the ministry as written ("Min. BZK", "J&V"), Dutch headers the import
+    recognises by meaning ("Naam deelnemer", "Datum workshop", "Deelname"), a total and a
+    count line at the bottom, and half the people new. Timed: upload to preview
+    (`import_batch_create` + `attendance_import_preview`) and confirm to applied
+    (`attendance_import_apply`), each against a raw COPY of the same rows as text.
 
 Every write runs in a transaction that is rolled back, so runs do not affect each other.
 Prints all figures and ratios; asserts none of the times.
@@ -303,6 +311,118 @@ def measure_memory(path: Path, supplier_pk: int, scale: float) -> dict[str, Any]
 # --- main ----------------------------------------------------------------------------
 
 
+# --- (d) the realistic case ------------------------------------------------------------
+
+REALISTIC_HEADERS = [
+    "Naam deelnemer", "E-mailadres", "Ministerie", "Datum workshop", "Locatie", "Programma",
+    "Deelname",
+]  # fmt: skip
+PROGRAMME = "Objectief selecteren"
+# How suppliers write some ministries; the others are written as their code.
+WRITTEN = {"BZK": "Min. BZK", "JenV": "J&V", "FIN": "Financiën", "IenW": "Min. IenW"}
+FIRST = ["Anna", "Jeroen", "Fatima", "Pieter", "Sanne", "Mohamed", "Eva", "Daan", "Noor", "Luuk"]
+PARTICLE_LAST = [("de", "Vries"), ("", "Jansen"), ("van der", "Berg"), ("", "Öztürk"),
+                 ("van", "Dijk"), ("", "Bakker"), ("ter", "Horst"), ("", "El Amrani")]  # fmt: skip
+
+
+def realistic_rows(count: int, seed: int) -> tuple[list[list[str]], int]:
+    """`count` participant rows, half of them people who exist, and how many are new."""
+    from departments.models import Department, Person
+
+    rng = random.Random(seed)
+    known = list(
+        Person.objects.exclude(email=None)
+        .values_list("first_name", "particle", "last_name", "email", "department__code")
+        .order_by("pk")[: count // 2]
+    )
+    codes = list(Department.objects.values_list("code", flat=True))
+    places = ["Utrecht", "Den Haag", "Zwolle", "Online", "Eindhoven"]
+    rows: list[list[str]] = []
+    for index in range(count):
+        if index < len(known):
+            first, particle, last, email, code = known[index]
+        else:
+            particle, last = rng.choice(PARTICLE_LAST)
+            first, code = rng.choice(FIRST), rng.choice(codes)
+            email = f"deelnemer.{index}@bench.example.nl"
+        name = (
+            f"{last}, {first} {particle}".strip()
+            if index % 2
+            else " ".join(p for p in (first, particle, last) if p)
+        )
+        day = f"{1 + index % 28:02d}-0{7 + index % 3}-2026"
+        attended = "aanwezig" if index % 20 else "niet verschenen"
+        where = places[index % len(places)]
+        rows.append([name, email, WRITTEN.get(code, code), day, where, PROGRAMME, attended])
+    return rows, count - len(known)
+
+
+def write_realistic(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8-sig") as out:
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["Presentielijst workshop Objectief selecteren, 3e kwartaal 2026"])
+        writer.writerow([])
+        writer.writerow(REALISTIC_HEADERS)
+        writer.writerows(rows)
+        writer.writerow([])
+        writer.writerow(["Totaal", "", "", "", "", "", str(len(rows))])
+        writer.writerow([f"Aantal deelnemers: {len(rows)}"])
+
+
+def copy_text(rows: list[list[str]]) -> int:
+    """The floor: COPY the file's rows, as text, into a table of the file's columns."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        columns = ", ".join(f"c{n} text" for n in range(len(REALISTIC_HEADERS)))
+        cursor.execute(f"CREATE TEMP TABLE bench_rows ({columns}) ON COMMIT DROP")
+        with cursor.cursor.copy("COPY bench_rows FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute("SELECT count(*) FROM bench_rows")
+        return int(cursor.fetchone()[0])
+
+
+def realistic_case(count: int, seed: int, work: Path) -> None:
+    from trainings.models import ImportStatus, TrainingProgramme
+    from trainings.services import (
+        attendance_import_apply,
+        attendance_import_preview,
+        import_batch_create,
+    )
+
+    rows, new = realistic_rows(count, seed)
+    path = work / "kwartaal.csv"
+    write_realistic(path, rows)
+    programme = TrainingProgramme.objects.filter(name=PROGRAMME).select_related("supplier")
+    supplier = programme.order_by("pk")[0].supplier
+    assert supplier is not None
+
+    def upload_preview_apply() -> tuple[float, float, Any]:
+        start = time.perf_counter()
+        with path.open("rb") as stream:
+            batch = import_batch_create(file=stream, file_name=path.name, supplier=supplier)
+        batch = attendance_import_preview(batch=batch)
+        previewed = time.perf_counter()
+        batch = attendance_import_apply(batch=batch, hold_invalid=True)
+        return previewed - start, time.perf_counter() - previewed, batch
+
+    _total, (preview, apply, batch) = rolled_back(upload_preview_apply)
+    assert batch.status == ImportStatus.APPLIED, (batch.status, batch.problems[:3])
+    copy_seconds, copied = rolled_back(lambda: copy_text(rows))
+    assert copied == len(rows)
+    counts = batch.counts
+    print(
+        f"(d) realistic: {len(rows):,} rows ({new:,} new people), full-name column, footer: "
+        f"new {counts.get('new')}, updated {counts.get('updated')}, held "
+        f"{counts.get('review', 0) + counts.get('rejected', 0)}, skipped {counts.get('skipped', 0)}"
+    )
+    print(f"    upload to preview   {preview:7.2f} s = {preview / copy_seconds:6.1f}x COPY")
+    print(f"    confirm to applied  {apply:7.2f} s = {apply / copy_seconds:6.1f}x COPY")
+    print(f"    raw COPY of the rows as text {copy_seconds:7.3f} s")
+    path.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=10.0)
@@ -310,6 +430,7 @@ def main() -> None:
     parser.add_argument("--baseline-rows", type=int, default=5_000)
     parser.add_argument("--memory-rows", default="50000,500000")
     parser.add_argument("--seed", type=int, default=4)
+    parser.add_argument("--realistic", type=int, default=5_000, help="rows of case (d)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("IMPORT_MAX_UPLOAD_BYTES", str(1 << 31))
@@ -338,6 +459,7 @@ def main() -> None:
     )
 
     figures: dict[str, float] = {}
+    realistic_case(args.realistic, args.seed, work)
 
     # (a) the baseline
     subset = rows[: min(args.baseline_rows, len(rows))]
