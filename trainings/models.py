@@ -417,6 +417,7 @@ class ImportProfile(models.Model):
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
+    PREVIEWING = "previewing", _("Being previewed")
     PREVIEWED = "previewed", _("Previewed")
     QUEUED = "queued", _("Waiting to be applied")
     APPLYING = "applying", _("Being applied")
@@ -431,9 +432,12 @@ def _import_upload_path(instance: ImportBatch, filename: str) -> str:
 
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
     def stopped(self, *, now: datetime.datetime | None = None) -> Self:
-        """Being applied for longer than the imports queue allows (ImportBatch.is_stopped)."""
+        """Being previewed or applied for longer than the imports queue allows
+        (ImportBatch.is_stopped)."""
+        before = import_stopped_before(now)
         return self.filter(
-            status=ImportStatus.APPLYING, apply_started_at__lt=import_stopped_before(now)
+            Q(status=ImportStatus.APPLYING, apply_started_at__lt=before)
+            | Q(status=ImportStatus.PREVIEWING, preview_started_at__lt=before)
         )
 
 
@@ -468,6 +472,8 @@ class ImportBatch(models.Model):
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     # When a worker last began applying the file: "stopped" is derived from it.
     apply_started_at = models.DateTimeField(_("applying started at"), null=True, blank=True)
+    # The same for the preview (a dry run in the worker); None while it waits for one.
+    preview_started_at = models.DateTimeField(_("preview started at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
@@ -525,14 +531,26 @@ class ImportBatch(models.Model):
 
     @property
     def is_stopped(self) -> bool:
-        """Derived, not stored: "being applied", but begun longer ago than the imports
-        queue's time limit (plus a margin) allows, so its worker was killed or lost. The
-        chunks committed before that stay (rows_done); a retry goes on after them."""
-        return (
-            self.status == ImportStatus.APPLYING
-            and self.apply_started_at is not None
-            and self.apply_started_at < import_stopped_before()
-        )
+        """Derived, not stored: "being applied" (or previewed), but begun longer ago than
+        the imports queue's time limit (plus a margin) allows, so its worker was killed or
+        lost. The chunks committed before that stay (rows_done); a retry goes on after
+        them. A stopped preview wrote nothing but the batch: a retry starts it again."""
+        started = {
+            ImportStatus.APPLYING: self.apply_started_at,
+            ImportStatus.PREVIEWING: self.preview_started_at,
+        }.get(ImportStatus(self.status))
+        return started is not None and started < import_stopped_before()
+
+    @property
+    def is_previewing(self) -> bool:
+        return self.status == ImportStatus.PREVIEWING and not self.is_stopped
+
+    @property
+    def is_working(self) -> bool:
+        """Waiting for a worker or being worked on (previewed or applied), not stopped: the
+        page follows it until the worker is done."""
+        busy = (ImportStatus.PREVIEWING, ImportStatus.QUEUED, ImportStatus.APPLYING)
+        return self.status in busy and not self.is_stopped
 
     @property
     def is_under_way(self) -> bool:
@@ -541,6 +559,7 @@ class ImportBatch(models.Model):
         return (
             not self.is_finished
             and not self.is_stopped
+            and self.status != ImportStatus.PREVIEWING
             and (self.status == ImportStatus.APPLYING or self.rows_done > 0)
         )
 

@@ -1015,12 +1015,15 @@ class _Importer:
 # --- reading the file ----------------------------------------------------------------
 
 
+_ParsedRow = tuple[int, _Values, dict[str, str], list[dict[str, Any]]]
+
+
 def _parsed_rows(
     batch: ImportBatch,
     file_problems: list[dict[str, Any]],
     scale_out: list[int | None],
     skipped_out: list[int],
-) -> Iterator[tuple[int, _Values, dict[str, str], list[dict[str, Any]]]]:
+) -> Iterator[_ParsedRow]:
     profile = batch.profile.mapping if batch.profile is not None else None
     with batch.file.open("rb") as stream:
         parsed = parse_attendance_file(
@@ -1046,19 +1049,35 @@ def _parsed_rows(
         skipped_out.append(parsed.skipped_count)
 
 
+def _reporting(
+    rows: Iterator[_ParsedRow], report: Callable[[int], None] | None
+) -> Iterator[_ParsedRow]:
+    """The rows, telling `report` how many have been read every CHUNK_SIZE rows."""
+    if report is None:
+        yield from rows
+        return
+    for read, row in enumerate(rows, start=1):
+        yield row
+        if read % CHUNK_SIZE == 0:
+            report(read)
+
+
 def _run(
     batch: ImportBatch,
     *,
     write: bool,
     should_stop: Callable[[], bool] | None = None,
     skip: int = 0,
+    report: Callable[[int], None] | None = None,
 ) -> tuple[_Importer, list[dict[str, Any]], int | None] | None:
-    """Run the rows after the first `skip` through an importer; None when it stopped."""
+    """Run the rows after the first `skip` through an importer; None when it stopped.
+    `report` is told how many rows have been read, now and then (the preview's bar)."""
     importer = _Importer(batch=batch, write=write, should_stop=should_stop, skip=skip)
     file_problems: list[dict[str, Any]] = []
     scale: list[int | None] = []
     skipped: list[int] = []
-    if not importer.run(_parsed_rows(batch, file_problems, scale, skipped)):
+    rows = _parsed_rows(batch, file_problems, scale, skipped)
+    if not importer.run(_reporting(rows, report)):
         return None
     if sum(skipped):
         importer.counts["skipped"] = sum(skipped)
@@ -1070,15 +1089,31 @@ def _run(
 # --- the services --------------------------------------------------------------------
 
 
-def attendance_import_preview(*, batch: ImportBatch) -> ImportBatch:
-    """Dry run: count what each row would do and list every problem; writes only the batch."""
-    if batch.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED):
+# A preview may run on a batch in these states (the command's runs straight after upload).
+_PREVIEWABLE = (ImportStatus.UPLOADED, ImportStatus.PREVIEWING, ImportStatus.PREVIEWED)
+
+
+def attendance_import_preview(
+    *, batch: ImportBatch, should_stop: Callable[[], bool] | None = None
+) -> ImportBatch:
+    """Dry run: count what each row would do and list every problem; writes only the batch.
+
+    Run by the worker (preview_attendance_import) for the pages and directly by the
+    command. While it reads, rows_done says how many rows it has read (the progress bar).
+    `should_stop` is asked before each chunk: when it answers True the batch is returned
+    still "being previewed", for the caller to send again (a preview starts over).
+    """
+    if batch.status not in _PREVIEWABLE:
         raise ImportNotAllowed(_("This import has already been applied or refused."))
     if not batch.file:
         raise ImportNotAllowed(_("The file of this import has been deleted. Upload it again."))
-    run = _run(batch, write=False)
-    if run is None:  # only a run given should_stop stops early
-        raise RuntimeError("the preview stopped early")
+
+    def report(read: int) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_done=read)
+
+    run = _run(batch, write=False, should_stop=should_stop, report=report)
+    if run is None:
+        return batch
     importer, file_problems, scale = run
     duplicate = duplicate_message(batch)
     if duplicate is not None:
@@ -1087,8 +1122,54 @@ def attendance_import_preview(*, batch: ImportBatch) -> ImportBatch:
     batch.problems = file_problems + importer.problems
     batch.score_scale = scale
     batch.status = ImportStatus.PREVIEWED
-    batch.save(update_fields=["counts", "problems", "skipped_rows", "score_scale", "status"])
+    batch.rows_done = 0  # the apply's checkpoint from here on
+    batch.save(
+        update_fields=["counts", "problems", "skipped_rows", "score_scale", "status", "rows_done"]
+    )
     return batch
+
+
+def attendance_import_preview_queue(*, batch: ImportBatch) -> ImportBatch:
+    """Mark the batch "being previewed" and send it to the worker once the transaction
+    commits. The figures of an earlier preview go: they may no longer be right."""
+    if batch.status not in _PREVIEWABLE:
+        raise ImportNotAllowed(_("This import has already been applied or refused."))
+    batch.status = ImportStatus.PREVIEWING
+    batch.preview_started_at = None
+    batch.counts, batch.problems, batch.skipped_rows = {}, [], []
+    batch.rows_done = 0
+    batch.error = ""
+    batch.save(
+        update_fields=[
+            "status", "preview_started_at", "counts", "problems", "skipped_rows", "rows_done",
+            "error",
+        ]
+    )  # fmt: skip
+    transaction.on_commit(lambda: attendance_import_preview_enqueue(batch=batch))
+    return batch
+
+
+def attendance_import_preview_enqueue(*, batch: ImportBatch) -> bool:
+    """Send a batch to the worker for its preview. When the task queue (Redis) cannot be
+    reached, the batch is back to "uploaded" with a message and a button to try again."""
+    from trainings.tasks import preview_attendance_import
+
+    if preview_attendance_import.app.conf.task_always_eager:
+        # No broker (the demo): the preview runs here, in the request.
+        preview_attendance_import.apply_async((batch.pk,))
+        return True
+    if not task_send(preview_attendance_import, batch.pk):
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWING).update(
+            status=ImportStatus.UPLOADED,
+            error=str(
+                _(
+                    "The task queue cannot be reached right now, so the file has not been "
+                    "previewed. Nothing is lost: try again in a moment."
+                )
+            ),
+        )
+        return False
+    return True
 
 
 def file_problems_of(batch: ImportBatch) -> list[dict[str, Any]]:
@@ -1134,18 +1215,22 @@ def attendance_import_enqueue(*, batch: ImportBatch) -> bool:
 def attendance_import_retry(*, batch: ImportBatch) -> bool:
     """Send a stopped batch (ImportBatch.is_stopped) to the worker again.
 
-    Its worker died between checkpoints: the chunks it committed stay, and the apply
-    continues after the last of them (rows_done), so every row is applied once. The
-    apply itself is exactly-once (the supplier lock, the checkpoint and the "applied"
-    check in attendance_import_apply): should the stopped task's own message still be
-    delivered again too, the second run finds the work done and does nothing.
+    A stopped apply: its worker died between checkpoints: the chunks it committed stay,
+    and the apply continues after the last of them (rows_done), so every row is applied
+    once. The apply itself is exactly-once (the supplier lock, the checkpoint and the
+    "applied" check in attendance_import_apply): should the stopped task's own message
+    still be delivered again too, the second run finds the work done and does nothing.
+    A stopped preview, or one that never reached the queue (uploaded, with the error
+    saying so), is previewed again from the start: it writes nothing but the batch.
     Returns False when the batch is not stopped (any more) or the queue is unreachable.
     """
-    queued = (
-        ImportBatch.objects.stopped()
-        .filter(pk=batch.pk)
-        .update(status=ImportStatus.QUEUED, error="")
-    )
+    stopped = ImportBatch.objects.stopped().filter(pk=batch.pk)
+    if stopped.filter(status=ImportStatus.PREVIEWING).exists() or (
+        batch.status == ImportStatus.UPLOADED and batch.error and batch.file
+    ):
+        attendance_import_preview_queue(batch=batch)
+        return True
+    queued = stopped.update(status=ImportStatus.QUEUED, error="")
     batch.refresh_from_db()
     if not queued:
         return False
@@ -1444,6 +1529,7 @@ __all__ = [
     "ImportNotAllowed",
     "attendance_import_apply",
     "attendance_import_preview",
+    "attendance_import_preview_queue",
     "attendance_import_queue",
     "import_batch_create",
     "import_batch_discard",

@@ -18,7 +18,7 @@ from trainings.forms import ApplyForm, CorrectForm, MatchForm, ProfileForm, Uplo
 from trainings.models import ImportBatch, ImportProfile, ImportRow
 from trainings.services import (
     ImportNotAllowed,
-    attendance_import_preview,
+    attendance_import_preview_queue,
     attendance_import_queue,
     attendance_import_retry,
     file_problems_of,
@@ -40,15 +40,18 @@ def import_index(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = import_batch_create(
-            file=upload,
-            file_name=upload.name,
-            supplier=form.cleaned_data["supplier"],
-            profile=form.cleaned_data["profile"],
-            sheet=form.cleaned_data["sheet"],
-            user=request.user,
-        )
-        attendance_import_preview(batch=batch)
+        # Only stored and queued here: reading and matching the rows, however many, is
+        # the worker's (preview_attendance_import); the page follows its progress.
+        with transaction.atomic():
+            batch = import_batch_create(
+                file=upload,
+                file_name=upload.name,
+                supplier=form.cleaned_data["supplier"],
+                profile=form.cleaned_data["profile"],
+                sheet=form.cleaned_data["sheet"],
+                user=request.user,
+            )
+            attendance_import_preview_queue(batch=batch)
         return redirect("imports:detail", pk=batch.pk)
     batches = ImportBatch.objects.select_related("supplier", "uploaded_by")[:25]
     return render(
@@ -100,7 +103,8 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @administrator_required
 def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send a stopped import (its worker was killed or lost) to the worker again."""
+    """Send a stopped import (its worker was killed or lost) to the worker again, or a
+    preview that could not reach the task queue."""
     batch = get_object_or_404(ImportBatch, pk=pk)
     with transaction.atomic():
         retried = attendance_import_retry(batch=batch)
@@ -131,8 +135,8 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     response = render(request, "trainings/_import_progress.html", {"batch": batch})
-    if (batch.is_finished or batch.is_stopped) and is_htmx(request):
-        response["HX-Refresh"] = "true"  # show the result page
+    if not batch.is_working and is_htmx(request):
+        response["HX-Refresh"] = "true"  # show the preview or the result
     return response
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 from tests.factories import PersonFactory
 from tests.trainings.conftest import csv_file, make_batch
@@ -25,10 +25,12 @@ GOOD = [["1", "", "", "", "", "03-03-2025", "Utrecht", "ja"]]
 
 
 def upload(client, supplier, content: bytes, name: str = "lijst.csv"):
-    return client.post(
-        "/imports/",
-        {"supplier": supplier.pk, "file": SimpleUploadedFile(name, content)},
-    )
+    """Upload a file; its preview, queued on commit, runs eagerly (no broker in tests)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            "/imports/",
+            {"supplier": supplier.pk, "file": SimpleUploadedFile(name, content)},
+        )
 
 
 @pytest.mark.parametrize("who", ["op_user", "outsider", "bureau"])
