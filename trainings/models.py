@@ -393,6 +393,12 @@ class ImportProfile(models.Model):
     name = models.CharField(_("name"), max_length=100)
     # {"their header": "field name"}; "" ignores the column.
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    # Made in the column-mapping step: the headers of the files it was made for
+    # (trainings.imports.fields.header_signature). The next file from this supplier with
+    # the same headers is read with this profile without asking.
+    signature = models.CharField(
+        _("header signature"), max_length=64, blank=True, default="", db_default=""
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -500,6 +506,12 @@ class ImportBatch(models.Model):
     skipped_rows = models.JSONField(
         _("skipped rows"), default=list, db_default=Value([], models.JSONField()), blank=True
     )
+    # What the preview found about the columns, for the column-mapping step: {"headers",
+    # "samples" (by column), "guesses" (ColumnGuess.as_dict()), "columns" (field ->
+    # column), "ties" (field -> columns), "signature", "needs_mapping"}.
+    column_guesses = models.JSONField(
+        _("column guesses"), default=dict, db_default=Value({}, models.JSONField()), blank=True
+    )
     rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
     error = models.TextField(_("error"), blank=True)
 
@@ -540,6 +552,16 @@ class ImportBatch(models.Model):
             ImportStatus.PREVIEWING: self.preview_started_at,
         }.get(ImportStatus(self.status))
         return started is not None and started < import_stopped_before()
+
+    @property
+    def needs_mapping(self) -> bool:
+        """Previewed, but a required column was not found or two columns fit one field:
+        the page asks which column is which (the column-mapping step)."""
+        return (
+            self.status == ImportStatus.PREVIEWED
+            and bool(self.file)
+            and bool(self.column_guesses.get("needs_mapping"))
+        )
 
     @property
     def is_previewing(self) -> bool:

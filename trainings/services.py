@@ -48,7 +48,8 @@ from departments.models import (
 )
 from departments.names import NameParts, display_name, name_key, split_full_name, split_particle
 from training_monitor.queueing import task_send
-from trainings.imports import AttendanceRow, Problem, parse_attendance_file
+from trainings.imports import AttendanceRow, Field, ParsedFile, Problem, parse_attendance_file
+from trainings.imports.fields import header_signature
 from trainings.imports.messages import lazy_format
 from trainings.imports.safety import DEFAULT_MAX_BYTES
 from trainings.imports.values import Attendance
@@ -1047,6 +1048,115 @@ def _parsed_rows(
         # Rows that are no participants never reach the importer: noted on the batch.
         batch.skipped_rows = [skipped.as_dict() for skipped in parsed.skipped]
         skipped_out.append(parsed.skipped_count)
+        batch.column_guesses = _column_guesses(parsed, batch.column_guesses.get("signature", ""))
+
+
+# The file problems the column-mapping step can solve.
+_MAPPING_PROBLEMS = frozenset(("missing_columns", "duplicate_column"))
+
+
+def _column_guesses(parsed: ParsedFile, signature: str) -> dict[str, Any]:
+    """What ImportBatch.column_guesses keeps of a parsed file for the mapping step."""
+    return {
+        "signature": signature,
+        "headers": parsed.headers,
+        "samples": [list(samples) for samples in parsed.samples],
+        "guesses": [guess.as_dict() for guess in parsed.guesses],
+        "columns": {field.value: index for field, index in parsed.columns.items()},
+        "ties": {field.value: indexes for field, indexes in parsed.ties.items()},
+        "needs_mapping": bool(parsed.headers)
+        and any(problem.code in _MAPPING_PROBLEMS for problem in parsed.file_problems),
+    }
+
+
+# --- which column is which: saved profiles and the column-mapping step ------------------
+
+
+def import_file_headers(*, batch: ImportBatch) -> list[str]:
+    """The header row of the batch's file as read without a profile (the row naming the
+    most fields, or filling the most cells when none is recognised); only its top rows
+    are read. Empty when the file cannot be read (the preview says why)."""
+    with batch.file.open("rb") as stream:
+        parsed = parse_attendance_file(
+            stream,
+            filename=batch.file_name,
+            sheet=batch.sheet or None,
+            max_bytes=max_upload_bytes(),
+        )
+        parsed.close()
+    return parsed.headers
+
+
+def import_batch_choose_profile(*, batch: ImportBatch) -> ImportProfile | None:
+    """Note the file's header signature and, when no profile was chosen, take the
+    supplier's saved profile for exactly these headers (made in the mapping step or
+    with --map): a file read before is read the same way without asking again."""
+    signature = header_signature(import_file_headers(batch=batch))
+    batch.column_guesses = {**batch.column_guesses, "signature": signature}
+    if batch.profile_id is None and signature:
+        batch.profile = _saved_profile(batch.supplier_id, signature)
+    batch.save(update_fields=["profile", "column_guesses"])
+    return batch.profile
+
+
+def _saved_profile(supplier_id: int, signature: str) -> ImportProfile | None:
+    return (
+        ImportProfile.objects.filter(supplier_id=supplier_id, signature=signature)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def import_profile_for_headers(
+    *,
+    supplier: Supplier,
+    headers: Sequence[str],
+    mapping: dict[str, str],
+    user: AbstractBaseUser | AnonymousUser | None = None,
+) -> ImportProfile:
+    """Save `mapping` ({header: field value, or "" to ignore}) as the supplier's profile
+    for files with these headers: a new one, or the one saved for them before, updated."""
+    signature = header_signature(headers)
+    profile = _saved_profile(supplier.pk, signature)
+    if profile is not None:
+        profile.mapping = mapping
+        profile.save(update_fields=["mapping"])
+        return profile
+    shown = ", ".join(header for header in headers if header)
+    suffix = f" ({signature[:8]})"
+    name = str(lazy_format(_("Columns: %(headers)s"), headers=shown))
+    if len(name) + len(suffix) > 100:
+        name = name[: 99 - len(suffix)] + "…"
+    return ImportProfile.objects.create(
+        supplier=supplier,
+        name=name + suffix,
+        mapping=mapping,
+        signature=signature,
+        created_by=user if user is not None and user.is_authenticated else None,  # type: ignore[misc]
+    )
+
+
+def import_batch_map_columns(
+    *,
+    batch: ImportBatch,
+    columns: dict[Field, int | None],
+    user: AbstractBaseUser | AnonymousUser | None = None,
+) -> ImportBatch:
+    """The column-mapping step: save which column holds which field as the supplier's
+    profile for these headers (every other column ignored) and preview the file again
+    with it, in the worker."""
+    if not batch.needs_mapping:
+        raise ImportNotAllowed(_("The columns of this file need no choosing (any more)."))
+    headers: list[str] = batch.column_guesses["headers"]
+    chosen = {index: field.value for field, index in columns.items() if index is not None}
+    mapping = {
+        header: chosen.get(index, "") for index, header in enumerate(headers) if header.strip()
+    }
+    batch.profile = import_profile_for_headers(
+        supplier=batch.supplier, headers=headers, mapping=mapping, user=user
+    )
+    batch.save(update_fields=["profile"])
+    return attendance_import_preview_queue(batch=batch)
 
 
 def _reporting(
@@ -1107,6 +1217,7 @@ def attendance_import_preview(
         raise ImportNotAllowed(_("This import has already been applied or refused."))
     if not batch.file:
         raise ImportNotAllowed(_("The file of this import has been deleted. Upload it again."))
+    import_batch_choose_profile(batch=batch)
 
     def report(read: int) -> None:
         ImportBatch.objects.filter(pk=batch.pk).update(rows_done=read)
@@ -1124,8 +1235,11 @@ def attendance_import_preview(
     batch.status = ImportStatus.PREVIEWED
     batch.rows_done = 0  # the apply's checkpoint from here on
     batch.save(
-        update_fields=["counts", "problems", "skipped_rows", "score_scale", "status", "rows_done"]
-    )
+        update_fields=[
+            "counts", "problems", "skipped_rows", "column_guesses", "score_scale", "status",
+            "rows_done",
+        ]
+    )  # fmt: skip
     return batch
 
 

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from departments.access import is_htmx, may_import, role_required
-from trainings.forms import ApplyForm, CorrectForm, MatchForm, ProfileForm, UploadForm
+from trainings.forms import (
+    ApplyForm,
+    CorrectForm,
+    MappingForm,
+    MatchForm,
+    ProfileForm,
+    UploadForm,
+)
 from trainings.models import ImportBatch, ImportProfile, ImportRow
 from trainings.services import (
     ImportNotAllowed,
@@ -24,6 +31,7 @@ from trainings.services import (
     file_problems_of,
     import_batch_create,
     import_batch_discard,
+    import_batch_map_columns,
     import_row_correct,
     import_row_discard,
     import_row_resolve,
@@ -61,14 +69,22 @@ def import_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+_BATCH_FOR_PAGE = ("supplier", "profile", "uploaded_by", "duplicate_of")
+
+
 @require_safe
 @administrator_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(
-        ImportBatch.objects.select_related("supplier", "profile", "uploaded_by", "duplicate_of"),
-        pk=pk,
-    )
+    batch = get_object_or_404(ImportBatch.objects.select_related(*_BATCH_FOR_PAGE), pk=pk)
+    return _detail_page(request, batch)
+
+
+def _detail_page(
+    request: HttpRequest, batch: ImportBatch, mapping_form: MappingForm | None = None
+) -> HttpResponse:
     problems = Paginator(batch.problems, 100).get_page(request.GET.get("page"))
+    if mapping_form is None and batch.needs_mapping:
+        mapping_form = MappingForm(guesses=batch.column_guesses)
     return render(
         request,
         "trainings/import_detail.html",
@@ -77,9 +93,34 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": problems,
             "file_problems": file_problems_of(batch),
             "apply_form": ApplyForm(),
+            "mapping_form": mapping_form,
             "held": review_queue(batch=batch)[:100],
         },
     )
+
+
+@require_POST
+@administrator_required
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """The column-mapping step: save the columns chosen as the supplier's profile for
+    files with these headers, and preview the file again with it (in the worker)."""
+    batch = get_object_or_404(ImportBatch.objects.select_related(*_BATCH_FOR_PAGE), pk=pk)
+    if not batch.needs_mapping:
+        messages.info(request, _("The columns of this file need no choosing (any more)."))
+        return redirect("imports:detail", pk=batch.pk)
+    form = MappingForm(request.POST, guesses=batch.column_guesses)
+    if not form.is_valid():
+        return _detail_page(request, batch, mapping_form=form)
+    with transaction.atomic():
+        import_batch_map_columns(batch=batch, columns=form.chosen(), user=request.user)
+    messages.success(
+        request,
+        _(
+            "The columns have been saved for this supplier's files with these headers. "
+            "The file is being previewed again."
+        ),
+    )
+    return redirect("imports:detail", pk=batch.pk)
 
 
 @require_POST
