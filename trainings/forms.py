@@ -10,7 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from committees.forms import DateInput
-from departments.models import Person, validate_plausible_date
+from departments.models import Department, Person, validate_plausible_date
 from trainings.hand_entry import REASON_MAX_LENGTH, sessions_to_choose
 from trainings.imports.fields import FIELD_LABELS, Field
 from trainings.imports.messages import lazy_format
@@ -27,6 +27,15 @@ class UploadForm(forms.Form):
         label=_("Import profile"),
         required=False,
         help_text=_("Only needed when the supplier uses its own column headers."),
+    )
+    department = forms.ModelChoiceField(
+        Department.objects.all(),
+        label=_("Ministry for the whole file"),
+        required=False,
+        help_text=_(
+            "Only for a file of one ministry: the rows that name no ministry belong to the "
+            "ministry chosen here."
+        ),
     )
     sheet = forms.CharField(
         label=_("Sheet"),

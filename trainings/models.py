@@ -466,6 +466,18 @@ class ImportBatch(models.Model):
     file_size = models.PositiveBigIntegerField(_("file size"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    # A file of one ministry without a ministry column: its rows without a ministry
+    # belong to this one. No index: nothing looks batches up by it, and adding one would
+    # lock the table.
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("ministry for the whole file"),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -42,6 +42,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from departments.matching import DepartmentIndex
 from departments.models import (
+    Department,
     Person,
     normalise_email,
     normalise_employee_number,
@@ -150,8 +151,11 @@ def import_batch_create(
     user: AbstractBaseUser | AnonymousUser | None = None,
     profile: ImportProfile | None = None,
     sheet: str = "",
+    department: Department | None = None,
 ) -> ImportBatch:
     """Store an uploaded file as a new batch; notes when the same file was applied before.
+
+    `department`: the ministry of every row that names none (a file of one ministry).
 
     A file over IMPORT_MAX_UPLOAD_BYTES is refused here too (ImportNotAllowed), whatever
     path it came by: the forms and the command check first, this keeps any new path safe.
@@ -174,6 +178,7 @@ def import_batch_create(
         file_size=size,
         sha256=sha256,
         sheet=sheet,
+        department=department,
         uploaded_by=user if user is not None and user.is_authenticated else None,  # type: ignore[misc]
         duplicate_of=ImportBatch.objects.filter(
             supplier=supplier, sha256=sha256, status=ImportStatus.APPLIED
@@ -1072,19 +1077,24 @@ def _column_guesses(parsed: ParsedFile, signature: str) -> dict[str, Any]:
 # --- which column is which: saved profiles and the column-mapping step ------------------
 
 
-def import_file_headers(*, batch: ImportBatch) -> list[str]:
-    """The header row of the batch's file as read without a profile (the row naming the
-    most fields, or filling the most cells when none is recognised); only its top rows
-    are read. Empty when the file cannot be read (the preview says why)."""
-    with batch.file.open("rb") as stream:
-        parsed = parse_attendance_file(
-            stream,
-            filename=batch.file_name,
-            sheet=batch.sheet or None,
-            max_bytes=max_upload_bytes(),
-        )
-        parsed.close()
+def file_headers(source: IO[bytes] | Path, *, file_name: str, sheet: str = "") -> list[str]:
+    """The header row of a file as read without a profile (the row naming the most
+    fields, or filling the most cells when none is recognised); only its top rows are
+    read. Empty when the file cannot be read (the preview says why)."""
+    parsed = parse_attendance_file(
+        source,  # type: ignore[arg-type]
+        filename=file_name,
+        sheet=sheet or None,
+        max_bytes=max_upload_bytes(),
+    )
+    parsed.close()
     return parsed.headers
+
+
+def import_file_headers(*, batch: ImportBatch) -> list[str]:
+    """file_headers() of the batch's stored file."""
+    with batch.file.open("rb") as stream:
+        return file_headers(stream, file_name=batch.file_name, sheet=batch.sheet)
 
 
 def import_batch_choose_profile(*, batch: ImportBatch) -> ImportProfile | None:

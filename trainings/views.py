@@ -57,6 +57,7 @@ def import_index(request: HttpRequest) -> HttpResponse:
                 supplier=form.cleaned_data["supplier"],
                 profile=form.cleaned_data["profile"],
                 sheet=form.cleaned_data["sheet"],
+                department=form.cleaned_data["department"],
                 user=request.user,
             )
             attendance_import_preview_queue(batch=batch)

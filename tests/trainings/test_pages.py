@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 
-from tests.factories import PersonFactory
+from tests.factories import DepartmentFactory, PersonFactory
 from tests.trainings.conftest import csv_file, make_batch
 from trainings.models import ImportBatch, ImportProfile, ImportStatus, TrainingCompletion
 from trainings.services import attendance_import_apply, attendance_import_preview
@@ -171,3 +171,23 @@ def test_the_preview_counts_and_lists_the_rows_that_are_no_participants(
     assert "A total or summary row, not a participant; skipped." in page
     assert "Aantal deelnemers: 1" in page
     assert "Apply this file" in page  # a skipped row never stands in the way
+
+
+def test_the_upload_form_takes_a_ministry_for_the_whole_file(
+    client, admin_user_, supplier
+) -> None:
+    department = DepartmentFactory(code="BZK")
+    client.force_login(admin_user_)
+    page = client.get("/imports/").content.decode()
+    assert "Ministry for the whole file" in page
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            "/imports/",
+            {
+                "supplier": supplier.pk,
+                "department": department.pk,
+                "file": SimpleUploadedFile("lijst.csv", csv_file(GOOD)),
+            },
+        )
+    assert response.status_code == 302
+    assert ImportBatch.objects.get().department == department
