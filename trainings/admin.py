@@ -34,7 +34,7 @@ from trainings.models import (
 from trainings.resources import TrainingCompletionResource
 from trainings.services import (
     ImportNotAllowed,
-    attendance_import_preview,
+    attendance_import_preview_queue,
     import_batch_create,
     import_batch_discard,
     import_file_delete,
@@ -213,10 +213,11 @@ class ImportBatchAdmin(ScopedFieldsAdmin):
     list_select_related = ["supplier", "uploaded_by"]
     search_fields = ["file_name", "sha256", "supplier__code", "supplier__name"]
     date_hierarchy = "created_at"
-    add_fields = ["supplier", "profile", "file", "sheet"]
+    add_fields = ["supplier", "profile", "department", "file", "sheet"]
     readonly_fields = [
         "supplier",
         "profile",
+        "department",
         "file",
         "file_name",
         "file_size",
@@ -258,9 +259,12 @@ class ImportBatchAdmin(ScopedFieldsAdmin):
             supplier=obj.supplier,
             profile=obj.profile,
             sheet=obj.sheet,
+            department=obj.department,
             user=request.user,
         )
-        attendance_import_preview(batch=batch)
+        # Previewed in the worker, as from /imports/ (queued when the admin's transaction
+        # commits): no request reads a whole file.
+        attendance_import_preview_queue(batch=batch)
         obj.pk = batch.pk
         obj.refresh_from_db()
 

@@ -1555,12 +1555,13 @@ def import_batch_discard(*, batch: ImportBatch, user: Any = None) -> ImportBatch
 def import_files_expire(*, days: int, now: datetime.datetime) -> int:
     """Delete the files of batches uploaded more than `days` days ago; returns how many.
 
-    Files still waiting for or being applied are kept; every other file is deleted.
+    Files still waiting for or being previewed or applied are kept; every other file is
+    deleted.
     """
     expired = (
         ImportBatch.objects.filter(created_at__lt=now - datetime.timedelta(days=days))
         .exclude(file="")
-        .exclude(status__in=_BUSY)
+        .exclude(status__in=(*_BUSY, ImportStatus.PREVIEWING))
     )
     return sum(import_file_delete(batch=batch) for batch in expired.only("pk", "file"))
 

@@ -173,9 +173,7 @@ def test_the_preview_counts_and_lists_the_rows_that_are_no_participants(
     assert "Apply this file" in page  # a skipped row never stands in the way
 
 
-def test_the_upload_form_takes_a_ministry_for_the_whole_file(
-    client, admin_user_, supplier
-) -> None:
+def test_the_upload_form_takes_a_ministry_for_the_whole_file(client, admin_user_, supplier) -> None:
     department = DepartmentFactory(code="BZK")
     client.force_login(admin_user_)
     page = client.get("/imports/").content.decode()
