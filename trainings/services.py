@@ -1177,9 +1177,9 @@ def _reporting(
         yield from rows
         return
     for read, row in enumerate(rows, start=1):
-        yield row
         if read % CHUNK_SIZE == 0:
-            report(read)
+            report(read)  # before the row: its chunk is matched before this resumes
+        yield row
 
 
 def _run(
