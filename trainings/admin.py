@@ -173,7 +173,9 @@ class ImportProfileAdmin(ScopedFieldsAdmin):
     list_filter = ["supplier"]
     list_select_related = ["supplier", "created_by"]
     search_fields = ["name", "supplier__code", "supplier__name"]
-    readonly_fields = ["created_by", "created_at"]
+    # The signature is set by the column-mapping step (and --map) from a file's headers;
+    # edited by hand it would match no file.
+    readonly_fields = ["signature", "created_by", "created_at"]
 
     def save_model(self, request: HttpRequest, obj: ImportProfile, form: Any, change: bool) -> None:
         if not change and request.user.is_authenticated:
