@@ -3,7 +3,9 @@
 Shared by the /imports/ pages, the Celery task and `manage.py import_attendance`:
 
     batch = import_batch_create(file=..., file_name=..., supplier=..., user=...)
+    attendance_import_preview_queue(batch=batch)              # the pages: in the worker
     attendance_import_preview(batch=batch)                    # dry run: counts, problems
+    import_batch_map_columns(batch=batch, columns={...})      # the column-mapping step
     attendance_import_apply(batch=batch, hold_invalid=True)   # committed chunk by chunk
     import_row_resolve(row=row, person=person, user=user)     # the review queue
     import_row_correct(row=row, values={...}, user=user)
