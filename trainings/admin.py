@@ -34,7 +34,7 @@ from trainings.models import (
 from trainings.resources import TrainingCompletionResource
 from trainings.services import (
     ImportNotAllowed,
-    attendance_import_preview,
+    attendance_import_preview_queue,
     import_batch_create,
     import_batch_discard,
     import_file_delete,
@@ -173,7 +173,9 @@ class ImportProfileAdmin(ScopedFieldsAdmin):
     list_filter = ["supplier"]
     list_select_related = ["supplier", "created_by"]
     search_fields = ["name", "supplier__code", "supplier__name"]
-    readonly_fields = ["created_by", "created_at"]
+    # The signature is set by the column-mapping step (and --map) from a file's headers;
+    # edited by hand it would match no file.
+    readonly_fields = ["signature", "created_by", "created_at"]
 
     def save_model(self, request: HttpRequest, obj: ImportProfile, form: Any, change: bool) -> None:
         if not change and request.user.is_authenticated:
@@ -213,10 +215,11 @@ class ImportBatchAdmin(ScopedFieldsAdmin):
     list_select_related = ["supplier", "uploaded_by"]
     search_fields = ["file_name", "sha256", "supplier__code", "supplier__name"]
     date_hierarchy = "created_at"
-    add_fields = ["supplier", "profile", "file", "sheet"]
+    add_fields = ["supplier", "profile", "department", "file", "sheet"]
     readonly_fields = [
         "supplier",
         "profile",
+        "department",
         "file",
         "file_name",
         "file_size",
@@ -258,9 +261,12 @@ class ImportBatchAdmin(ScopedFieldsAdmin):
             supplier=obj.supplier,
             profile=obj.profile,
             sheet=obj.sheet,
+            department=obj.department,
             user=request.user,
         )
-        attendance_import_preview(batch=batch)
+        # Previewed in the worker, as from /imports/ (queued when the admin's transaction
+        # commits): no request reads a whole file.
+        attendance_import_preview_queue(batch=batch)
         obj.pk = batch.pk
         obj.refresh_from_db()
 

@@ -6,12 +6,14 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from committees.forms import DateInput
-from departments.models import Person, validate_plausible_date
+from departments.models import Department, Person, validate_plausible_date
 from trainings.hand_entry import REASON_MAX_LENGTH, sessions_to_choose
 from trainings.imports.fields import FIELD_LABELS, Field
+from trainings.imports.messages import lazy_format
 from trainings.models import ImportProfile, Supplier, TrainingProgramme
 from trainings.services import max_upload_bytes
 
@@ -25,6 +27,15 @@ class UploadForm(forms.Form):
         label=_("Import profile"),
         required=False,
         help_text=_("Only needed when the supplier uses its own column headers."),
+    )
+    department = forms.ModelChoiceField(
+        Department.objects.all(),
+        label=_("Ministry for the whole file"),
+        required=False,
+        help_text=_(
+            "Only for a file of one ministry: the rows that name no ministry belong to the "
+            "ministry chosen here."
+        ),
     )
     sheet = forms.CharField(
         label=_("Sheet"),
@@ -230,3 +241,113 @@ class RejectForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Say why the entry is rejected."))
         return reason
+
+
+# Required for every file: the session date, the attendance, and one way to know who.
+_IDENTITY = (Field.EMPLOYEE_NUMBER, Field.EMAIL, Field.FULL_NAME, Field.LAST_NAME)
+
+
+class MappingForm(forms.Form):
+    """The column-mapping step: for each field, the column of the file that holds it.
+
+    Built from what the preview kept (ImportBatch.column_guesses): one select per field,
+    prefilled with the column the headers gave it, else its best guess; a field that two
+    columns fit equally well is left for the administrator to choose.
+    """
+
+    def __init__(self, *args: Any, guesses: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        headers: list[str] = guesses.get("headers", [])
+        samples: list[list[str]] = guesses.get("samples", [])
+        # (column, header, sample values) of every column with a header, for the page.
+        self.columns = [
+            (index, header, samples[index] if index < len(samples) else [])
+            for index, header in enumerate(headers)
+            if header.strip()
+        ]
+        choices = [("", _("– not in the file –"))] + [
+            (str(index), header) for index, header, _samples in self.columns
+        ]
+        ties: dict[str, list[int]] = guesses.get("ties", {})
+        for field in Field:
+            tied = ties.get(field.value, [])
+            self.fields[field.value] = forms.ChoiceField(
+                label=capfirst(FIELD_LABELS[field]),
+                choices=choices,
+                required=False,
+                initial=self._initial(field, guesses),
+                help_text=lazy_format(
+                    _("These columns fit equally well: %(columns)s. Choose the right one."),
+                    columns=", ".join(f"“{headers[index]}”" for index in tied),
+                )
+                if tied
+                else "",
+            )
+
+    @staticmethod
+    def _initial(field: Field, guesses: dict[str, Any]) -> str:
+        columns: dict[str, int] = guesses.get("columns", {})
+        if field.value in columns:
+            return str(columns[field.value])
+        if field.value in guesses.get("ties", {}):
+            return ""
+        taken = set(columns.values())
+        for guess in guesses.get("guesses", []):  # best score first within a field
+            if guess["field"] == field.value and guess["column"] not in taken:
+                return str(guess["column"])
+        return ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for field, message in (
+            (Field.SESSION_DATE, _("Choose the column with the date of the session.")),
+            (Field.ATTENDANCE, _("Choose the column that says who attended.")),
+        ):
+            if not data.get(field.value):
+                self.add_error(field.value, message)
+        if not any(data.get(field.value) for field in _IDENTITY):
+            self.add_error(
+                Field.EMPLOYEE_NUMBER.value,
+                _("Choose a column with the employee number, the email address or the name."),
+            )
+        used: dict[str, Field] = {}
+        for field in Field:
+            column = data.get(field.value)
+            if not column:
+                continue
+            if column in used:
+                self.add_error(
+                    field.value,
+                    lazy_format(
+                        _(
+                            "This column is already chosen for “%(other)s”. "
+                            "Choose each column once."
+                        ),
+                        other=FIELD_LABELS[used[column]],
+                    ),
+                )
+            else:
+                used[column] = field
+        return data
+
+    def chosen(self) -> dict[Field, int | None]:
+        return {
+            field: int(value) if (value := self.cleaned_data.get(field.value)) else None
+            for field in Field
+        }
+
+    def selects(self) -> list[Any]:
+        """The bound fields, each linked to its help and errors (aria-describedby)."""
+        bound = []
+        for field in Field:
+            boundfield = self[field.value]
+            described = []
+            if boundfield.help_text:
+                described.append(f"{boundfield.auto_id}_helptext")
+            if boundfield.errors:
+                described.append(f"{boundfield.auto_id}_error")
+                self.fields[field.value].widget.attrs["aria-invalid"] = "true"
+            if described:
+                self.fields[field.value].widget.attrs["aria-describedby"] = " ".join(described)
+            bound.append(boundfield)
+        return bound

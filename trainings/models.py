@@ -393,6 +393,12 @@ class ImportProfile(models.Model):
     name = models.CharField(_("name"), max_length=100)
     # {"their header": "field name"}; "" ignores the column.
     mapping = models.JSONField(_("column mapping"), default=dict, blank=True)
+    # Made in the column-mapping step: the headers of the files it was made for
+    # (trainings.imports.fields.header_signature). The next file from this supplier with
+    # the same headers is read with this profile without asking.
+    signature = models.CharField(
+        _("header signature"), max_length=64, blank=True, default="", db_default=""
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -417,6 +423,7 @@ class ImportProfile(models.Model):
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Uploaded")
+    PREVIEWING = "previewing", _("Being previewed")
     PREVIEWED = "previewed", _("Previewed")
     QUEUED = "queued", _("Waiting to be applied")
     APPLYING = "applying", _("Being applied")
@@ -431,9 +438,12 @@ def _import_upload_path(instance: ImportBatch, filename: str) -> str:
 
 class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
     def stopped(self, *, now: datetime.datetime | None = None) -> Self:
-        """Being applied for longer than the imports queue allows (ImportBatch.is_stopped)."""
+        """Being previewed or applied for longer than the imports queue allows
+        (ImportBatch.is_stopped)."""
+        before = import_stopped_before(now)
         return self.filter(
-            status=ImportStatus.APPLYING, apply_started_at__lt=import_stopped_before(now)
+            Q(status=ImportStatus.APPLYING, apply_started_at__lt=before)
+            | Q(status=ImportStatus.PREVIEWING, preview_started_at__lt=before)
         )
 
 
@@ -456,6 +466,18 @@ class ImportBatch(models.Model):
     file_size = models.PositiveBigIntegerField(_("file size"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
+    # A file of one ministry without a ministry column: its rows without a ministry
+    # belong to this one. No index: nothing looks batches up by it, and adding one would
+    # lock the table.
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("ministry for the whole file"),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -468,6 +490,8 @@ class ImportBatch(models.Model):
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     # When a worker last began applying the file: "stopped" is derived from it.
     apply_started_at = models.DateTimeField(_("applying started at"), null=True, blank=True)
+    # The same for the preview (a dry run in the worker); None while it waits for one.
+    preview_started_at = models.DateTimeField(_("preview started at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
     )
@@ -493,6 +517,12 @@ class ImportBatch(models.Model):
     # headers, empty rows), each with its reason; counts["skipped"] counts their rows.
     skipped_rows = models.JSONField(
         _("skipped rows"), default=list, db_default=Value([], models.JSONField()), blank=True
+    )
+    # What the preview found about the columns, for the column-mapping step: {"headers",
+    # "samples" (by column), "guesses" (ColumnGuess.as_dict()), "columns" (field ->
+    # column), "ties" (field -> columns), "signature", "needs_mapping"}.
+    column_guesses = models.JSONField(
+        _("column guesses"), default=dict, db_default=Value({}, models.JSONField()), blank=True
     )
     rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
     error = models.TextField(_("error"), blank=True)
@@ -525,14 +555,36 @@ class ImportBatch(models.Model):
 
     @property
     def is_stopped(self) -> bool:
-        """Derived, not stored: "being applied", but begun longer ago than the imports
-        queue's time limit (plus a margin) allows, so its worker was killed or lost. The
-        chunks committed before that stay (rows_done); a retry goes on after them."""
+        """Derived, not stored: "being applied" (or previewed), but begun longer ago than
+        the imports queue's time limit (plus a margin) allows, so its worker was killed or
+        lost. The chunks committed before that stay (rows_done); a retry goes on after
+        them. A stopped preview wrote nothing but the batch: a retry starts it again."""
+        started = {
+            ImportStatus.APPLYING: self.apply_started_at,
+            ImportStatus.PREVIEWING: self.preview_started_at,
+        }.get(ImportStatus(self.status))
+        return started is not None and started < import_stopped_before()
+
+    @property
+    def needs_mapping(self) -> bool:
+        """Previewed, but a required column was not found or two columns fit one field:
+        the page asks which column is which (the column-mapping step)."""
         return (
-            self.status == ImportStatus.APPLYING
-            and self.apply_started_at is not None
-            and self.apply_started_at < import_stopped_before()
+            self.status == ImportStatus.PREVIEWED
+            and bool(self.file)
+            and bool(self.column_guesses.get("needs_mapping"))
         )
+
+    @property
+    def is_previewing(self) -> bool:
+        return self.status == ImportStatus.PREVIEWING and not self.is_stopped
+
+    @property
+    def is_working(self) -> bool:
+        """Waiting for a worker or being worked on (previewed or applied), not stopped: the
+        page follows it until the worker is done."""
+        busy = (ImportStatus.PREVIEWING, ImportStatus.QUEUED, ImportStatus.APPLYING)
+        return self.status in busy and not self.is_stopped
 
     @property
     def is_under_way(self) -> bool:
@@ -541,6 +593,7 @@ class ImportBatch(models.Model):
         return (
             not self.is_finished
             and not self.is_stopped
+            and self.status != ImportStatus.PREVIEWING
             and (self.status == ImportStatus.APPLYING or self.rows_done > 0)
         )
 

@@ -3,7 +3,9 @@
 Shared by the /imports/ pages, the Celery task and `manage.py import_attendance`:
 
     batch = import_batch_create(file=..., file_name=..., supplier=..., user=...)
+    attendance_import_preview_queue(batch=batch)              # the pages: in the worker
     attendance_import_preview(batch=batch)                    # dry run: counts, problems
+    import_batch_map_columns(batch=batch, columns={...})      # the column-mapping step
     attendance_import_apply(batch=batch, hold_invalid=True)   # committed chunk by chunk
     import_row_resolve(row=row, person=person, user=user)     # the review queue
     import_row_correct(row=row, values={...}, user=user)
@@ -57,7 +59,8 @@ from departments.names import (
     split_particle,
 )
 from training_monitor.queueing import task_send
-from trainings.imports import AttendanceRow, Problem, parse_attendance_file
+from trainings.imports import AttendanceRow, Field, ParsedFile, Problem, parse_attendance_file
+from trainings.imports.fields import header_signature
 from trainings.imports.messages import lazy_format
 from trainings.imports.safety import DEFAULT_MAX_BYTES
 from trainings.imports.values import Attendance
@@ -158,8 +161,11 @@ def import_batch_create(
     user: AbstractBaseUser | AnonymousUser | None = None,
     profile: ImportProfile | None = None,
     sheet: str = "",
+    department: Department | None = None,
 ) -> ImportBatch:
     """Store an uploaded file as a new batch; notes when the same file was applied before.
+
+    `department`: the ministry of every row that names none (a file of one ministry).
 
     A file over IMPORT_MAX_UPLOAD_BYTES is refused here too (ImportNotAllowed), whatever
     path it came by: the forms and the command check first, this keeps any new path safe.
@@ -182,6 +188,7 @@ def import_batch_create(
         file_size=size,
         sha256=sha256,
         sheet=sheet,
+        department=department,
         uploaded_by=user if user is not None and user.is_authenticated else None,  # type: ignore[misc]
         duplicate_of=ImportBatch.objects.filter(
             supplier=supplier, sha256=sha256, status=ImportStatus.APPLIED
@@ -1107,12 +1114,15 @@ def _row_data(planned: _Planned, *, held: bool) -> dict[str, Any]:
 # --- reading the file ----------------------------------------------------------------
 
 
+_ParsedRow = tuple[int, _Values, dict[str, str], list[dict[str, Any]]]
+
+
 def _parsed_rows(
     batch: ImportBatch,
     file_problems: list[dict[str, Any]],
     scale_out: list[int | None],
     skipped_out: list[int],
-) -> Iterator[tuple[int, _Values, dict[str, str], list[dict[str, Any]]]]:
+) -> Iterator[_ParsedRow]:
     profile = batch.profile.mapping if batch.profile is not None else None
     with batch.file.open("rb") as stream:
         parsed = parse_attendance_file(
@@ -1136,6 +1146,133 @@ def _parsed_rows(
         # Rows that are no participants never reach the importer: noted on the batch.
         batch.skipped_rows = [skipped.as_dict() for skipped in parsed.skipped]
         skipped_out.append(parsed.skipped_count)
+        batch.column_guesses = _column_guesses(parsed, batch.column_guesses.get("signature", ""))
+
+
+# The file problems the column-mapping step can solve.
+_MAPPING_PROBLEMS = frozenset(("missing_columns", "duplicate_column"))
+
+
+def _column_guesses(parsed: ParsedFile, signature: str) -> dict[str, Any]:
+    """What ImportBatch.column_guesses keeps of a parsed file for the mapping step."""
+    return {
+        "signature": signature,
+        "headers": parsed.headers,
+        "samples": [list(samples) for samples in parsed.samples],
+        "guesses": [guess.as_dict() for guess in parsed.guesses],
+        "columns": {field.value: index for field, index in parsed.columns.items()},
+        "ties": {field.value: indexes for field, indexes in parsed.ties.items()},
+        "needs_mapping": bool(parsed.headers)
+        and any(problem.code in _MAPPING_PROBLEMS for problem in parsed.file_problems),
+    }
+
+
+# --- which column is which: saved profiles and the column-mapping step ------------------
+
+
+def file_headers(source: IO[bytes] | Path, *, file_name: str, sheet: str = "") -> list[str]:
+    """The header row of a file as read without a profile (the row naming the most
+    fields, or filling the most cells when none is recognised); only its top rows are
+    read. Empty when the file cannot be read (the preview says why)."""
+    parsed = parse_attendance_file(
+        source,  # type: ignore[arg-type]
+        filename=file_name,
+        sheet=sheet or None,
+        max_bytes=max_upload_bytes(),
+    )
+    parsed.close()
+    return parsed.headers
+
+
+def import_file_headers(*, batch: ImportBatch) -> list[str]:
+    """file_headers() of the batch's stored file."""
+    with batch.file.open("rb") as stream:
+        return file_headers(stream, file_name=batch.file_name, sheet=batch.sheet)
+
+
+def import_batch_choose_profile(*, batch: ImportBatch) -> ImportProfile | None:
+    """Note the file's header signature and, when no profile was chosen, take the
+    supplier's saved profile for exactly these headers (made in the mapping step or
+    with --map): a file read before is read the same way without asking again."""
+    signature = header_signature(import_file_headers(batch=batch))
+    batch.column_guesses = {**batch.column_guesses, "signature": signature}
+    if batch.profile_id is None and signature:
+        batch.profile = _saved_profile(batch.supplier_id, signature)
+    batch.save(update_fields=["profile", "column_guesses"])
+    return batch.profile
+
+
+def _saved_profile(supplier_id: int, signature: str) -> ImportProfile | None:
+    return (
+        ImportProfile.objects.filter(supplier_id=supplier_id, signature=signature)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def import_profile_for_headers(
+    *,
+    supplier: Supplier,
+    headers: Sequence[str],
+    mapping: dict[str, str],
+    user: AbstractBaseUser | AnonymousUser | None = None,
+) -> ImportProfile:
+    """Save `mapping` ({header: field value, or "" to ignore}) as the supplier's profile
+    for files with these headers: a new one, or the one saved for them before, updated."""
+    signature = header_signature(headers)
+    profile = _saved_profile(supplier.pk, signature)
+    if profile is not None:
+        profile.mapping = mapping
+        profile.save(update_fields=["mapping"])
+        return profile
+    shown = ", ".join(header for header in headers if header)
+    suffix = f" ({signature[:8]})"
+    name = str(lazy_format(_("Columns: %(headers)s"), headers=shown))
+    if len(name) + len(suffix) > 100:
+        name = name[: 99 - len(suffix)] + "…"
+    return ImportProfile.objects.create(
+        supplier=supplier,
+        name=name + suffix,
+        mapping=mapping,
+        signature=signature,
+        created_by=user if user is not None and user.is_authenticated else None,  # type: ignore[misc]
+    )
+
+
+def import_batch_map_columns(
+    *,
+    batch: ImportBatch,
+    columns: dict[Field, int | None],
+    user: AbstractBaseUser | AnonymousUser | None = None,
+) -> ImportBatch:
+    """The column-mapping step: save which column holds which field as the supplier's
+    profile for these headers (every other column ignored) and preview the file again
+    with it, in the worker."""
+    if not batch.needs_mapping:
+        raise ImportNotAllowed(_("The columns of this file need no choosing (any more)."))
+    headers: list[str] = batch.column_guesses["headers"]
+    chosen = {index: field.value for field, index in columns.items() if index is not None}
+    mapping = {
+        header: chosen.get(index, "") for index, header in enumerate(headers) if header.strip()
+    }
+    batch.profile = import_profile_for_headers(
+        supplier=batch.supplier, headers=headers, mapping=mapping, user=user
+    )
+    batch.save(update_fields=["profile"])
+    return attendance_import_preview_queue(batch=batch)
+
+
+def _reporting(
+    rows: Iterator[_ParsedRow], report: Callable[[int], None] | None
+) -> Iterator[_ParsedRow]:
+    """The rows, telling `report` how many have been read every CHUNK_SIZE rows."""
+    if report is None:
+        yield from rows
+        return
+    for read, row in enumerate(rows, start=1):
+        if read % CHUNK_SIZE == 0:
+            report(read)  # before the row: its chunk is matched before this resumes
+        yield row
 
 
 def _run(
@@ -1144,13 +1281,16 @@ def _run(
     write: bool,
     should_stop: Callable[[], bool] | None = None,
     skip: int = 0,
+    report: Callable[[int], None] | None = None,
 ) -> tuple[_Importer, list[dict[str, Any]], int | None] | None:
-    """Run the rows after the first `skip` through an importer; None when it stopped."""
+    """Run the rows after the first `skip` through an importer; None when it stopped.
+    `report` is told how many rows have been read, now and then (the preview's bar)."""
     importer = _Importer(batch=batch, write=write, should_stop=should_stop, skip=skip)
     file_problems: list[dict[str, Any]] = []
     scale: list[int | None] = []
     skipped: list[int] = []
-    if not importer.run(_parsed_rows(batch, file_problems, scale, skipped)):
+    rows = _parsed_rows(batch, file_problems, scale, skipped)
+    if not importer.run(_reporting(rows, report)):
         return None
     if sum(skipped):
         importer.counts["skipped"] = sum(skipped)
@@ -1162,15 +1302,32 @@ def _run(
 # --- the services --------------------------------------------------------------------
 
 
-def attendance_import_preview(*, batch: ImportBatch) -> ImportBatch:
-    """Dry run: count what each row would do and list every problem; writes only the batch."""
-    if batch.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED):
+# A preview may run on a batch in these states (the command's runs straight after upload).
+_PREVIEWABLE = (ImportStatus.UPLOADED, ImportStatus.PREVIEWING, ImportStatus.PREVIEWED)
+
+
+def attendance_import_preview(
+    *, batch: ImportBatch, should_stop: Callable[[], bool] | None = None
+) -> ImportBatch:
+    """Dry run: count what each row would do and list every problem; writes only the batch.
+
+    Run by the worker (preview_attendance_import) for the pages and directly by the
+    command. While it reads, rows_done says how many rows it has read (the progress bar).
+    `should_stop` is asked before each chunk: when it answers True the batch is returned
+    still "being previewed", for the caller to send again (a preview starts over).
+    """
+    if batch.status not in _PREVIEWABLE:
         raise ImportNotAllowed(_("This import has already been applied or refused."))
     if not batch.file:
         raise ImportNotAllowed(_("The file of this import has been deleted. Upload it again."))
-    run = _run(batch, write=False)
-    if run is None:  # only a run given should_stop stops early
-        raise RuntimeError("the preview stopped early")
+    import_batch_choose_profile(batch=batch)
+
+    def report(read: int) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_done=read)
+
+    run = _run(batch, write=False, should_stop=should_stop, report=report)
+    if run is None:
+        return batch
     importer, file_problems, scale = run
     duplicate = duplicate_message(batch)
     if duplicate is not None:
@@ -1179,8 +1336,57 @@ def attendance_import_preview(*, batch: ImportBatch) -> ImportBatch:
     batch.problems = file_problems + importer.problems
     batch.score_scale = scale
     batch.status = ImportStatus.PREVIEWED
-    batch.save(update_fields=["counts", "problems", "skipped_rows", "score_scale", "status"])
+    batch.rows_done = 0  # the apply's checkpoint from here on
+    batch.save(
+        update_fields=[
+            "counts", "problems", "skipped_rows", "column_guesses", "score_scale", "status",
+            "rows_done",
+        ]
+    )  # fmt: skip
     return batch
+
+
+def attendance_import_preview_queue(*, batch: ImportBatch) -> ImportBatch:
+    """Mark the batch "being previewed" and send it to the worker once the transaction
+    commits. The figures of an earlier preview go: they may no longer be right."""
+    if batch.status not in _PREVIEWABLE:
+        raise ImportNotAllowed(_("This import has already been applied or refused."))
+    batch.status = ImportStatus.PREVIEWING
+    batch.preview_started_at = None
+    batch.counts, batch.problems, batch.skipped_rows = {}, [], []
+    batch.rows_done = 0
+    batch.error = ""
+    batch.save(
+        update_fields=[
+            "status", "preview_started_at", "counts", "problems", "skipped_rows", "rows_done",
+            "error",
+        ]
+    )  # fmt: skip
+    transaction.on_commit(lambda: attendance_import_preview_enqueue(batch=batch))
+    return batch
+
+
+def attendance_import_preview_enqueue(*, batch: ImportBatch) -> bool:
+    """Send a batch to the worker for its preview. When the task queue (Redis) cannot be
+    reached, the batch is back to "uploaded" with a message and a button to try again."""
+    from trainings.tasks import preview_attendance_import
+
+    if preview_attendance_import.app.conf.task_always_eager:
+        # No broker (the demo): the preview runs here, in the request.
+        preview_attendance_import.apply_async((batch.pk,))
+        return True
+    if not task_send(preview_attendance_import, batch.pk):
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEWING).update(
+            status=ImportStatus.UPLOADED,
+            error=str(
+                _(
+                    "The task queue cannot be reached right now, so the file has not been "
+                    "previewed. Nothing is lost: try again in a moment."
+                )
+            ),
+        )
+        return False
+    return True
 
 
 def file_problems_of(batch: ImportBatch) -> list[dict[str, Any]]:
@@ -1226,18 +1432,22 @@ def attendance_import_enqueue(*, batch: ImportBatch) -> bool:
 def attendance_import_retry(*, batch: ImportBatch) -> bool:
     """Send a stopped batch (ImportBatch.is_stopped) to the worker again.
 
-    Its worker died between checkpoints: the chunks it committed stay, and the apply
-    continues after the last of them (rows_done), so every row is applied once. The
-    apply itself is exactly-once (the supplier lock, the checkpoint and the "applied"
-    check in attendance_import_apply): should the stopped task's own message still be
-    delivered again too, the second run finds the work done and does nothing.
+    A stopped apply: its worker died between checkpoints: the chunks it committed stay,
+    and the apply continues after the last of them (rows_done), so every row is applied
+    once. The apply itself is exactly-once (the supplier lock, the checkpoint and the
+    "applied" check in attendance_import_apply): should the stopped task's own message
+    still be delivered again too, the second run finds the work done and does nothing.
+    A stopped preview, or one that never reached the queue (uploaded, with the error
+    saying so), is previewed again from the start: it writes nothing but the batch.
     Returns False when the batch is not stopped (any more) or the queue is unreachable.
     """
-    queued = (
-        ImportBatch.objects.stopped()
-        .filter(pk=batch.pk)
-        .update(status=ImportStatus.QUEUED, error="")
-    )
+    stopped = ImportBatch.objects.stopped().filter(pk=batch.pk)
+    if stopped.filter(status=ImportStatus.PREVIEWING).exists() or (
+        batch.status == ImportStatus.UPLOADED and batch.error and batch.file
+    ):
+        attendance_import_preview_queue(batch=batch)
+        return True
+    queued = stopped.update(status=ImportStatus.QUEUED, error="")
     batch.refresh_from_db()
     if not queued:
         return False
@@ -1438,12 +1648,13 @@ def import_batch_discard(*, batch: ImportBatch, user: Any = None) -> ImportBatch
 def import_files_expire(*, days: int, now: datetime.datetime) -> int:
     """Delete the files of batches uploaded more than `days` days ago; returns how many.
 
-    Files still waiting for or being applied are kept; every other file is deleted.
+    Files still waiting for or being previewed or applied are kept; every other file is
+    deleted.
     """
     expired = (
         ImportBatch.objects.filter(created_at__lt=now - datetime.timedelta(days=days))
         .exclude(file="")
-        .exclude(status__in=_BUSY)
+        .exclude(status__in=(*_BUSY, ImportStatus.PREVIEWING))
     )
     return sum(import_file_delete(batch=batch) for batch in expired.only("pk", "file"))
 
@@ -1536,6 +1747,7 @@ __all__ = [
     "ImportNotAllowed",
     "attendance_import_apply",
     "attendance_import_preview",
+    "attendance_import_preview_queue",
     "attendance_import_queue",
     "import_batch_create",
     "import_batch_discard",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("rows/<int:pk>/", views.row_action, name="row"),
     path("<int:pk>/", views.import_detail, name="detail"),
     path("<int:pk>/apply/", views.import_apply, name="apply"),
+    path("<int:pk>/mapping/", views.import_mapping, name="mapping"),
     path("<int:pk>/retry/", views.import_retry, name="retry"),
     path("<int:pk>/discard/", views.import_discard, name="discard"),
     path("<int:pk>/progress/", views.import_progress, name="progress"),

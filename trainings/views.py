@@ -14,16 +14,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from departments.access import is_htmx, may_import, role_required
-from trainings.forms import ApplyForm, CorrectForm, MatchForm, ProfileForm, UploadForm
+from trainings.forms import (
+    ApplyForm,
+    CorrectForm,
+    MappingForm,
+    MatchForm,
+    ProfileForm,
+    UploadForm,
+)
 from trainings.models import ImportBatch, ImportProfile, ImportRow
 from trainings.services import (
     ImportNotAllowed,
-    attendance_import_preview,
+    attendance_import_preview_queue,
     attendance_import_queue,
     attendance_import_retry,
     file_problems_of,
     import_batch_create,
     import_batch_discard,
+    import_batch_map_columns,
     import_row_correct,
     import_row_discard,
     import_row_resolve,
@@ -40,15 +48,19 @@ def import_index(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = import_batch_create(
-            file=upload,
-            file_name=upload.name,
-            supplier=form.cleaned_data["supplier"],
-            profile=form.cleaned_data["profile"],
-            sheet=form.cleaned_data["sheet"],
-            user=request.user,
-        )
-        attendance_import_preview(batch=batch)
+        # Only stored and queued here: reading and matching the rows, however many, is
+        # the worker's (preview_attendance_import); the page follows its progress.
+        with transaction.atomic():
+            batch = import_batch_create(
+                file=upload,
+                file_name=upload.name,
+                supplier=form.cleaned_data["supplier"],
+                profile=form.cleaned_data["profile"],
+                sheet=form.cleaned_data["sheet"],
+                department=form.cleaned_data["department"],
+                user=request.user,
+            )
+            attendance_import_preview_queue(batch=batch)
         return redirect("imports:detail", pk=batch.pk)
     batches = ImportBatch.objects.select_related("supplier", "uploaded_by")[:25]
     return render(
@@ -58,14 +70,22 @@ def import_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+_BATCH_FOR_PAGE = ("supplier", "profile", "uploaded_by", "duplicate_of")
+
+
 @require_safe
 @administrator_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(
-        ImportBatch.objects.select_related("supplier", "profile", "uploaded_by", "duplicate_of"),
-        pk=pk,
-    )
+    batch = get_object_or_404(ImportBatch.objects.select_related(*_BATCH_FOR_PAGE), pk=pk)
+    return _detail_page(request, batch)
+
+
+def _detail_page(
+    request: HttpRequest, batch: ImportBatch, mapping_form: MappingForm | None = None
+) -> HttpResponse:
     problems = Paginator(batch.problems, 100).get_page(request.GET.get("page"))
+    if mapping_form is None and batch.needs_mapping:
+        mapping_form = MappingForm(guesses=batch.column_guesses)
     return render(
         request,
         "trainings/import_detail.html",
@@ -74,9 +94,34 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": problems,
             "file_problems": file_problems_of(batch),
             "apply_form": ApplyForm(),
+            "mapping_form": mapping_form,
             "held": review_queue(batch=batch)[:100],
         },
     )
+
+
+@require_POST
+@administrator_required
+def import_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """The column-mapping step: save the columns chosen as the supplier's profile for
+    files with these headers, and preview the file again with it (in the worker)."""
+    batch = get_object_or_404(ImportBatch.objects.select_related(*_BATCH_FOR_PAGE), pk=pk)
+    if not batch.needs_mapping:
+        messages.info(request, _("The columns of this file need no choosing (any more)."))
+        return redirect("imports:detail", pk=batch.pk)
+    form = MappingForm(request.POST, guesses=batch.column_guesses)
+    if not form.is_valid():
+        return _detail_page(request, batch, mapping_form=form)
+    with transaction.atomic():
+        import_batch_map_columns(batch=batch, columns=form.chosen(), user=request.user)
+    messages.success(
+        request,
+        _(
+            "The columns have been saved for this supplier's files with these headers. "
+            "The file is being previewed again."
+        ),
+    )
+    return redirect("imports:detail", pk=batch.pk)
 
 
 @require_POST
@@ -100,7 +145,8 @@ def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @administrator_required
 def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send a stopped import (its worker was killed or lost) to the worker again."""
+    """Send a stopped import (its worker was killed or lost) to the worker again, or a
+    preview that could not reach the task queue."""
     batch = get_object_or_404(ImportBatch, pk=pk)
     with transaction.atomic():
         retried = attendance_import_retry(batch=batch)
@@ -131,8 +177,8 @@ def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
     response = render(request, "trainings/_import_progress.html", {"batch": batch})
-    if (batch.is_finished or batch.is_stopped) and is_htmx(request):
-        response["HX-Refresh"] = "true"  # show the result page
+    if not batch.is_working and is_htmx(request):
+        response["HX-Refresh"] = "true"  # show the preview or the result
     return response
 
 

@@ -1,4 +1,8 @@
-"""An administrator imports an attendance list in the browser; axe scans every page."""
+"""An administrator imports an attendance list in the browser; axe scans every page.
+
+Also the column-mapping step: a file whose headers nobody recognises is mapped once, the
+answer is saved for the supplier, and the next file with the same headers is read
+without asking; errors in the mapping get the focus."""
 
 from __future__ import annotations
 
@@ -14,7 +18,14 @@ from tests.factories import (
     administrator,
     op_staff,
 )
-from trainings.models import ImportRow, ImportStatus, RowOutcome, TrainingCompletion
+from trainings.models import (
+    ImportBatch,
+    ImportProfile,
+    ImportRow,
+    ImportStatus,
+    RowOutcome,
+    TrainingCompletion,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,3 +99,66 @@ def test_op_staff_are_refused_the_import_pages(page: Page, department) -> None:
     assert response is not None
     assert response.status == 403
     assert_accessible(page, "imports-refused")
+
+
+FIRST = b"Personeelsnummer;Dag;Was er bij;Opmerking\n1;03-03-2025;ja;\n2;03-03-2025;nee;ziek\n"
+SECOND = b"Personeelsnummer;Dag;Was er bij;Opmerking\n1;10-03-2025;ja;\n"
+
+
+def upload(page: Page, supplier: str, name: str, content: bytes) -> None:
+    page.goto("/imports/")
+    page.get_by_label("Supplier").select_option(label=supplier)
+    file: FilePayload = {"name": name, "mimeType": "text/csv", "buffer": content}
+    page.get_by_label("Attendance list").set_input_files(files=[file])
+    page.get_by_role("button", name="Upload and preview").click()
+
+
+def test_unknown_headers_are_mapped_once_and_the_next_file_needs_no_mapping(
+    page: Page, live_server, department
+) -> None:
+    supplier = SupplierFactory(code="ACME", name="Acme Trainingen")
+    ProgrammeFactory(supplier=supplier, name="Objectief selecteren")
+    PersonFactory(employee_number="1", first_name="Anna", last_name="Akkerman")
+    PersonFactory(employee_number="2", first_name="Bert", last_name="Bos")
+    log_in(page, administrator().username)
+    in_english(page, live_server)
+
+    upload(page, str(supplier), "eigen-koppen.csv", FIRST)
+    expect(page.get_by_role("heading", name="Which column is which?")).to_be_visible()
+    columns = page.get_by_role("table", name="The columns in the file, with their first values")
+    expect(columns).to_contain_text("03-03-2025 · 03-03-2025")
+    expect(page.get_by_label("Session date", exact=True)).to_have_value("1")  # best guess
+    expect(page.get_by_label("Employee number", exact=True)).to_have_value("0")
+    expect(page.get_by_role("button", name="Apply this file")).to_have_count(0)
+    assert_accessible(page, "imports-mapping")
+
+    # One column for two fields: an error on the field, the summary gets the focus.
+    page.get_by_label("Attendance", exact=True).select_option(label="Dag")
+    page.get_by_role("button", name="Save the columns and preview again").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("This column is already chosen for “session date”.")
+    attendance = page.get_by_label("Attendance", exact=True)
+    expect(attendance).to_have_attribute("aria-describedby", "id_attendance_error")
+    assert_accessible(page, "imports-mapping-errors")
+    summary.get_by_role("link").first.click()
+    expect(attendance).to_be_focused()
+
+    attendance.select_option(label="Was er bij")
+    page.get_by_role("button", name="Save the columns and preview again").click()
+    expect(page.get_by_role("heading", name="Preview")).to_be_visible()
+    expect(page.get_by_role("heading", name="Which column is which?")).to_have_count(0)
+    page.get_by_role("button", name="Apply this file").click()
+    expect(page.get_by_role("heading", name="Result")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("Applied")
+    assert TrainingCompletion.objects.count() == 2
+    profile = ImportProfile.objects.get(supplier=supplier)
+
+    upload(page, str(supplier), "volgende-week.csv", SECOND)
+    expect(page.get_by_role("heading", name="Preview")).to_be_visible()
+    expect(page.get_by_role("heading", name="Which column is which?")).to_have_count(0)
+    expect(page.get_by_role("button", name="Apply this file")).to_be_visible()
+    second = ImportBatch.objects.get(file_name="volgende-week.csv")
+    assert second.status == ImportStatus.PREVIEWED
+    assert second.profile == profile
+    assert second.counts["total"] == 1

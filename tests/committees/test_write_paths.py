@@ -456,6 +456,7 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "imports:profile_create": "saves how a supplier's file is read",
     "imports:row": "matches one imported row to a person (completions only)",
     "imports:apply": "writes an import's completions",
+    "imports:mapping": "saves which column is which as a supplier's import profile",
     "imports:discard": "discards an uploaded file and deletes it",
     "imports:retry": "applies a stopped import again (completions only)",
     "completions:enter": "enters a completion by hand (counts once confirmed)",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
-from tests.factories import PersonFactory
+from tests.factories import DepartmentFactory, PersonFactory
 from tests.trainings.conftest import csv_file, make_batch
 from trainings.models import ImportBatch, ImportProfile, ImportStatus, TrainingCompletion
 from trainings.services import attendance_import_apply, attendance_import_preview
@@ -25,10 +25,12 @@ GOOD = [["1", "", "", "", "", "03-03-2025", "Utrecht", "ja"]]
 
 
 def upload(client, supplier, content: bytes, name: str = "lijst.csv"):
-    return client.post(
-        "/imports/",
-        {"supplier": supplier.pk, "file": SimpleUploadedFile(name, content)},
-    )
+    """Upload a file; its preview, queued on commit, runs eagerly (no broker in tests)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            "/imports/",
+            {"supplier": supplier.pk, "file": SimpleUploadedFile(name, content)},
+        )
 
 
 @pytest.mark.parametrize("who", ["op_user", "outsider", "bureau"])
@@ -189,3 +191,21 @@ def test_an_applied_import_shows_per_row_who_it_matched_and_which_session(
     attendance_import_apply(batch=many, hold_invalid=True, force=True)
     with django_assert_max_num_queries(20):
         client.get(f"/imports/{many.pk}/")
+
+
+def test_the_upload_form_takes_a_ministry_for_the_whole_file(client, admin_user_, supplier) -> None:
+    department = DepartmentFactory(code="BZK")
+    client.force_login(admin_user_)
+    page = client.get("/imports/").content.decode()
+    assert "Ministry for the whole file" in page
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            "/imports/",
+            {
+                "supplier": supplier.pk,
+                "department": department.pk,
+                "file": SimpleUploadedFile("lijst.csv", csv_file(GOOD)),
+            },
+        )
+    assert response.status_code == 302
+    assert ImportBatch.objects.get().department == department

@@ -14,6 +14,7 @@ from tests.factories import PersonFactory
 from tests.trainings.conftest import csv_file, make_batch
 from trainings.models import ImportBatch, ImportStatus, TrainingCompletion
 from trainings.services import attendance_import_preview
+from trainings.tasks import preview_attendance_import
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,74 @@ def test_an_import_that_failed_midway_says_its_first_rows_stay(
     client.force_login(admin_user_)
     page = client.get(f"/imports/{batch.pk}/").content.decode()
     assert "The first 1 rows were saved before the error, and they stay." in page
+
+
+def previewing(supplier, *, started_at: datetime.datetime | None) -> ImportBatch:
+    """An uploaded batch a worker began previewing at `started_at` (None: still waiting)."""
+    PersonFactory(employee_number="1")
+    batch = make_batch(supplier, csv_file(GOOD))
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.PREVIEWING, preview_started_at=started_at, rows_done=5000
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+def test_a_preview_under_way_shows_the_rows_read_and_is_followed(
+    client, admin_user_, supplier
+) -> None:
+    batch = previewing(supplier, started_at=limit_ago(-30))
+    assert not batch.is_stopped
+    client.force_login(admin_user_)
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Being previewed: 5000 rows read" in page
+    assert "hx-trigger" in page
+    assert "Refresh this page" in page  # without JavaScript
+    assert "/retry/" not in page
+    progress = client.get(f"/imports/{batch.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert "HX-Refresh" not in progress
+
+
+def test_a_preview_past_its_time_limit_is_stopped_and_retry_previews_it_again(
+    client, admin_user_, supplier, django_capture_on_commit_callbacks
+) -> None:
+    batch = previewing(supplier, started_at=limit_ago(1))
+    assert batch.is_stopped
+    assert list(ImportBatch.objects.stopped()) == [batch]
+    client.force_login(admin_user_)
+    page = client.get(f"/imports/{batch.pk}/").content.decode()
+    assert "Previewing the file stopped before it was done" in page
+    assert "hx-trigger" not in page
+    assert f'action="/imports/{batch.pk}/retry/"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{batch.pk}/retry/")
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PREVIEWED  # eager Celery in tests
+    assert batch.counts["unchanged"] + batch.counts["new"] == 1
+    assert not TrainingCompletion.objects.exists()  # a preview writes nothing
+
+
+def test_a_preview_that_could_not_reach_the_queue_offers_to_try_again(
+    client, admin_user_, supplier, django_capture_on_commit_callbacks
+) -> None:
+    batch = make_batch(supplier, csv_file(GOOD))
+    ImportBatch.objects.filter(pk=batch.pk).update(error="The task queue cannot be reached")
+    client.force_login(admin_user_)
+    assert (
+        f'action="/imports/{batch.pk}/retry/"'
+        in client.get(f"/imports/{batch.pk}/").content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{batch.pk}/retry/")
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PREVIEWED
+    assert batch.error == ""
+
+
+def test_the_preview_task_leaves_a_batch_previewed_since_alone(supplier) -> None:
+    batch = attendance_import_preview(batch=make_batch(supplier, csv_file(GOOD)))
+    preview_attendance_import.apply(args=(batch.pk,))  # a late redelivery
+    preview_attendance_import.apply(args=(batch.pk + 1000,))  # a batch deleted since
+    again = ImportBatch.objects.get(pk=batch.pk)
+    assert again.status == ImportStatus.PREVIEWED
+    assert again.preview_started_at is None

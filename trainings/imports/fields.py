@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -198,6 +199,15 @@ def normalise_header(text: str) -> str:
     if unbracketed.strip():
         text = unbracketed
     return _NOT_ALPHANUMERIC.sub("", _fold(text))
+
+
+def header_signature(headers: Sequence[str]) -> str:
+    """The same for two files with the same headers in the same order, however they are
+    written ("E-mail" and "e-mail "): the key of a supplier's saved column mapping."""
+    keys = [key for header in headers if (key := normalise_header(header))]
+    if not keys:
+        return ""
+    return hashlib.sha256("\x1f".join(keys).encode()).hexdigest()
 
 
 def default_header_lookup() -> dict[str, Field]:

@@ -201,6 +201,13 @@ class ParsedFile:
         self.score_scale: int | None = None
         self.score_scale_source: str | None = None
         self.guesses: list[ColumnGuess] = []
+        # The header row's cells by column and the first values below each (also when
+        # the headers were not recognised: the column-mapping step offers them), the
+        # column each field was given and the fields two columns fitted equally well.
+        self.headers: list[str] = []
+        self.samples: list[tuple[str, ...]] = []
+        self.columns: dict[Field, int] = {}
+        self.ties: dict[Field, list[int]] = {}
         self.skipped: list[SkippedRow] = []
         self.skipped_count = 0
         # The date in the title block, for a file without a date column.
@@ -378,8 +385,14 @@ def _read_header(
         for _, cells in head
     ]
     best = max(range(len(head)), key=lambda position: (matches[position], -position))
+    if matches[best] < MIN_HEADER_MATCHES:
+        # Headers nobody recognises: the row filling the most cells is the likeliest
+        # header (a title fills one), offered as such in the column-mapping step.
+        best = max(range(len(head)), key=lambda position: (_filled(head[position][1]), -position))
     header_number, header_cells = head[best]
     headers = [collapse_whitespace(cell_text(cell)) for cell in header_cells]
+    parsed.headers = headers
+    parsed.samples = [_samples(head[best + 1 :], index) for index in range(len(headers))]
     if matches[best] >= MIN_HEADER_MATCHES:
         parsed.header_row = header_number
         _map_columns(parsed, headers, profile_lookup, head[best + 1 :])
@@ -424,6 +437,7 @@ def _map_columns(
         )
         for guess in assignment.guesses
     ]
+    parsed.ties = {field: list(indexes) for field, indexes in assignment.ties.items()}
     if assignment.ties:
         raise FileRejected(
             "duplicate_column",
@@ -445,6 +459,7 @@ def _map_columns(
         if index in by_column:
             parsed._columns.append(_Column(index, by_column[index], header))
             parsed.mapping[by_column[index]] = header
+            parsed.columns[by_column[index]] = index
         else:
             parsed.ignored_columns.append(header)
     if (score_header := parsed.mapping.get(Field.SCORE)) is not None:
@@ -515,6 +530,10 @@ def _no_participants() -> Problem:
         "no_participants",
         _("The file has no participants: every row below the header is empty or was skipped."),
     )
+
+
+def _filled(cells: Sequence[object]) -> int:
+    return sum(1 for cell in cells if not is_blank(cell))
 
 
 def _is_blank_row(cells: Sequence[object]) -> bool:
