@@ -7,7 +7,9 @@
 #                            $WEB_TIMEOUT (30) s; access log without query strings
 #   scripts/run.sh worker    a Celery worker for $CELERY_WORKER_QUEUES (comma-separated;
 #                            default all: imports,reports,notifications) with
-#                            $CELERY_WORKER_CONCURRENCY (2) processes
+#                            $CELERY_WORKER_CONCURRENCY (2) processes, named
+#                            $CELERY_WORKER_NAME (celery@<host name>; give each worker on
+#                            one machine its own, e.g. imports@%h)
 #   scripts/run.sh beat      Celery beat with the schedule in the database (admin:
 #                            Periodieke taken); touches $BEAT_HEARTBEAT_FILE on every tick
 #   scripts/run.sh migrate   apply the database migrations
@@ -35,7 +37,8 @@ case "${1:-}" in
         exec celery --quiet -A training_monitor worker \
             --loglevel "${LOG_LEVEL:-INFO}" \
             --queues "${CELERY_WORKER_QUEUES:-imports,reports,notifications}" \
-            --concurrency "${CELERY_WORKER_CONCURRENCY:-2}"
+            --concurrency "${CELERY_WORKER_CONCURRENCY:-2}" \
+            --hostname "${CELERY_WORKER_NAME:-celery@%h}"
         ;;
     beat)
         # At most a minute between ticks, so the heartbeat file (see the beat healthcheck)

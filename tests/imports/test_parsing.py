@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import gc
 import io
 import json
 import tracemalloc
@@ -1003,3 +1004,20 @@ def test_a_label_in_the_name_column_is_a_signature_line_not_a_person() -> None:
     parsed = parse(csv_bytes(rows), "lijst.csv")
     assert len(list(parsed.rows())) == 1
     assert [(s.row, s.reason) for s in parsed.skipped] == [(3, "signature")]
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_a_csv_read_halfway_whose_file_was_closed_first_is_cleaned_up_without_an_error() -> None:
+    # A job stopped midway: the worker closes the upload, then the row generator is
+    # cleaned up. Detaching from the closed file used to raise ("I/O operation on closed
+    # file") in the worker's log.
+    content = "Personeelsnummer;Voornaam;Achternaam;Datum;Aanwezig\n" + "".join(
+        f"{n};Jan;Berg{n};03-03-2025;ja\n" for n in range(50)
+    )
+    stream = io.BytesIO(content.encode())
+    rows = parse_attendance_file(stream, filename="lijst.csv").rows()
+    assert next(rows).row_number == 2
+    stream.close()
+    rows.close()  # raised ValueError before, unraisable, so only logged
+    del rows
+    gc.collect()

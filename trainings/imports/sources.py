@@ -143,8 +143,10 @@ def _csv_rows(stream: IO[bytes], encoding: str, delimiter: str, skip_first: bool
         # A record, not a physical line, is a row in a spreadsheet program.
         yield from enumerate(records, start=1)
     finally:
-        # Detach, or closing the wrapper would close a stream the caller owns.
-        text.detach()
+        # Detach, or closing the wrapper would close a stream the caller owns. A job
+        # stopped midway has closed that stream already when this generator is cleaned up.
+        if not stream.closed:
+            text.detach()
 
 
 # --- workbooks ---------------------------------------------------------------------
