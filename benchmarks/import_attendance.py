@@ -178,8 +178,8 @@ def write_xlsx(path: Path, pairs: list[tuple[tuple[Any, ...], tuple[Any, ...]]])
 
 
 def our_import(path: Path, supplier: Any, *, force: bool = False) -> dict[str, int]:
-    from trainings.models import ImportStatus
-    from trainings.services import attendance_import_apply, import_batch_create
+    from imports.models import ImportStatus
+    from imports.services import attendance_import_apply, import_batch_create
 
     with path.open("rb") as stream:
         batch = import_batch_create(file=stream, file_name=path.name, supplier=supplier)
@@ -234,7 +234,7 @@ def copy_import(pairs: list[tuple[tuple[Any, ...], tuple[Any, ...]]]) -> int:
 
 
 def parse_ours(path: Path) -> int:
-    from trainings.imports import parse_attendance_file
+    from imports.reading import parse_attendance_file
 
     with path.open("rb") as stream:
         parsed = parse_attendance_file(stream, filename=path.name, max_bytes=1 << 31)
@@ -248,7 +248,7 @@ def read_ours(path: Path) -> int:
     The full parse above also types and checks every value (dates, attendance, emails),
     which their reader leaves to the resource's import, so both are printed.
     """
-    from trainings.imports.sources import open_xlsx
+    from imports.reading.sources import open_xlsx
 
     with path.open("rb") as stream:
         table = open_xlsx(stream, None)
@@ -384,12 +384,13 @@ def copy_text(rows: list[list[str]]) -> int:
 
 
 def realistic_case(count: int, seed: int, work: Path) -> None:
-    from trainings.models import ImportStatus, TrainingProgramme
-    from trainings.services import (
+    from imports.models import ImportStatus
+    from imports.services import (
         attendance_import_apply,
         attendance_import_preview,
         import_batch_create,
     )
+    from trainings.models import TrainingProgramme
 
     rows, new = realistic_rows(count, seed)
     path = work / "kwartaal.csv"

@@ -65,9 +65,9 @@ GROUP_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "trainings.trainingsession": _EDIT,
         "trainings.trainingcompletion": _EDIT,
         "trainings.evaluation": _EDIT,
-        "trainings.importprofile": _EDIT,
-        "trainings.importbatch": _EDIT,
-        "trainings.importrow": _EDIT,
+        "imports.importprofile": _EDIT,
+        "imports.importbatch": _EDIT,
+        "imports.importrow": _EDIT,
         # Celery beat's schedule (django-celery-beat): which job runs when.
         "django_celery_beat.periodictask": _EDIT,
         "django_celery_beat.crontabschedule": _EDIT,

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 # Written small after a first name; capitalised only when the surname stands alone.
@@ -355,6 +356,9 @@ def _plain_parts(first_name: str, last_name: str) -> bool:
     return not any(_is_particle(word, any_case=True) for word in words)
 
 
+# Cached: a file names the same people on many rows, and the register is keyed once per
+# import; the key is a pure function of the text.
+@lru_cache(maxsize=1 << 16)
 def name_key(*parts: str) -> str:
     """The comparable key of a name: one text in any form, or its parts.
 

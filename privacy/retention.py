@@ -24,9 +24,10 @@ from django.utils import timezone
 
 from committees.models import CommitteeMembership
 from departments.models import Person
+from imports.models import ImportRow
+from imports.services import import_files_expire
 from privacy.scrub import ANONYMOUS_NAME, texts_scrub
-from trainings.models import Evaluation, ImportRow, TrainingCompletion
-from trainings.services import import_files_expire
+from trainings.models import Evaluation, TrainingCompletion
 
 __all__ = ["ANONYMOUS_NAME", "RetentionResult", "people_apply_retention", "retention_cutoff"]
 

@@ -21,8 +21,9 @@ from django.db.models import Q
 from committees.models import CommitteeJustification, SelectionCommittee
 from departments.models import Person
 from departments.names import display_name
+from imports.models import ImportBatch
 from reports.models import Intervention
-from trainings.models import ImportBatch, TrainingCompletion
+from trainings.models import TrainingCompletion
 
 ANONYMOUS_NAME = "Geanonimiseerd"
 # Shorter terms would match inside ordinary words and numbers.
@@ -110,6 +111,11 @@ def _scrubbed_fields() -> list[tuple[type[models.Model], str]]:
         (TrainingCompletion.history.model, "history_change_reason"),
         (ImportBatch, "problems"),
         (ImportBatch, "error"),
+        # Notes and signature lines skipped, the first values of each column, the
+        # preview's matches: each may name a participant.
+        (ImportBatch, "skipped_rows"),
+        (ImportBatch, "column_guesses"),
+        (ImportBatch, "preview_rows"),
         (Intervention, "description"),
         (LogEntry, "object_repr"),
         (LogEntry, "change_message"),

@@ -18,14 +18,15 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from committees.models import CommitteeJustification, CommitteeMembership
 from departments.models import Person
+from imports.models import ImportRow
 from privacy.retention import import_rows_mentioning
 from privacy.scrub import MIN_TERM_LENGTH, person_terms
-from trainings.models import Evaluation, ImportRow, TrainingCompletion
+from trainings.models import Evaluation, TrainingCompletion
 
 OTHER_PERSON = "[andere persoon]"
 # Columns that point at the users (O&P staff, the bureau) who made a change: their people.
@@ -223,10 +224,17 @@ def _memberships(person: Person) -> list[dict[str, Any]]:
     ]
 
 
+def _last_import_file() -> Subquery:
+    """The file name of the last import that wrote the completion, if any."""
+    rows = ImportRow.objects.filter(completion=OuterRef("pk")).order_by("-batch__created_at")
+    return Subquery(rows.values("batch__file_name")[:1])
+
+
 def _completions(person: Person, redact: _Redactor) -> list[dict[str, Any]]:
     completions = (
         TrainingCompletion.objects.filter(person=person)
-        .select_related("session__supplier", "session__programme", "import_batch")
+        .select_related("session__supplier", "session__programme")
+        .annotate(import_file=_last_import_file())
         .order_by("session__date", "pk")
     )
     # Who entered or confirmed a hand entry is that colleague's data: only that it happened.
@@ -240,7 +248,7 @@ def _completions(person: Person, redact: _Redactor) -> list[dict[str, Any]]:
             "entered_at": c.entered_at,
             "evidence_note": redact.text(c.evidence_note),
             "confirmed_at": c.confirmed_at,
-            "import": c.import_batch.file_name if c.import_batch else None,
+            "import": c.import_file,
             "session": {
                 "id": c.session.pk,
                 "date": c.session.date,

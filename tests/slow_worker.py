@@ -19,9 +19,9 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "training_monitor.settings_test")
 django.setup()
 
+from imports import services  # noqa: E402
 from reports import services as report_services  # noqa: E402
 from training_monitor.celery import app  # noqa: E402
-from trainings import services  # noqa: E402
 
 PAUSE = float(os.environ.get("SLOW_CHUNK_SECONDS", "2"))
 _original_chunk = services._Importer._chunk

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from committees.models import CommitteeMembership
+from imports.models import ImportProfile
 from tests.factories import CommitteeFactory, SupplierFactory
-from trainings.models import ImportProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_an_import_profiles_mapping_must_be_headers_to_field_names(
     supplier = SupplierFactory()
     client.force_login(admin_user_)
     response = client.post(
-        reverse("admin:trainings_importprofile_add"),
+        reverse("admin:imports_importprofile_add"),
         {"supplier": supplier.pk, "name": "Eigen koppen", "mapping": mapping},
     )
     if saved is None:

@@ -29,6 +29,7 @@ from committees.models import (
 )
 from departments.demo_data import ensure_demo_users
 from departments.models import Department
+from imports.models import ImportBatch
 from tests.factories import (
     CommitteeFactory,
     CompletionFactory,
@@ -38,7 +39,6 @@ from tests.factories import (
     SupplierFactory,
     UserFactory,
 )
-from trainings.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 
@@ -434,7 +434,7 @@ def test_the_admin_import_batch_add_refuses_a_file_over_the_limit(client, admin_
     client.force_login(admin_user_)
     upload = SimpleUploadedFile("lijst.csv", b"a;b\n" + b"x" * 200, "text/csv")
     response = client.post(
-        reverse("admin:trainings_importbatch_add"),
+        reverse("admin:imports_importbatch_add"),
         {"supplier": supplier.pk, "file": upload, "sheet": ""},
     )
     assert response.status_code == 200
@@ -449,7 +449,7 @@ def test_a_request_body_far_over_the_limit_is_refused_before_it_is_read(
     client.force_login(admin_user_)
     upload = SimpleUploadedFile("groot.csv", b"x" * (3 * 1024 * 1024), "text/csv")
     response = client.post(
-        reverse("admin:trainings_importbatch_add"), {"supplier": "1", "file": upload}
+        reverse("admin:imports_importbatch_add"), {"supplier": "1", "file": upload}
     )
     assert response.status_code == 413
     assert not ImportBatch.objects.exists()

@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from imports.models import ImportBatch, ImportStatus
+from imports.services import attendance_import_enqueue, attendance_import_preview
 from tests.factories import (
     CommitteeFactory,
     MembershipFactory,
@@ -15,9 +17,8 @@ from tests.factories import (
     ProgrammeFactory,
     SupplierFactory,
 )
-from tests.trainings.conftest import csv_file
-from trainings.models import ImportBatch, ImportStatus, TrainingCompletion
-from trainings.services import attendance_import_enqueue, attendance_import_preview
+from tests.imports.conftest import csv_file
+from trainings.models import TrainingCompletion
 
 pytestmark = pytest.mark.django_db
 

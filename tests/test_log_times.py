@@ -29,7 +29,7 @@ UTC_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00 ")
 
 
 def record(message: str = "Import %s done", *args: object) -> logging.LogRecord:
-    entry = logging.LogRecord("trainings.imports", logging.INFO, __file__, 1, message, args, None)
+    entry = logging.LogRecord("imports.reading", logging.INFO, __file__, 1, message, args, None)
     entry.created = CREATED
     return entry
 
@@ -41,7 +41,7 @@ def test_the_app_keeps_amsterdam_time_while_the_process_zone_is_not_utc() -> Non
 
 def test_a_plain_line_starts_with_the_utc_time_and_its_offset() -> None:
     line = UtcFormatter().format(record("Import %s done", 12))
-    assert line == "2026-12-02T17:55:01.123+00:00 INFO trainings.imports Import 12 done"
+    assert line == "2026-12-02T17:55:01.123+00:00 INFO imports.reading Import 12 done"
 
 
 def test_a_json_line_has_the_same_time() -> None:

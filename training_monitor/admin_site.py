@@ -29,9 +29,9 @@ FORM_OVERHEAD_BYTES = 1024 * 1024
 
 def upload_limit() -> int:
     """The same limit as the import pages (IMPORT_MAX_UPLOAD_BYTES)."""
-    # Imported here: trainings.services loads the import machinery, which the settings
+    # Imported here: imports.services loads the import machinery, which the settings
     # module (through the middleware) must not pull in at start-up.
-    from trainings.services import max_upload_bytes
+    from imports.services import max_upload_bytes
 
     return max_upload_bytes()
 

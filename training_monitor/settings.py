@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "departments",
     "committees",
     "trainings",
+    "imports",
     "reports",
     "privacy",
     "worklists",
@@ -277,7 +278,7 @@ CELERY_QUEUE_TIME_LIMITS: dict[str, int] = {
 CELERY_SOFT_TIME_LIMIT_MARGIN: int = env.int("CELERY_SOFT_TIME_LIMIT_MARGIN", default=30)
 CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     # Import preview and apply.
-    "trainings.tasks.*": {"queue": "imports"},
+    "imports.tasks.*": {"queue": "imports"},
     # Retention rewrites people in bulk, like an import; monthly, at night.
     "privacy.tasks.*": {"queue": "imports"},
     # Compiles, the quarterly compile, and list downloads (a user waits for those too).

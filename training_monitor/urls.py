@@ -31,7 +31,7 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
-    path("imports/", include("trainings.urls")),
+    path("imports/", include("imports.urls")),
     path("completions/", include("trainings.hand_entry_urls")),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),

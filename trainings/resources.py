@@ -2,7 +2,7 @@
 
 The admin's import of completions is the library's own row-by-row path: fine for a
 handful of corrections, slow for a supplier's list. Attendance lists go through
-`trainings.services` (the /imports/ page and `manage.py import_attendance`), which does
+`imports.services` (the /imports/ page and `manage.py import_attendance`), which does
 the same job in bulk; `benchmarks/import_attendance.py` compares the two.
 
 Exports only hold what the user may see: the admin passes its scoped queryset, and
@@ -126,7 +126,6 @@ class TrainingCompletionResource(_ScopedResource):
             "programme",
             "place",
             "status",
-            "import_batch",
         )
         export_order = fields
         import_id_fields = ("person", "session")

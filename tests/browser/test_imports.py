@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import FilePayload, Page, expect
 
+from imports.models import ImportBatch, ImportProfile, ImportRow, ImportStatus, RowOutcome
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import (
     PersonFactory,
@@ -18,14 +19,7 @@ from tests.factories import (
     administrator,
     op_staff,
 )
-from trainings.models import (
-    ImportBatch,
-    ImportProfile,
-    ImportRow,
-    ImportStatus,
-    RowOutcome,
-    TrainingCompletion,
-)
+from trainings.models import TrainingCompletion
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,20 +1,23 @@
 """Every file of the attendance corpus imports exactly as its truth says.
 
-Each file on its own into a fresh world (tests/fixtures/attendance/README.md), through the
-path `manage.py import_attendance --hold-invalid` takes: import_batch_create, then
-attendance_import_apply(hold_invalid=True), with the truth's upload options.
+Each file on its own into a fresh world (tests/fixtures/attendance/README.md), through
+`manage.py import_attendance --hold-invalid` with the truth's upload options (--map,
+--sheet, --department, --scale): the command calls the same services as the pages.
 """
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.utils import translation
 
 from departments.models import Person
+from imports.models import ImportBatch, ImportRow, ImportStatus, RowOutcome
 from tests.imports.corpus import (
     LoadedWorld,
     Truth,
@@ -24,17 +27,7 @@ from tests.imports.corpus import (
     world_load,
     world_read,
 )
-from trainings.models import (
-    Evaluation,
-    ImportBatch,
-    ImportProfile,
-    ImportRow,
-    ImportStatus,
-    RowOutcome,
-    TrainingCompletion,
-    TrainingSession,
-)
-from trainings.services import attendance_import_apply, import_batch_create
+from trainings.models import Evaluation, TrainingCompletion, TrainingSession
 
 # The import's problem codes, by the reason the corpus gives for holding a row or
 # refusing a file. One reason may have several codes: the import says more precisely
@@ -66,33 +59,27 @@ HELD = (RowOutcome.REVIEW, RowOutcome.REJECTED)
 
 
 def _import(path: Path, truth: Truth, world: LoadedWorld) -> ImportBatch:
-    """Upload and apply the file as the command does, with the truth's upload options."""
+    """Import the file with `manage.py import_attendance --hold-invalid` and the truth's
+    upload options, as an administrator would."""
     options = truth.import_options
-    profile = None
-    if options.map:  # `--map FIELD=COLUMN`: a mapping the service reads from a profile
-        profile = ImportProfile.objects.create(
-            supplier=world.suppliers[truth.supplier],
-            name="corpus",
-            mapping={column: field for field, column in options.map.items()},
-        )
-    with path.open("rb") as handle:
-        batch = import_batch_create(
-            file=handle,
-            file_name=path.name,
-            supplier=world.suppliers[truth.supplier],
-            profile=profile,
-            sheet=truth.format.sheet or "",
-        )
-    batch.score_scale = options.score_scale
-    update = ["score_scale"]
+    arguments = [str(path), "--supplier", world.suppliers[truth.supplier].code, "--hold-invalid"]
+    for field, column in (options.map or {}).items():
+        arguments += ["--map", f"{field}={column}"]
+    if truth.format.sheet:
+        arguments += ["--sheet", truth.format.sheet]
     if options.department is not None:
-        # The file-level ministry chosen at upload (ImportBatch.department once it is a
-        # field; until then the importer reads the attribute).
-        setattr(batch, "department", world.departments[options.department])  # noqa: B010
-        if any(f.name == "department" for f in ImportBatch._meta.get_fields()):
-            update.append("department")
-    batch.save(update_fields=update)
-    return attendance_import_apply(batch=batch, hold_invalid=True)
+        arguments += ["--department", world.departments[options.department].code]
+    if options.score_scale is not None:
+        arguments += ["--scale", str(options.score_scale)]
+    output = io.StringIO()
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("import_attendance", *arguments, stdout=output, stderr=output)
+    batch = ImportBatch.objects.latest("pk")
+    # 0: all applied; 1: applied with rows held, or refused (the documented exit codes).
+    held = batch.counts.get("review", 0) + batch.counts.get("rejected", 0)
+    expected = 0 if batch.status == ImportStatus.APPLIED and not held else 1
+    assert exit_code.value.code == expected, output.getvalue()
+    return batch
 
 
 def _keys(world: LoadedWorld, created: dict[int, str]) -> dict[int, str]:

@@ -12,6 +12,7 @@ from django_celery_beat.models import PeriodicTask
 
 from committees.models import CommitteeJustification, CommitteeMembership, CommitteeStatus
 from departments.models import Person
+from imports.models import ImportBatch, ImportRow, RowOutcome
 from privacy.retention import (
     ANONYMOUS_NAME,
     people_apply_retention,
@@ -27,13 +28,7 @@ from tests.factories import (
     SessionFactory,
     SupplierFactory,
 )
-from trainings.models import (
-    Evaluation,
-    ImportBatch,
-    ImportRow,
-    RowOutcome,
-    TrainingCompletion,
-)
+from trainings.models import Evaluation, TrainingCompletion
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from committees.models import CommitteeJustification, CommitteeStatus, SelectionCommittee
 from departments.models import Person
+from imports.models import ImportBatch
+from imports.services import import_batch_create
 from privacy.retention import ANONYMOUS_NAME, people_apply_retention
 from tests.factories import (
     CommitteeFactory,
@@ -26,8 +28,7 @@ from tests.factories import (
     PersonFactory,
     SupplierFactory,
 )
-from trainings.models import ImportBatch, TrainingCompletion
-from trainings.services import import_batch_create
+from trainings.models import TrainingCompletion
 
 pytestmark = pytest.mark.django_db
 

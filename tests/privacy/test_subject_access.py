@@ -8,6 +8,7 @@ import pytest
 
 from committees.models import CommitteeJustification, CommitteeStatus
 from departments.models import Person
+from imports.models import ImportBatch, ImportRow, RowOutcome
 from privacy.subject_access import OTHER_PERSON, person_subject_access_export
 from tests.factories import (
     CommitteeFactory,
@@ -19,7 +20,7 @@ from tests.factories import (
     bureau_user,
     op_staff,
 )
-from trainings.models import ImportBatch, ImportRow, RowOutcome, TrainingCompletion
+from trainings.models import TrainingCompletion
 
 pytestmark = pytest.mark.django_db
 

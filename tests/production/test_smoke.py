@@ -34,6 +34,7 @@ from django.test import RequestFactory, override_settings
 from django.views.defaults import server_error
 from django_celery_beat.models import PeriodicTask
 
+from imports.models import ImportBatch, ImportStatus
 from reports.models import JobStatus, ReportJob
 from tests.factories import (
     CommitteeFactory,
@@ -46,6 +47,7 @@ from tests.factories import (
     bureau_user,
     op_staff,
 )
+from tests.imports.conftest import csv_file
 from tests.production.deployment import (
     ROOT,
     VENV_BIN,
@@ -59,9 +61,8 @@ from tests.production.deployment import (
     write_secrets,
 )
 from tests.test_url_permissions import urls_for, walk
-from tests.trainings.conftest import csv_file
 from tests.workers import database_url, redis_url_or_skip
-from trainings.models import ImportBatch, ImportStatus, Supplier, TrainingCompletion
+from trainings.models import Supplier, TrainingCompletion
 
 # django_db: the test database is set up (the deployment's processes use it); each test
 # only reads, the fixture writes and flushes at the end.
@@ -535,7 +536,7 @@ def test_an_import_goes_through_the_pages_and_the_real_worker(
     wait_until(applied, 60, "the import", lambda: deployment.stack.log("worker"))
     with django_db_blocker.unblock():
         batch = ImportBatch.objects.get(pk=batch_id)
-        completions = TrainingCompletion.objects.filter(import_batch=batch)
+        completions = TrainingCompletion.objects.filter(import_rows__batch=batch).distinct()
         assert batch.counts["new"] == batch.rows_done == IMPORT_ROWS
         assert completions.count() == IMPORT_ROWS
         assert set(completions.values_list("person__email", flat=True)) == {

@@ -26,6 +26,7 @@ from django.urls import get_resolver
 from django.utils import timezone
 
 from committees.models import CommitteeJustification, CommitteeStatus
+from imports.services import attendance_import_apply, attendance_import_preview
 from reports.models import JobStatus, ReportJob, Trigger
 from reports.quarters import Quarter
 from reports.services import report_compile
@@ -39,10 +40,9 @@ from tests.factories import (
     SupplierFactory,
     TenderFactory,
 )
+from tests.imports.conftest import csv_file, make_batch
 from tests.test_url_permissions import PARAM, walk
-from tests.trainings.conftest import csv_file, make_batch
 from trainings.hand_entry import completion_enter_by_hand
-from trainings.services import attendance_import_apply, attendance_import_preview
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from training_monitor.logging import JsonFormatter
 
 
 def record(message: str = "Import %s done", *args: object, **extra: object) -> logging.LogRecord:
-    entry = logging.LogRecord("trainings.imports", logging.INFO, __file__, 1, message, args, None)
+    entry = logging.LogRecord("imports.reading", logging.INFO, __file__, 1, message, args, None)
     entry.__dict__.update(extra)
     return entry
 
@@ -23,7 +23,7 @@ def test_a_record_becomes_timestamp_level_logger_and_message() -> None:
     entry = json.loads(line)
     assert entry.keys() == {"timestamp", "level", "logger", "message"}
     assert entry["level"] == "INFO"
-    assert entry["logger"] == "trainings.imports"
+    assert entry["logger"] == "imports.reading"
     assert entry["message"] == "Import 12 done"
     assert entry["timestamp"].endswith("+00:00")
     assert "\n" not in line
