@@ -67,7 +67,13 @@ def reportable_quarter(quarter: Quarter | str, *, today: datetime.date | None = 
         try:
             quarter = Quarter.parse(quarter)
         except ValueError as error:
-            raise QuarterNotReportable(_("Enter a quarter like 2025Q4.")) from error
+            raise QuarterNotReportable(
+                _(
+                    "“%(text)s” is not a quarter. Enter a quarter, for example 2025Q4, "
+                    "Q4 2025 or 4th quarter 2025."
+                )
+                % {"text": quarter.strip()[:40]}
+            ) from error
     last = Quarter.last_ended(today or timezone.localdate())
     if quarter > last:
         raise QuarterNotReportable(
