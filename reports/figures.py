@@ -18,8 +18,12 @@ Definitions (also in each report's explanation sheet):
   a supplier held: they are not in *sessions held*.
 * Committees count by their interview date, cancelled committees excluded. Memberships
   count when their role requires training; *trained* as in the compliance rules.
-* Evaluation scores are put on a 1-10 scale; a session's aggregate evaluation is used
-  when there is one, otherwise its participants' scores; means weigh by responses.
+* Evaluation scores are put on a 1-10 scale linearly (`ten_point`): on a scale of 1 to
+  k a score s counts as 1 + (s - 1) * 9 / (k - 1). A session's aggregate evaluation is
+  used when there is one, otherwise its participants' scores; means weigh by responses
+  and are not shown below `REPORT_MIN_RESPONSES` responses.
+* Shares and means are exact fractions here; every export rounds them once, to the
+  digits it shows (28/52 is 53.8%, never 53.85% rounded again to 53.9%).
 """
 
 from __future__ import annotations
@@ -88,11 +92,35 @@ def target_share() -> Decimal:
     return Decimal(str(getattr(settings, "REPORT_TARGET_SHARE", 0.8)))
 
 
+def min_responses() -> int:
+    return int(getattr(settings, "REPORT_MIN_RESPONSES", 5))
+
+
 def share(part: int | None, whole: int | None) -> Decimal | None:
-    """part / whole as a fraction with 4 decimals; None when there is nothing to divide."""
+    """part / whole as an exact fraction; None when there is nothing to divide.
+
+    Not rounded: rounding here and again in an export turned 28/52 (53.846%) into
+    53.85% and then 53.9%. The exports round once, to the digits they show.
+    """
     if part is None or not whole:
         return None
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
+    return Decimal(part) / Decimal(whole)
+
+
+def points_change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
+    """The change between two shares in percentage points, exact (rounded when shown)."""
+    if now is None or before is None:
+        return None
+    return (now - before) * 100
+
+
+def ten_point(score: Decimal, scale: int) -> Decimal:
+    """A score on a 1..`scale` scale put linearly on 1..10: 1 stays 1, `scale` becomes 10.
+
+    `score * 10 / scale` made a 1 of a 1-5 scale a 2.0 and overstated that supplier
+    against those scoring 1-10.
+    """
+    return 1 + (score - 1) * Decimal(9) / Decimal(scale - 1)
 
 
 def _hide_small(value: Number | None, basis: int | None) -> Number | Suppressed | None:
@@ -223,14 +251,25 @@ class ScoreSum:
     total: Decimal = Decimal(0)
 
     def add(self, responses: int, weighted: Decimal, scale: int) -> None:
+        """Add `responses` scores on a 1..`scale` scale whose sum is `weighted`.
+
+        The mapping is linear, so the sum of the mapped scores is the mapped sum:
+        sum(n_i * ten_point(s_i)) = n + (sum(n_i * s_i) - n) * 9 / (k - 1).
+        """
         self.responses += responses
-        self.total += weighted * 10 / Decimal(scale)
+        self.total += responses + (weighted - responses) * Decimal(9) / Decimal(scale - 1)
 
     @property
     def mean(self) -> Decimal | None:
+        """The exact mean; the exports round it once."""
         if not self.responses:
             return None
-        return (self.total / self.responses).quantize(Decimal("0.01"))
+        return self.total / self.responses
+
+    @property
+    def shown_mean(self) -> Decimal | None:
+        """The mean, or None when it rests on fewer than REPORT_MIN_RESPONSES responses."""
+        return self.mean if self.responses >= min_responses() else None
 
 
 def evaluation_scores(first: Quarter, last: Quarter, group: str) -> dict[tuple[Key, Any], ScoreSum]:
@@ -264,6 +303,24 @@ def evaluation_scores(first: Quarter, last: Quarter, group: str) -> dict[tuple[K
             r["responses"] or 0, Decimal(r["weighted"] or 0), r["scale"]
         )
     return dict(result)
+
+
+def attendees(first: Quarter, last: Quarter, group: str) -> dict[tuple[Key, Any], int]:
+    """Attended places per (quarter, `group`): the base of the response rate (1 query)."""
+    rows = (
+        TrainingCompletion.objects.counted()
+        .filter(
+            status=CompletionStatus.ATTENDED,
+            session__cancelled=False,
+            session__date__gte=first.start,
+            session__date__lte=last.end,
+        )
+        .annotate(**_session_quarter())
+        .values("y", "q", group)
+        .annotate(places=Count("pk"))
+        .order_by()
+    )
+    return {((r["y"], r["q"]), r[group]): r["places"] for r in rows}
 
 
 def memberships_by_department(
@@ -431,6 +488,109 @@ class _Build:
     @property
     def prior(self) -> Key:
         return _key(self.quarter.previous())
+
+
+def _evaluation_columns(label: str) -> tuple[Column, ...]:
+    return (
+        Column("name", label, "text"),
+        Column("responses", _("Responses"), "int", count_of_people=True),
+        Column(
+            "response_rate",
+            _("Response rate"),
+            "percent",
+            help=_("Responses divided by the places filled in the sessions of the quarter."),
+            based_on=("responses",),
+        ),
+        Column(
+            "mean",
+            _("Mean score (1-10)"),
+            "decimal",
+            help=_(
+                "Mean score put on a 1-10 scale (see the note under the table), weighted "
+                "by the number of responses."
+            ),
+            based_on=("responses",),
+            decimals=1,
+        ),
+        Column(
+            "responses_previous", _("Responses, previous quarter"), "int", count_of_people=True
+        ),
+        Column(
+            "mean_previous",
+            _("Mean score, previous quarter"),
+            "decimal",
+            based_on=("responses_previous",),
+            decimals=1,
+        ),
+    )
+
+
+def _evaluation_notes() -> tuple[str, ...]:
+    return (
+        _(
+            "Scores are put on a 1-10 scale in a straight line: on a scale of 1 to k, a "
+            "score s counts as 1 + (s - 1) × 9 / (k - 1). So 1 stays 1 and k becomes 10; "
+            "on a 1-5 scale 1, 2, 3, 4 and 5 count as 1, 3.25, 5.5, 7.75 and 10."
+        ),
+        _(
+            "Every mean is shown with its number of responses and its response rate "
+            "(responses divided by the places filled). A mean based on fewer than "
+            "%(minimum)s responses is not shown."
+        )
+        % {"minimum": min_responses()},
+    )
+
+
+def _evaluation_table(
+    build: _Build,
+    names_of_table: tuple[str, str, str],
+    scores: Mapping[tuple[Key, Any], ScoreSum],
+    places: Mapping[tuple[Key, Any], int],
+    names: Mapping[Any, str],
+) -> Table:
+    """Evaluations per supplier or programme: this quarter and the previous one."""
+    key, title, label = names_of_table
+    ids = {pk for (k, pk) in scores if k in (build.current, build.prior)}
+    rows = []
+    all_now, all_before = ScoreSum(), ScoreSum()
+    for pk in sorted(ids, key=lambda pk: names[pk]):
+        now = scores.get((build.current, pk), ScoreSum())
+        before = scores.get((build.prior, pk), ScoreSum())
+        for whole, part in ((all_now, now), (all_before, before)):
+            whole.responses += part.responses
+            whole.total += part.total
+        rows.append(
+            Row(
+                {
+                    "name": names[pk],
+                    "responses": now.responses,
+                    "response_rate": share(now.responses, places.get((build.current, pk))),
+                    "mean": now.shown_mean,
+                    "responses_previous": before.responses,
+                    "mean_previous": before.shown_mean,
+                }
+            )
+        )
+    total = Row(
+        {
+            "name": _("Total"),
+            "responses": all_now.responses,
+            "response_rate": share(
+                all_now.responses, sum(n for (k, _pk), n in places.items() if k == build.current)
+            ),
+            "mean": all_now.shown_mean,
+            "responses_previous": all_before.responses,
+            "mean_previous": all_before.shown_mean,
+        }
+    )
+    return Table(
+        key=key,
+        title=title,
+        columns=_evaluation_columns(label),
+        rows=tuple(rows),
+        total_row=total,
+        notes=_evaluation_notes(),
+    )
 
 
 # --- Regiegroep ------------------------------------------------------------------------
@@ -641,83 +801,22 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
     )
 
     # Evaluations per supplier and per programme.
-    def evaluation_table(
-        key: str,
-        title: str,
-        label: str,
-        scores: Mapping[tuple[Key, Any], ScoreSum],
-        names: Mapping[Any, str],
-    ) -> Table:
-        columns = (
-            Column("name", label, "text"),
-            Column("responses", _("Responses"), "int", count_of_people=True),
-            Column(
-                "mean",
-                _("Mean score (1-10)"),
-                "decimal",
-                help=_("Mean score on a 1-10 scale, weighted by the number of responses."),
-                based_on=("responses",),
-                decimals=1,
-            ),
-            Column(
-                "responses_previous", _("Responses, previous quarter"), "int", count_of_people=True
-            ),
-            Column(
-                "mean_previous",
-                _("Mean score, previous quarter"),
-                "decimal",
-                based_on=("responses_previous",),
-                decimals=1,
-            ),
-        )
-        ids = {pk for (k, pk) in scores if k in (build.current, build.prior)}
-        rows = []
-        all_now, all_before = ScoreSum(), ScoreSum()
-        for pk in sorted(ids, key=lambda pk: names[pk]):
-            now = scores.get((build.current, pk), ScoreSum())
-            before = scores.get((build.prior, pk), ScoreSum())
-            all_now.responses += now.responses
-            all_now.total += now.total
-            all_before.responses += before.responses
-            all_before.total += before.total
-            rows.append(
-                Row(
-                    {
-                        "name": names[pk],
-                        "responses": now.responses,
-                        "mean": now.mean,
-                        "responses_previous": before.responses,
-                        "mean_previous": before.mean,
-                    }
-                )
-            )
-        total = Row(
-            {
-                "name": _("Total"),
-                "responses": all_now.responses,
-                "mean": all_now.mean,
-                "responses_previous": all_before.responses,
-                "mean_previous": all_before.mean,
-            }
-        )
-        return Table(key=key, title=title, columns=columns, rows=tuple(rows), total_row=total)
-
     programmes = {
         p.pk: f"{p.supplier.name if p.supplier else ''} – {p}".strip(" –")
         for p in TrainingProgramme.objects.select_related("supplier")
     }
-    evaluations_suppliers = evaluation_table(
-        "evaluations-suppliers",
-        _("Evaluations per supplier"),
-        _("Supplier"),
+    evaluations_suppliers = _evaluation_table(
+        build,
+        ("evaluations-suppliers", _("Evaluations per supplier"), _("Supplier")),
         by_supplier,
+        attendees(quarter, quarter, "session__supplier"),
         {pk: s.name for pk, s in suppliers.items()},
     )
-    evaluations_programmes = evaluation_table(
-        "evaluations-programmes",
-        _("Evaluations per programme"),
-        _("Programme"),
+    evaluations_programmes = _evaluation_table(
+        build,
+        ("evaluations-programmes", _("Evaluations per programme"), _("Programme")),
         by_programme,
+        attendees(quarter, quarter, "session__programme"),
         programmes,
     )
 
@@ -758,7 +857,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         score_series.append(
             Series(
                 suppliers[pk].name,
-                tuple(_hide_small(s.mean, s.responses) if s else None for s in scores),
+                tuple(_hide_small(s.shown_mean, s.responses) if s else None for s in scores),
             )
         )
         places = [supply.get((_key(q), pk)) for q in build.quarters]
@@ -776,7 +875,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         charts.append(
             Chart(
                 key="trend-evaluation-suppliers",
-                title=_("Mean evaluation score per supplier (1-10)"),
+                title=_("Mean evaluation score per supplier (put on 1-10)"),
                 x_labels=labels,
                 series=tuple(score_series),
                 kind="line",
@@ -976,8 +1075,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
         cells["share_trained_previous"] = _hide_small(
             share_before, before["memberships"] if before else None
         )
-        if share_now is not None and share_before is not None:
-            cells["change"] = ((share_now - share_before) * 100).quantize(Decimal("0.1"))
+        cells["change"] = points_change(share_now, share_before)
         if share_now is not None and share_now < target:
             flags.add("below_target")
         rows.append(Row(cells, frozenset(flags)))
@@ -993,9 +1091,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
             **total.cells,
             "share_trained": total_share,
             "share_trained_previous": before_share,
-            "change": ((total_share - before_share) * 100).quantize(Decimal("0.1"))
-            if total_share is not None and before_share is not None
-            else None,
+            "change": points_change(total_share, before_share),
             "committees": committees_total,
             "compliant": compliant_total,
             "justified": sum(_int(r.get("justified")) for r in rows),
