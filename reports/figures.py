@@ -512,9 +512,7 @@ def _evaluation_columns(label: str) -> tuple[Column, ...]:
             based_on=("responses",),
             decimals=1,
         ),
-        Column(
-            "responses_previous", _("Responses, previous quarter"), "int", count_of_people=True
-        ),
+        Column("responses_previous", _("Responses, previous quarter"), "int", count_of_people=True),
         Column(
             "mean_previous",
             _("Mean score, previous quarter"),

@@ -24,9 +24,7 @@ _ORDINALS = {
     "eerste": 1, "tweede": 2, "derde": 3, "vierde": 4,
     "first": 1, "second": 2, "third": 3, "fourth": 4,
 }  # fmt: skip
-_NUMBER_SPEC = re.compile(
-    rf"^(?:{_WORD} ([1-4])|([1-4]) (?:(?:e|de|ste|st|nd|rd|th) )?{_WORD})$"
-)
+_NUMBER_SPEC = re.compile(rf"^(?:{_WORD} ([1-4])|([1-4]) (?:(?:e|de|ste|st|nd|rd|th) )?{_WORD})$")
 _ORDINAL_SPEC = re.compile(rf"^([a-z]+) {_WORD}$")
 
 
