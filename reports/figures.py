@@ -13,8 +13,9 @@ Definitions (also in each report's explanation sheet):
   summary with the figures they reported themselves (`SelfReportedFigures`).
 * *People trained*: distinct people who attended a session (not cancelled) held in the
   quarter; *of which entered by hand*: those with a confirmed hand entry for such a
-  session. Hand entries awaiting confirmation count nowhere. *No-shows*: distinct
-  people with a no-show for such a session. Trainings entered by hand are no sessions
+  session. Hand entries awaiting confirmation count nowhere. *No-shows* count places,
+  in every table: a booked place in such a session where the person did not come (a
+  person who missed two sessions counts twice). Trainings entered by hand are no sessions
   a supplier held: they are not in *sessions held*.
 * Committees count by their interview date, cancelled committees excluded. Memberships
   count when their role requires training; *trained* as in the compliance rules.
@@ -173,7 +174,8 @@ def _session_quarter(prefix: str = "session__date") -> dict[str, Any]:
 
 
 def people_by_department(first: Quarter, last: Quarter) -> dict[tuple[Key, int], dict[str, int]]:
-    """Distinct people attended / by hand / no-show per (quarter, department) (1 query)."""
+    """Distinct people attended / by hand, and no-show places, per (quarter, department)
+    (1 query). No-shows count places, as in the supplier table."""
     attended = Q(status=CompletionStatus.ATTENDED)
     rows = (
         TrainingCompletion.objects.counted()
@@ -189,7 +191,7 @@ def people_by_department(first: Quarter, last: Quarter) -> dict[tuple[Key, int],
             by_hand=Count(
                 "person", distinct=True, filter=attended & Q(source=CompletionSource.HAND)
             ),
-            no_shows=Count("person", distinct=True, filter=Q(status=CompletionStatus.NO_SHOW)),
+            no_shows=Count("pk", filter=Q(status=CompletionStatus.NO_SHOW)),
         )
         .order_by()
     )
@@ -490,6 +492,20 @@ class _Build:
         return _key(self.quarter.previous())
 
 
+def _no_show_column() -> Column:
+    """One definition of no-shows for every table: places, not people."""
+    return Column(
+        "no_shows",
+        _("No-shows (places)"),
+        "int",
+        help=_(
+            "Places booked in a session held in the quarter where the person did not come. "
+            "A person who missed two sessions counts twice."
+        ),
+        count_of_people=True,
+    )
+
+
 def _evaluation_columns(label: str) -> tuple[Column, ...]:
     return (
         Column("name", label, "text"),
@@ -643,13 +659,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
             ),
             count_of_people=True,
         ),
-        Column(
-            "no_shows",
-            _("No-shows"),
-            "int",
-            help=_("Distinct people who did not come to a session they were registered for."),
-            count_of_people=True,
-        ),
+        _no_show_column(),
     )
     dept_rows: list[Row] = []
     for pk in sorted(in_tender[build.current], key=lambda pk: departments[pk].code):
@@ -707,7 +717,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
             help=_("Places filled divided by places offered."),
             based_on=("attended",),
         ),
-        Column("no_shows", _("No-shows"), "int", count_of_people=True),
+        _no_show_column(),
         Column(
             "attended_previous", _("Places filled, previous quarter"), "int", count_of_people=True
         ),
@@ -835,10 +845,10 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         x_labels=labels,
         series=(
             Series(_("People trained"), tuple(trained_per_quarter)),
-            Series(_("No-shows"), tuple(no_show_per_quarter)),
+            Series(_("No-shows (places)"), tuple(no_show_per_quarter)),
         ),
         kind="line",
-        y_label=_("People"),
+        y_label=_("Number"),
         x_label=_("Quarter"),
         markers=markers,
     )

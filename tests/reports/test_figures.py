@@ -250,3 +250,25 @@ class TestEvaluationScale:
             assert "1 + (s - 1) × 9 / (k - 1)" in notes
             assert "5" in notes
             assert "response_rate" in {c.key for c in table_of(report, key).columns}
+
+
+class TestNoShows:
+    def test_no_shows_count_places_in_every_table_with_the_same_header(self, world: World) -> None:
+        from tests.factories import CompletionFactory, SessionFactory
+        from trainings.models import CompletionStatus
+
+        # a_noshow already missed the late session of 2025Q1; a second miss counts too.
+        again = SessionFactory(supplier=world.s2, date=Q1.start.replace(month=3, day=20))
+        CompletionFactory(session=again, person=world.a_noshow, status=CompletionStatus.NO_SHOW)
+        report = regiegroep_report(Q1)
+        department = rows(report, "participation-departments")["AAA"]
+        supplier = rows(report, "participation-suppliers", by="supplier")["Tweede BV"]
+        assert department["no_shows"] == supplier["no_shows"] == 2
+        headers = {
+            table_of(report, key).column("no_shows").label
+            for key in ("participation-departments", "participation-suppliers")
+        }
+        assert headers == {"Niet gekomen (plaatsen)"}
+        chart = next(c for c in report.charts if c.key == "trend-people-trained")
+        assert chart.series[1].name == "Niet gekomen (plaatsen)"
+        assert chart.series[1].values[-1] == 2
