@@ -34,10 +34,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, DecimalField, Exists, F, Min, OuterRef, Q, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -678,7 +678,9 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
                 }
             )
         )
-    dept_total = _total_row(dept_rows, dept_columns, "department")
+    dept_total = _total_row(
+        dept_rows, dept_columns, "department", department=_("Total, tender departments")
+    )
     dept_total = Row(
         {
             **dept_total.cells,
@@ -928,6 +930,87 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
     )
 
 
+Source = Literal["registry", "self_reported", "no_data"]
+
+
+def training_since() -> dict[int, datetime.date]:
+    """Per department, the date of the first session any of its people has a place in
+    (1 query): from then on it registers its trainings in the app."""
+    rows = (
+        TrainingCompletion.objects.counted()
+        .values("person__department")
+        .annotate(first=Min("session__date"))
+        .order_by()
+    )
+    return {r["person__department"]: r["first"] for r in rows}
+
+
+@dataclass
+class _Sources:
+    """Where a department's figures for a quarter come from.
+
+    In the tender: the registry. Outside it: the figures it reported itself where it
+    entered them (marked "self-reported"), otherwise the registry from the quarter its
+    people first have a place in a session, otherwise no data. Without trainings in
+    the app its registered memberships would all count as untrained: a 0% that is
+    really "no data".
+    """
+
+    in_tender: Mapping[Key, set[int]]
+    registered: Mapping[tuple[Key, int], dict[str, int]]
+    people: Mapping[tuple[Key, int], dict[str, int]]
+    reported: Mapping[tuple[Key, int], SelfReportedFigures]
+    trains_since: Mapping[int, datetime.date]
+
+    def figures(self, key: Key, department_id: int) -> tuple[dict[str, int] | None, Source]:
+        if department_id in self.in_tender[key]:
+            return self._registry(key, department_id), "registry"
+        own = self.reported.get((key, department_id))
+        if own is not None:
+            return {
+                "committees": own.committees,
+                "compliant": own.compliant_committees,
+                "memberships": own.memberships,
+                "trained": own.trained_memberships,
+                "people": own.people_trained,
+            }, "self_reported"
+        since = self.trains_since.get(department_id)
+        if since is not None and since <= Quarter(*key).end:
+            return self._registry(key, department_id), "registry"
+        return None, "no_data"
+
+    def _registry(self, key: Key, department_id: int) -> dict[str, int]:
+        base = self.registered.get((key, department_id), {})
+        people = self.people.get((key, department_id), {})
+        return {
+            "committees": base.get("committees", 0),
+            "compliant": base.get("compliant", 0),
+            "justified": base.get("justified", 0),
+            "memberships": base.get("memberships", 0),
+            "trained": base.get("trained", 0),
+            "people": people.get("trained", 0),
+            "people_by_hand": people.get("by_hand", 0),
+        }
+
+    def without_data(
+        self, quarters: Iterable[Quarter], departments: Iterable[Department]
+    ) -> list[str]:
+        """The codes of the departments without figures in any of `quarters`."""
+        return [
+            d.code
+            for d in departments
+            if any(self.figures(_key(q), d.pk)[1] == "no_data" for q in quarters)
+        ]
+
+
+def _coverage(without: Iterable[str]) -> str:
+    """Which departments a total or chart covers, for its label."""
+    codes = sorted(without)
+    if not codes:
+        return _("all departments")
+    return _("departments with figures; no data from %(codes)s") % {"codes": ", ".join(codes)}
+
+
 # --- ICOP ----------------------------------------------------------------------------------
 
 
@@ -943,35 +1026,8 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
     target = target_share()
     limit = threshold()
 
-    def figures(key: Key, department_id: int) -> tuple[dict[str, int] | None, bool]:
-        """(figures, self-reported?) of a department in a quarter; None if not reported."""
-        if department_id in in_tender[key]:
-            base = registered.get((key, department_id), {})
-            return (
-                {
-                    "committees": base.get("committees", 0),
-                    "compliant": base.get("compliant", 0),
-                    "justified": base.get("justified", 0),
-                    "memberships": base.get("memberships", 0),
-                    "trained": base.get("trained", 0),
-                    "people": people.get((key, department_id), {}).get("trained", 0),
-                    "people_by_hand": people.get((key, department_id), {}).get("by_hand", 0),
-                },
-                False,
-            )
-        own = reported.get((key, department_id))
-        if own is None:
-            return None, True
-        return (
-            {
-                "committees": own.committees,
-                "compliant": own.compliant_committees,
-                "memberships": own.memberships,
-                "trained": own.trained_memberships,
-                "people": own.people_trained,
-            },
-            True,
-        )
+    sources = _Sources(in_tender, registered, people, reported, training_since())
+    figures = sources.figures
 
     columns = (
         Column("code", _("Code"), "text"),
@@ -1050,20 +1106,25 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
     for q in build.quarters:
         totals = {"memberships": 0, "trained": 0, "committees": 0, "compliant": 0}
         for department in departments:
-            found, _own = figures(_key(q), department.pk)
+            found, _source = figures(_key(q), department.pk)
             if found:
                 for name in totals:
                     totals[name] += found[name]
         chart_points[_key(q)] = totals
     for department in departments:
-        now, own = figures(build.current, department.pk)
-        before, _before_own = figures(build.prior, department.pk)
-        flags: set[Flag] = {"self_reported"} if own else set()
+        now, source = figures(build.current, department.pk)
+        before, _before_source = figures(build.prior, department.pk)
+        flags: set[Flag] = {source} if source != "registry" else set()
         cells: dict[str, CellValue] = {
             "code": department.code,
             "department": department.name_nl,
             "enforcement": str(department.get_enforcement_mode_display()).split(":")[0],
         }
+        if source == "no_data":
+            # Its committees are in the app even when its trainings are not.
+            cells["committees"] = registered.get((build.current, department.pk), {}).get(
+                "committees"
+            )
         share_now = share(now["trained"], now["memberships"]) if now else None
         share_before = share(before["trained"], before["memberships"]) if before else None
         if now:
@@ -1076,7 +1137,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
                 share_compliant=share(now["compliant"], now["committees"]),
                 people=now["people"],
             )
-            if not own:
+            if source == "registry":
                 cells["justified"] = now["justified"]
                 cells["people_by_hand"] = now["people_by_hand"]
         cells["share_trained"] = share_now
@@ -1087,22 +1148,26 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
         if share_now is not None and share_now < target:
             flags.add("below_target")
         rows.append(Row(cells, frozenset(flags)))
-    total = _total_row(rows, columns, "department")
+    # The total covers the departments with figures; its label names the others.
+    covered = [r for r in rows if "no_data" not in r.flags]
+    without = [str(r.get("code")) for r in rows if "no_data" in r.flags]
+    total = _total_row(covered, columns, "department")
     now_total = chart_points[build.current]
     before_total = chart_points[build.prior]
     total_share = share(now_total["trained"], now_total["memberships"])
     before_share = share(before_total["trained"], before_total["memberships"])
-    committees_total = sum(_int(r.get("committees")) for r in rows)
-    compliant_total = sum(_int(r.get("compliant")) for r in rows)
+    committees_total = sum(_int(r.get("committees")) for r in covered)
+    compliant_total = sum(_int(r.get("compliant")) for r in covered)
     total = Row(
         {
             **total.cells,
+            "department": _("Total, %(coverage)s") % {"coverage": _coverage(without)},
             "share_trained": total_share,
             "share_trained_previous": before_share,
             "change": points_change(total_share, before_share),
             "committees": committees_total,
             "compliant": compliant_total,
-            "justified": sum(_int(r.get("justified")) for r in rows),
+            "justified": sum(_int(r.get("justified")) for r in covered),
             "share_compliant": share(compliant_total, committees_total),
         }
     )
@@ -1114,13 +1179,19 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
         total_row=total,
         notes=(
             _("Target: %(target)s%% of memberships trained.") % {"target": f"{target * 100:.0f}"},
-            _("Departments outside the tender report their own figures (marked)."),
+            _(
+                "Departments outside the tender: the figures they reported themselves where "
+                "they entered them (marked), otherwise the figures from the app where they "
+                'register their trainings in it. "No data" where neither exists: such a '
+                "department is left out of the total, never counted as 0%."
+            ),
         ),
     )
     labels = tuple(str(q) for q in build.quarters)
     chart = Chart(
         key="trend-compliance",
-        title=_("Share trained and share of committees compliant, all departments"),
+        title=_("Share trained and share of committees compliant, %(coverage)s")
+        % {"coverage": _coverage(sources.without_data(build.quarters, departments))},
         x_labels=labels,
         series=(
             Series(

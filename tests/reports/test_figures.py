@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
+from committees.models import MembershipRole
 from reports.figures import icop_report, regiegroep_report, ten_point
 from reports.models import Intervention, InterventionKind, SelfReportedFigures
-from reports.presentation.tables import SUPPRESSED
+from reports.presentation.tables import FLAG_LABELS, SUPPRESSED
 from reports.quarters import Quarter
+from tests.factories import PersonFactory
 from tests.reports.conftest import World, rows, table_of
 
 pytestmark = pytest.mark.usefixtures("no_suppression")
 Q1 = Quarter(2025, 1)
+D = datetime.date
 
 
 class TestIcop:
@@ -53,12 +57,67 @@ class TestIcop:
         assert total is not None
         assert total.get("justified") == 1
 
-    def test_a_department_that_left_the_tender_shows_as_self_reported(self, world: World) -> None:
+    def test_a_department_that_left_the_tender_but_registers_trainings_shows_them(
+        self, world: World
+    ) -> None:
+        # BBB left the tender in 2025 but its people still have places in sessions in the
+        # app: its figures come from the registry, not marked self-reported.
         bbb = rows(icop_report(Q1), "departments")["BBB"]
-        assert bbb["flags"] == {"self_reported"}
-        assert bbb.get("memberships") is None  # nothing reported yet
-        # Its previous quarter still comes from the registration (in the tender then).
+        assert bbb["flags"] == set()
+        assert (bbb["memberships"], bbb["committees"], bbb["people"]) == (0, 0, 1)
         assert bbb["share_trained_previous"] == 1
+
+    def test_a_department_without_any_figures_says_no_data_and_stays_out_of_the_total(
+        self, world: World
+    ) -> None:
+        from tests.factories import CommitteeFactory, MembershipFactory
+
+        # CCC registers its committees in the app, but no trainings and no own figures.
+        for day in (3, 4):
+            committee = CommitteeFactory(
+                department=world.ccc, interview_date=Q1.start.replace(day=day)
+            )
+            MembershipFactory(committee=committee, role=MembershipRole.MEMBER)
+        report = icop_report(Q1)
+        ccc = rows(report, "departments")["CCC"]
+        assert ccc["flags"] == {"no_data"}
+        assert ccc["committees"] == 2  # registered in the app
+        for figure in ("memberships", "trained", "share_trained", "compliant", "share_compliant"):
+            assert ccc.get(figure) is None, figure  # never 0 or 0%
+        total = table_of(report, "departments").total_row
+        assert total is not None
+        # The migration's 15 ministries have no figures either; all are named.
+        without = sorted(
+            code for code, row in rows(report, "departments").items() if "no_data" in row["flags"]
+        )
+        assert "CCC" in without
+        assert "AAA" not in without
+        label = "Totaal, ministeries met gegevens; geen gegevens van " + ", ".join(without)
+        assert total.get("department") == label
+        assert (total.get("memberships"), total.get("committees")) == (3, 2)  # AAA only
+        assert "CCC" in report.charts[0].title.split("geen gegevens van ")[1].split(", ")
+        assert "Geen gegevens" in {str(label) for label in FLAG_LABELS.values()}
+
+    def test_a_department_outside_the_tender_that_registers_trainings_gets_real_figures(
+        self, world: World
+    ) -> None:
+        from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory
+
+        member = PersonFactory(department=world.ccc)
+        CompletionFactory(session=world.q1_session, person=member)
+        committee = CommitteeFactory(department=world.ccc, interview_date=D(2025, 3, 20))
+        MembershipFactory(committee=committee, person=member, role=MembershipRole.MEMBER)
+        MembershipFactory(committee=committee, role=MembershipRole.MEMBER)
+        report = icop_report(Q1)
+        ccc = rows(report, "departments")["CCC"]
+        assert ccc["flags"] == {"below_target"}  # not self-reported, not "no data"
+        assert (ccc["memberships"], ccc["trained"], ccc["share_trained"]) == (2, 1, Decimal("0.5"))
+        # The quarter before, CCC had no trainings in the app yet: no data, not 0%.
+        assert ccc["share_trained_previous"] is None
+        total = table_of(report, "departments").total_row
+        assert total is not None
+        assert "CCC" not in str(total.get("department")).split("geen gegevens van ")[1]
+        assert total.get("memberships") == 5
 
     def test_self_reported_figures_are_used_and_marked(self, world: World) -> None:
         SelfReportedFigures.objects.create(
