@@ -945,6 +945,20 @@ def training_since() -> dict[int, datetime.date]:
     return {r["person__department"]: r["first"] for r in rows}
 
 
+def with_training_data(start: datetime.date, end: datetime.date) -> set[int]:
+    """The departments whose training figures mean something from `start` to `end`: in a
+    tender overlapping the period, or registering trainings in the app by its end
+    (2 queries). For the others a 0% trained would only say that nothing was registered;
+    the home overview and what-if show "no data" for them, as the ICOP report does."""
+    tender = (
+        Tender.objects.filter(starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .values_list("departments", flat=True)
+    )
+    ids = {pk for pk in tender if pk is not None}
+    return ids | {pk for pk, first in training_since().items() if first <= end}
+
+
 @dataclass
 class _Sources:
     """Where a department's figures for a quarter come from.

@@ -36,3 +36,42 @@ def test_the_bureau_gets_an_overview_of_all_departments(
 def test_staff_without_a_department_see_an_explanation(client, db) -> None:
     client.force_login(op_staff(username="op.none"))
     assert "nog niet gekoppeld" in client.get("/").content.decode()
+
+
+def test_a_department_without_training_data_says_no_data_never_0_percent(client, bureau) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from committees.models import MembershipRole
+    from tests.factories import (
+        CommitteeFactory,
+        CompletionFactory,
+        MembershipFactory,
+        TenderFactory,
+    )
+
+    today = timezone.localdate()
+    # DEF is outside the tender and registers committees, but no trainings.
+    outside = DepartmentFactory(code="DEF", in_tender=False)
+    committee = CommitteeFactory(department=outside, interview_date=today)
+    MembershipFactory(committee=committee, role=MembershipRole.MEMBER)
+    # TTT is in the tender: its 0% is a real 0%.
+    tender_department = DepartmentFactory(code="TTT")
+    TenderFactory(starts_on=datetime.date(2020, 1, 1), ends_on=None).departments.set(
+        [tender_department]
+    )
+    untrained = CommitteeFactory(department=tender_department, interview_date=today)
+    MembershipFactory(committee=untrained, role=MembershipRole.MEMBER)
+    CompletionFactory(session__date=today - datetime.timedelta(days=400))
+    client.force_login(bureau)
+    response = client.get("/")
+    rows = {row.department.code: row for row in response.context["overview"]}
+    assert rows["DEF"].membership_share is None
+    assert rows["DEF"].committee_share is None
+    assert rows["TTT"].membership_share == 0
+    page = response.content.decode()
+    def_row = page.split(">DEF</a>")[1].split("</tr>")[0]
+    assert "Geen gegevens" in def_row
+    assert "0%" not in def_row
+    assert "0,0%" in page.split(">TTT</a>")[1].split("</tr>")[0]
