@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -23,6 +24,7 @@ from committees.models import (
 )
 from departments.models import Department
 from reports.figures import with_training_data
+from reports.presentation.formatting import rounded
 from reports.quarters import Quarter
 from trainings.models import TrainingCompletion
 
@@ -39,7 +41,11 @@ def quarters_since(first_year: int, today: datetime.date) -> list[Quarter]:
 
 
 def _share(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+    """A percentage with one decimal, rounded once from the exact fraction and half up,
+    as the reports round it (Python's round() on a float gave 6.2% for 1 of 16)."""
+    if not whole:
+        return None
+    return float(rounded(Decimal(part) / Decimal(whole), 1, percent=True))
 
 
 @dataclass(frozen=True)

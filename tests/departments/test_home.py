@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from tests.factories import DepartmentFactory, op_staff
+from tests.factories import CompletionFactory, DepartmentFactory, op_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +77,29 @@ def test_a_department_without_training_data_says_no_data_never_0_percent(client,
     assert "Geen gegevens" in def_row
     assert "0%" not in def_row
     assert "0,0%" in page.split(">TTT</a>")[1].split("</tr>")[0]
+
+
+def test_the_overview_rounds_a_share_as_the_reports_do(client, bureau) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from committees.models import MembershipRole
+    from reports.presentation.formatting import format_number
+    from tests.factories import CommitteeFactory, MembershipFactory, TenderFactory
+
+    today = timezone.localdate()
+    department = DepartmentFactory(code="TTT")
+    TenderFactory(starts_on=datetime.date(2020, 1, 1), ends_on=None).departments.set([department])
+    committee = CommitteeFactory(department=department, interview_date=today)
+    trained = MembershipFactory(committee=committee, role=MembershipRole.MEMBER)
+    CompletionFactory(person=trained.person, session__date=today - datetime.timedelta(days=10))
+    for _ in range(15):
+        MembershipFactory(committee=committee, role=MembershipRole.MEMBER)
+    client.force_login(bureau)
+    response = client.get("/")
+    [row] = [r for r in response.context["overview"] if r.department.code == "TTT"]
+    # 1 of 16 is 6.25%: half up gives 6.3%, as in every report export.
+    assert format_number(Decimal(1) / 16, decimals=1, percent=True) == "6,3%"
+    assert row.membership_share == 6.3
+    assert "6,3% (1/16)" in response.content.decode()
