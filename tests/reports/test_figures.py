@@ -167,6 +167,9 @@ class TestRegiegroep:
         assert aaa["trained_previous"] == 1  # a_old in 2024Q4
         assert aaa["trained_change"] == 0
         assert aaa["no_shows"] == 1
+        total = table_of(regiegroep_report(Q1), "participation-departments").total_row
+        assert total is not None
+        assert total.get("department") == "Totaal, ministeries in de aanbesteding"
 
     def test_suppliers_follow_the_tender_of_the_quarter(self, world: World) -> None:
         suppliers = rows(regiegroep_report(Q1), "participation-suppliers", by="supplier")
