@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -50,6 +50,7 @@ from committees.models import (
 )
 from departments.models import Department
 from reports.models import Intervention, ReportKind, SelfReportedFigures
+from reports.presentation.formatting import format_number
 from reports.presentation.suppression import suppress
 from reports.presentation.tables import (
     SUPPRESSED,
@@ -555,6 +556,23 @@ def _evaluation_notes() -> tuple[str, ...]:
     )
 
 
+def _with_response_note(table: Table) -> Table:
+    """The quarter's responses and response rate, under the table that shows the means.
+
+    Read from the table after suppression, so the note never shows what it hides.
+    """
+    total = table.total_row
+    responses = total.get("responses") if total else None
+    rate = total.get("response_rate") if total else None
+    if not isinstance(responses, int) or not isinstance(rate, int | float | Decimal):
+        return table
+    line = _("This quarter: %(responses)s responses, a response rate of %(rate)s.") % {
+        "responses": format_number(responses),
+        "rate": format_number(rate, decimals=1, percent=True),
+    }
+    return replace(table, notes=(*table.notes, line))
+
+
 def _evaluation_table(
     build: _Build,
     names_of_table: tuple[str, str, str],
@@ -908,15 +926,12 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
                 markers=markers,
             )
         )
-    tables = tuple(
-        suppress(t, threshold=limit)
-        for t in (
-            participation,
-            supplier_table,
-            content,
-            evaluations_suppliers,
-            evaluations_programmes,
-        )
+    tables = (
+        *(suppress(t, threshold=limit) for t in (participation, supplier_table, content)),
+        *(
+            _with_response_note(suppress(t, threshold=limit))
+            for t in (evaluations_suppliers, evaluations_programmes)
+        ),
     )
     return Report(
         kind=ReportKind.REGIEGROEP.value,  # type: ignore[arg-type]
