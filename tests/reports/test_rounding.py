@@ -102,3 +102,18 @@ def test_the_chart_summary_shows_53_8(report: Report) -> None:
         assert "53,8%" in alt_text(chart)
         assert "53,9%" not in alt_text(chart)
     assert chart_table(chart).rows[-1].get("series-0") == EXACT
+
+
+def test_the_snapshot_page_shows_53_8(client, bureau, report: Report) -> None:
+    from django.urls import reverse
+
+    from reports.models import Trigger
+    from reports.services import report_compile
+
+    snapshot, _created = report_compile(
+        kind="icop", quarter="2025Q1", requested_by=None, trigger=Trigger.COMMAND
+    )
+    client.force_login(bureau)
+    page = client.get(reverse("reports:snapshot", args=[snapshot.pk])).content.decode()
+    assert "53,8%" in page
+    assert "53,9%" not in page
