@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -22,6 +23,8 @@ from committees.models import (
     SelectionCommittee,
 )
 from departments.models import Department
+from reports.figures import with_training_data
+from reports.presentation.formatting import rounded
 from reports.quarters import Quarter
 from trainings.models import TrainingCompletion
 
@@ -38,7 +41,11 @@ def quarters_since(first_year: int, today: datetime.date) -> list[Quarter]:
 
 
 def _share(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+    """A percentage with one decimal, rounded once from the exact fraction and half up,
+    as the reports round it (Python's round() on a float gave 6.2% for 1 of 16)."""
+    if not whole:
+        return None
+    return float(rounded(Decimal(part) / Decimal(whole), 1, percent=True))
 
 
 @dataclass(frozen=True)
@@ -175,13 +182,19 @@ class DepartmentFigures:
     committees: int
     committees_compliant: int
     committees_incomplete: int = 0
+    # False: outside the tender and no trainings registered in the app ("no data").
+    has_training_data: bool = True
 
     @property
     def membership_share(self) -> float | None:
+        if not self.has_training_data:
+            return None
         return _share(self.memberships_trained, self.memberships)
 
     @property
     def committee_share(self) -> float | None:
+        if not self.has_training_data:
+            return None
         return _share(self.committees_compliant, self.committees)
 
 
@@ -209,6 +222,7 @@ def overview(
     )
     by_membership = {r["committee__department"]: r for r in memberships}
     by_committee = {r["department"]: r for r in committees}
+    with_data = with_training_data(start, end)
     rows = []
     for department in departments:
         m = by_membership.get(department.pk, {})
@@ -221,6 +235,7 @@ def overview(
                 committees=c.get("total", 0),
                 committees_compliant=c.get("compliant", 0),
                 committees_incomplete=c.get("incomplete", 0),
+                has_training_data=department.pk in with_data,
             )
         )
     return rows
@@ -232,6 +247,20 @@ class WhatIfRow:
     confirmed: int
     would_block: int
     would_ask_justification: int
+    # False: no trainings in the app, so every committee would look blocked; such a row
+    # is marked "no data" and left out of the totals.
+    has_training_data: bool = True
+
+
+def what_if_totals(rows: list[WhatIfRow]) -> dict[str, Any]:
+    """The totals over the departments with training data, and the codes left out."""
+    covered = [r for r in rows if r.has_training_data]
+    return {
+        "total_confirmed": sum(r.confirmed for r in covered),
+        "total_asked": sum(r.would_ask_justification for r in covered),
+        "total_blocked": sum(r.would_block for r in covered),
+        "without_data": [r.department.code for r in rows if not r.has_training_data],
+    }
 
 
 def what_if_strict(
@@ -268,6 +297,7 @@ def what_if_strict(
         )
     )
     by_department = {r["department"]: r for r in counts}
+    with_data = with_training_data(start, end)
     rows = []
     for department in departments:
         r = by_department.get(department.pk, {})
@@ -277,6 +307,7 @@ def what_if_strict(
                 confirmed=r.get("total", 0),
                 would_block=r.get("blocked_total", 0),
                 would_ask_justification=r.get("untrained_total", 0),
+                has_training_data=department.pk in with_data,
             )
         )
     return rows

@@ -142,7 +142,6 @@ def what_if_strict(request: HttpRequest) -> HttpResponse:
             "last": last,
             "start": first.start,
             "end": last.end,
-            "total_confirmed": sum(r.confirmed for r in rows),
-            "total_blocked": sum(r.would_block for r in rows),
+            **dashboard.what_if_totals(rows),
         },
     )

@@ -13,13 +13,18 @@ Definitions (also in each report's explanation sheet):
   summary with the figures they reported themselves (`SelfReportedFigures`).
 * *People trained*: distinct people who attended a session (not cancelled) held in the
   quarter; *of which entered by hand*: those with a confirmed hand entry for such a
-  session. Hand entries awaiting confirmation count nowhere. *No-shows*: distinct
-  people with a no-show for such a session. Trainings entered by hand are no sessions
+  session. Hand entries awaiting confirmation count nowhere. *No-shows* count places,
+  in every table: a booked place in such a session where the person did not come (a
+  person who missed two sessions counts twice). Trainings entered by hand are no sessions
   a supplier held: they are not in *sessions held*.
 * Committees count by their interview date, cancelled committees excluded. Memberships
   count when their role requires training; *trained* as in the compliance rules.
-* Evaluation scores are put on a 1-10 scale; a session's aggregate evaluation is used
-  when there is one, otherwise its participants' scores; means weigh by responses.
+* Evaluation scores are put on a 1-10 scale linearly (`ten_point`): on a scale of 1 to
+  k a score s counts as 1 + (s - 1) * 9 / (k - 1). A session's aggregate evaluation is
+  used when there is one, otherwise its participants' scores; means weigh by responses
+  and are not shown below `REPORT_MIN_RESPONSES` responses.
+* Shares and means are exact fractions here; every export rounds them once, to the
+  digits it shows (28/52 is 53.8%, never 53.85% rounded again to 53.9%).
 """
 
 from __future__ import annotations
@@ -27,12 +32,12 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, DecimalField, Exists, F, Min, OuterRef, Q, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +50,7 @@ from committees.models import (
 )
 from departments.models import Department
 from reports.models import Intervention, ReportKind, SelfReportedFigures
+from reports.presentation.formatting import format_number
 from reports.presentation.suppression import suppress
 from reports.presentation.tables import (
     SUPPRESSED,
@@ -88,11 +94,35 @@ def target_share() -> Decimal:
     return Decimal(str(getattr(settings, "REPORT_TARGET_SHARE", 0.8)))
 
 
+def min_responses() -> int:
+    return int(getattr(settings, "REPORT_MIN_RESPONSES", 5))
+
+
 def share(part: int | None, whole: int | None) -> Decimal | None:
-    """part / whole as a fraction with 4 decimals; None when there is nothing to divide."""
+    """part / whole as an exact fraction; None when there is nothing to divide.
+
+    Not rounded: rounding here and again in an export turned 28/52 (53.846%) into
+    53.85% and then 53.9%. The exports round once, to the digits they show.
+    """
     if part is None or not whole:
         return None
-    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
+    return Decimal(part) / Decimal(whole)
+
+
+def points_change(now: Decimal | None, before: Decimal | None) -> Decimal | None:
+    """The change between two shares in percentage points, exact (rounded when shown)."""
+    if now is None or before is None:
+        return None
+    return (now - before) * 100
+
+
+def ten_point(score: Decimal, scale: int) -> Decimal:
+    """A score on a 1..`scale` scale put linearly on 1..10: 1 stays 1, `scale` becomes 10.
+
+    `score * 10 / scale` made a 1 of a 1-5 scale a 2.0 and overstated that supplier
+    against those scoring 1-10.
+    """
+    return 1 + (score - 1) * Decimal(9) / Decimal(scale - 1)
 
 
 def _hide_small(value: Number | None, basis: int | None) -> Number | Suppressed | None:
@@ -145,7 +175,8 @@ def _session_quarter(prefix: str = "session__date") -> dict[str, Any]:
 
 
 def people_by_department(first: Quarter, last: Quarter) -> dict[tuple[Key, int], dict[str, int]]:
-    """Distinct people attended / by hand / no-show per (quarter, department) (1 query)."""
+    """Distinct people attended / by hand, and no-show places, per (quarter, department)
+    (1 query). No-shows count places, as in the supplier table."""
     attended = Q(status=CompletionStatus.ATTENDED)
     rows = (
         TrainingCompletion.objects.counted()
@@ -161,7 +192,7 @@ def people_by_department(first: Quarter, last: Quarter) -> dict[tuple[Key, int],
             by_hand=Count(
                 "person", distinct=True, filter=attended & Q(source=CompletionSource.HAND)
             ),
-            no_shows=Count("person", distinct=True, filter=Q(status=CompletionStatus.NO_SHOW)),
+            no_shows=Count("pk", filter=Q(status=CompletionStatus.NO_SHOW)),
         )
         .order_by()
     )
@@ -223,14 +254,25 @@ class ScoreSum:
     total: Decimal = Decimal(0)
 
     def add(self, responses: int, weighted: Decimal, scale: int) -> None:
+        """Add `responses` scores on a 1..`scale` scale whose sum is `weighted`.
+
+        The mapping is linear, so the sum of the mapped scores is the mapped sum:
+        sum(n_i * ten_point(s_i)) = n + (sum(n_i * s_i) - n) * 9 / (k - 1).
+        """
         self.responses += responses
-        self.total += weighted * 10 / Decimal(scale)
+        self.total += responses + (weighted - responses) * Decimal(9) / Decimal(scale - 1)
 
     @property
     def mean(self) -> Decimal | None:
+        """The exact mean; the exports round it once."""
         if not self.responses:
             return None
-        return (self.total / self.responses).quantize(Decimal("0.01"))
+        return self.total / self.responses
+
+    @property
+    def shown_mean(self) -> Decimal | None:
+        """The mean, or None when it rests on fewer than REPORT_MIN_RESPONSES responses."""
+        return self.mean if self.responses >= min_responses() else None
 
 
 def evaluation_scores(first: Quarter, last: Quarter, group: str) -> dict[tuple[Key, Any], ScoreSum]:
@@ -264,6 +306,24 @@ def evaluation_scores(first: Quarter, last: Quarter, group: str) -> dict[tuple[K
             r["responses"] or 0, Decimal(r["weighted"] or 0), r["scale"]
         )
     return dict(result)
+
+
+def attendees(first: Quarter, last: Quarter, group: str) -> dict[tuple[Key, Any], int]:
+    """Attended places per (quarter, `group`): the base of the response rate (1 query)."""
+    rows = (
+        TrainingCompletion.objects.counted()
+        .filter(
+            status=CompletionStatus.ATTENDED,
+            session__cancelled=False,
+            session__date__gte=first.start,
+            session__date__lte=last.end,
+        )
+        .annotate(**_session_quarter())
+        .values("y", "q", group)
+        .annotate(places=Count("pk"))
+        .order_by()
+    )
+    return {((r["y"], r["q"]), r[group]): r["places"] for r in rows}
 
 
 def memberships_by_department(
@@ -433,6 +493,138 @@ class _Build:
         return _key(self.quarter.previous())
 
 
+def _no_show_column() -> Column:
+    """One definition of no-shows for every table: places, not people."""
+    return Column(
+        "no_shows",
+        _("No-shows (places)"),
+        "int",
+        help=_(
+            "Places booked in a session held in the quarter where the person did not come. "
+            "A person who missed two sessions counts twice."
+        ),
+        count_of_people=True,
+    )
+
+
+def _evaluation_columns(label: str) -> tuple[Column, ...]:
+    return (
+        Column("name", label, "text"),
+        Column("responses", _("Responses"), "int", count_of_people=True),
+        Column(
+            "response_rate",
+            _("Response rate"),
+            "percent",
+            help=_("Responses divided by the places filled in the sessions of the quarter."),
+            based_on=("responses",),
+        ),
+        Column(
+            "mean",
+            _("Mean score (1-10)"),
+            "decimal",
+            help=_(
+                "Mean score put on a 1-10 scale (see the note under the table), weighted "
+                "by the number of responses."
+            ),
+            based_on=("responses",),
+            decimals=1,
+        ),
+        Column("responses_previous", _("Responses, previous quarter"), "int", count_of_people=True),
+        Column(
+            "mean_previous",
+            _("Mean score, previous quarter"),
+            "decimal",
+            based_on=("responses_previous",),
+            decimals=1,
+        ),
+    )
+
+
+def _evaluation_notes() -> tuple[str, ...]:
+    return (
+        _(
+            "Scores are put on a 1-10 scale in a straight line: on a scale of 1 to k, a "
+            "score s counts as 1 + (s - 1) × 9 / (k - 1). So 1 stays 1 and k becomes 10; "
+            "on a 1-5 scale 1, 2, 3, 4 and 5 count as 1, 3.25, 5.5, 7.75 and 10."
+        ),
+        _(
+            "Every mean is shown with its number of responses and its response rate "
+            "(responses divided by the places filled). A mean based on fewer than "
+            "%(minimum)s responses is not shown."
+        )
+        % {"minimum": min_responses()},
+    )
+
+
+def _with_response_note(table: Table) -> Table:
+    """The quarter's responses and response rate, under the table that shows the means.
+
+    Read from the table after suppression, so the note never shows what it hides.
+    """
+    total = table.total_row
+    responses = total.get("responses") if total else None
+    rate = total.get("response_rate") if total else None
+    if not isinstance(responses, int) or not isinstance(rate, int | float | Decimal):
+        return table
+    line = _("This quarter: %(responses)s responses, a response rate of %(rate)s.") % {
+        "responses": format_number(responses),
+        "rate": format_number(rate, decimals=1, percent=True),
+    }
+    return replace(table, notes=(*table.notes, line))
+
+
+def _evaluation_table(
+    build: _Build,
+    names_of_table: tuple[str, str, str],
+    scores: Mapping[tuple[Key, Any], ScoreSum],
+    places: Mapping[tuple[Key, Any], int],
+    names: Mapping[Any, str],
+) -> Table:
+    """Evaluations per supplier or programme: this quarter and the previous one."""
+    key, title, label = names_of_table
+    ids = {pk for (k, pk) in scores if k in (build.current, build.prior)}
+    rows = []
+    all_now, all_before = ScoreSum(), ScoreSum()
+    for pk in sorted(ids, key=lambda pk: names[pk]):
+        now = scores.get((build.current, pk), ScoreSum())
+        before = scores.get((build.prior, pk), ScoreSum())
+        for whole, part in ((all_now, now), (all_before, before)):
+            whole.responses += part.responses
+            whole.total += part.total
+        rows.append(
+            Row(
+                {
+                    "name": names[pk],
+                    "responses": now.responses,
+                    "response_rate": share(now.responses, places.get((build.current, pk))),
+                    "mean": now.shown_mean,
+                    "responses_previous": before.responses,
+                    "mean_previous": before.shown_mean,
+                }
+            )
+        )
+    total = Row(
+        {
+            "name": _("Total"),
+            "responses": all_now.responses,
+            "response_rate": share(
+                all_now.responses, sum(n for (k, _pk), n in places.items() if k == build.current)
+            ),
+            "mean": all_now.shown_mean,
+            "responses_previous": all_before.responses,
+            "mean_previous": all_before.shown_mean,
+        }
+    )
+    return Table(
+        key=key,
+        title=title,
+        columns=_evaluation_columns(label),
+        rows=tuple(rows),
+        total_row=total,
+        notes=_evaluation_notes(),
+    )
+
+
 # --- Regiegroep ------------------------------------------------------------------------
 
 
@@ -485,13 +677,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
             ),
             count_of_people=True,
         ),
-        Column(
-            "no_shows",
-            _("No-shows"),
-            "int",
-            help=_("Distinct people who did not come to a session they were registered for."),
-            count_of_people=True,
-        ),
+        _no_show_column(),
     )
     dept_rows: list[Row] = []
     for pk in sorted(in_tender[build.current], key=lambda pk: departments[pk].code):
@@ -510,7 +696,9 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
                 }
             )
         )
-    dept_total = _total_row(dept_rows, dept_columns, "department")
+    dept_total = _total_row(
+        dept_rows, dept_columns, "department", department=_("Total, tender departments")
+    )
     dept_total = Row(
         {
             **dept_total.cells,
@@ -549,7 +737,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
             help=_("Places filled divided by places offered."),
             based_on=("attended",),
         ),
-        Column("no_shows", _("No-shows"), "int", count_of_people=True),
+        _no_show_column(),
         Column(
             "attended_previous", _("Places filled, previous quarter"), "int", count_of_people=True
         ),
@@ -641,83 +829,22 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
     )
 
     # Evaluations per supplier and per programme.
-    def evaluation_table(
-        key: str,
-        title: str,
-        label: str,
-        scores: Mapping[tuple[Key, Any], ScoreSum],
-        names: Mapping[Any, str],
-    ) -> Table:
-        columns = (
-            Column("name", label, "text"),
-            Column("responses", _("Responses"), "int", count_of_people=True),
-            Column(
-                "mean",
-                _("Mean score (1-10)"),
-                "decimal",
-                help=_("Mean score on a 1-10 scale, weighted by the number of responses."),
-                based_on=("responses",),
-                decimals=1,
-            ),
-            Column(
-                "responses_previous", _("Responses, previous quarter"), "int", count_of_people=True
-            ),
-            Column(
-                "mean_previous",
-                _("Mean score, previous quarter"),
-                "decimal",
-                based_on=("responses_previous",),
-                decimals=1,
-            ),
-        )
-        ids = {pk for (k, pk) in scores if k in (build.current, build.prior)}
-        rows = []
-        all_now, all_before = ScoreSum(), ScoreSum()
-        for pk in sorted(ids, key=lambda pk: names[pk]):
-            now = scores.get((build.current, pk), ScoreSum())
-            before = scores.get((build.prior, pk), ScoreSum())
-            all_now.responses += now.responses
-            all_now.total += now.total
-            all_before.responses += before.responses
-            all_before.total += before.total
-            rows.append(
-                Row(
-                    {
-                        "name": names[pk],
-                        "responses": now.responses,
-                        "mean": now.mean,
-                        "responses_previous": before.responses,
-                        "mean_previous": before.mean,
-                    }
-                )
-            )
-        total = Row(
-            {
-                "name": _("Total"),
-                "responses": all_now.responses,
-                "mean": all_now.mean,
-                "responses_previous": all_before.responses,
-                "mean_previous": all_before.mean,
-            }
-        )
-        return Table(key=key, title=title, columns=columns, rows=tuple(rows), total_row=total)
-
     programmes = {
         p.pk: f"{p.supplier.name if p.supplier else ''} – {p}".strip(" –")
         for p in TrainingProgramme.objects.select_related("supplier")
     }
-    evaluations_suppliers = evaluation_table(
-        "evaluations-suppliers",
-        _("Evaluations per supplier"),
-        _("Supplier"),
+    evaluations_suppliers = _evaluation_table(
+        build,
+        ("evaluations-suppliers", _("Evaluations per supplier"), _("Supplier")),
         by_supplier,
+        attendees(quarter, quarter, "session__supplier"),
         {pk: s.name for pk, s in suppliers.items()},
     )
-    evaluations_programmes = evaluation_table(
-        "evaluations-programmes",
-        _("Evaluations per programme"),
-        _("Programme"),
+    evaluations_programmes = _evaluation_table(
+        build,
+        ("evaluations-programmes", _("Evaluations per programme"), _("Programme")),
         by_programme,
+        attendees(quarter, quarter, "session__programme"),
         programmes,
     )
 
@@ -738,10 +865,10 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         x_labels=labels,
         series=(
             Series(_("People trained"), tuple(trained_per_quarter)),
-            Series(_("No-shows"), tuple(no_show_per_quarter)),
+            Series(_("No-shows (places)"), tuple(no_show_per_quarter)),
         ),
         kind="line",
-        y_label=_("People"),
+        y_label=_("Number"),
         x_label=_("Quarter"),
         markers=markers,
     )
@@ -758,7 +885,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         score_series.append(
             Series(
                 suppliers[pk].name,
-                tuple(_hide_small(s.mean, s.responses) if s else None for s in scores),
+                tuple(_hide_small(s.shown_mean, s.responses) if s else None for s in scores),
             )
         )
         places = [supply.get((_key(q), pk)) for q in build.quarters]
@@ -776,7 +903,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         charts.append(
             Chart(
                 key="trend-evaluation-suppliers",
-                title=_("Mean evaluation score per supplier (1-10)"),
+                title=_("Mean evaluation score per supplier (put on 1-10)"),
                 x_labels=labels,
                 series=tuple(score_series),
                 kind="line",
@@ -799,15 +926,12 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
                 markers=markers,
             )
         )
-    tables = tuple(
-        suppress(t, threshold=limit)
-        for t in (
-            participation,
-            supplier_table,
-            content,
-            evaluations_suppliers,
-            evaluations_programmes,
-        )
+    tables = (
+        *(suppress(t, threshold=limit) for t in (participation, supplier_table, content)),
+        *(
+            _with_response_note(suppress(t, threshold=limit))
+            for t in (evaluations_suppliers, evaluations_programmes)
+        ),
     )
     return Report(
         kind=ReportKind.REGIEGROEP.value,  # type: ignore[arg-type]
@@ -819,6 +943,104 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         explanations=_explanations(tables) + _common_explanations(),
         interventions=_report_interventions(items, quarter),
     )
+
+
+Source = Literal["registry", "self_reported", "no_data"]
+
+
+def training_since() -> dict[int, datetime.date]:
+    """Per department, the date of the first session any of its people has a place in
+    (1 query): from then on it registers its trainings in the app."""
+    rows = (
+        TrainingCompletion.objects.counted()
+        .values("person__department")
+        .annotate(first=Min("session__date"))
+        .order_by()
+    )
+    return {r["person__department"]: r["first"] for r in rows}
+
+
+def with_training_data(start: datetime.date, end: datetime.date) -> set[int]:
+    """The departments whose training figures mean something from `start` to `end`: in a
+    tender overlapping the period, or registering trainings in the app by its end, as in
+    `training_since` (1 query, an EXISTS per department: pages ask this on every view).
+    For the others a 0% trained would only say that nothing was registered; the home
+    overview and what-if show "no data" for them, as the ICOP report does."""
+    trains = TrainingCompletion.objects.counted().filter(
+        person__department=OuterRef("pk"), session__date__lte=end
+    )
+    tender = Tender.objects.filter(departments=OuterRef("pk"), starts_on__lte=end).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
+    )
+    return set(
+        Department.objects.filter(Exists(trains) | Exists(tender)).values_list("pk", flat=True)
+    )
+
+
+@dataclass
+class _Sources:
+    """Where a department's figures for a quarter come from.
+
+    In the tender: the registry. Outside it: the figures it reported itself where it
+    entered them (marked "self-reported"), otherwise the registry from the quarter its
+    people first have a place in a session, otherwise no data. Without trainings in
+    the app its registered memberships would all count as untrained: a 0% that is
+    really "no data".
+    """
+
+    in_tender: Mapping[Key, set[int]]
+    registered: Mapping[tuple[Key, int], dict[str, int]]
+    people: Mapping[tuple[Key, int], dict[str, int]]
+    reported: Mapping[tuple[Key, int], SelfReportedFigures]
+    trains_since: Mapping[int, datetime.date]
+
+    def figures(self, key: Key, department_id: int) -> tuple[dict[str, int] | None, Source]:
+        if department_id in self.in_tender[key]:
+            return self._registry(key, department_id), "registry"
+        own = self.reported.get((key, department_id))
+        if own is not None:
+            return {
+                "committees": own.committees,
+                "compliant": own.compliant_committees,
+                "memberships": own.memberships,
+                "trained": own.trained_memberships,
+                "people": own.people_trained,
+            }, "self_reported"
+        since = self.trains_since.get(department_id)
+        if since is not None and since <= Quarter(*key).end:
+            return self._registry(key, department_id), "registry"
+        return None, "no_data"
+
+    def _registry(self, key: Key, department_id: int) -> dict[str, int]:
+        base = self.registered.get((key, department_id), {})
+        people = self.people.get((key, department_id), {})
+        return {
+            "committees": base.get("committees", 0),
+            "compliant": base.get("compliant", 0),
+            "justified": base.get("justified", 0),
+            "memberships": base.get("memberships", 0),
+            "trained": base.get("trained", 0),
+            "people": people.get("trained", 0),
+            "people_by_hand": people.get("by_hand", 0),
+        }
+
+    def without_data(
+        self, quarters: Iterable[Quarter], departments: Iterable[Department]
+    ) -> list[str]:
+        """The codes of the departments without figures in any of `quarters`."""
+        return [
+            d.code
+            for d in departments
+            if any(self.figures(_key(q), d.pk)[1] == "no_data" for q in quarters)
+        ]
+
+
+def _coverage(without: Iterable[str]) -> str:
+    """Which departments a total or chart covers, for its label."""
+    codes = sorted(without)
+    if not codes:
+        return _("all departments")
+    return _("departments with figures; no data from %(codes)s") % {"codes": ", ".join(codes)}
 
 
 # --- ICOP ----------------------------------------------------------------------------------
@@ -836,35 +1058,8 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
     target = target_share()
     limit = threshold()
 
-    def figures(key: Key, department_id: int) -> tuple[dict[str, int] | None, bool]:
-        """(figures, self-reported?) of a department in a quarter; None if not reported."""
-        if department_id in in_tender[key]:
-            base = registered.get((key, department_id), {})
-            return (
-                {
-                    "committees": base.get("committees", 0),
-                    "compliant": base.get("compliant", 0),
-                    "justified": base.get("justified", 0),
-                    "memberships": base.get("memberships", 0),
-                    "trained": base.get("trained", 0),
-                    "people": people.get((key, department_id), {}).get("trained", 0),
-                    "people_by_hand": people.get((key, department_id), {}).get("by_hand", 0),
-                },
-                False,
-            )
-        own = reported.get((key, department_id))
-        if own is None:
-            return None, True
-        return (
-            {
-                "committees": own.committees,
-                "compliant": own.compliant_committees,
-                "memberships": own.memberships,
-                "trained": own.trained_memberships,
-                "people": own.people_trained,
-            },
-            True,
-        )
+    sources = _Sources(in_tender, registered, people, reported, training_since())
+    figures = sources.figures
 
     columns = (
         Column("code", _("Code"), "text"),
@@ -943,20 +1138,25 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
     for q in build.quarters:
         totals = {"memberships": 0, "trained": 0, "committees": 0, "compliant": 0}
         for department in departments:
-            found, _own = figures(_key(q), department.pk)
+            found, _source = figures(_key(q), department.pk)
             if found:
                 for name in totals:
                     totals[name] += found[name]
         chart_points[_key(q)] = totals
     for department in departments:
-        now, own = figures(build.current, department.pk)
-        before, _before_own = figures(build.prior, department.pk)
-        flags: set[Flag] = {"self_reported"} if own else set()
+        now, source = figures(build.current, department.pk)
+        before, _before_source = figures(build.prior, department.pk)
+        flags: set[Flag] = {source} if source != "registry" else set()
         cells: dict[str, CellValue] = {
             "code": department.code,
             "department": department.name_nl,
             "enforcement": str(department.get_enforcement_mode_display()).split(":")[0],
         }
+        if source == "no_data":
+            # Its committees are in the app even when its trainings are not.
+            cells["committees"] = registered.get((build.current, department.pk), {}).get(
+                "committees"
+            )
         share_now = share(now["trained"], now["memberships"]) if now else None
         share_before = share(before["trained"], before["memberships"]) if before else None
         if now:
@@ -969,36 +1169,37 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
                 share_compliant=share(now["compliant"], now["committees"]),
                 people=now["people"],
             )
-            if not own:
+            if source == "registry":
                 cells["justified"] = now["justified"]
                 cells["people_by_hand"] = now["people_by_hand"]
         cells["share_trained"] = share_now
         cells["share_trained_previous"] = _hide_small(
             share_before, before["memberships"] if before else None
         )
-        if share_now is not None and share_before is not None:
-            cells["change"] = ((share_now - share_before) * 100).quantize(Decimal("0.1"))
+        cells["change"] = points_change(share_now, share_before)
         if share_now is not None and share_now < target:
             flags.add("below_target")
         rows.append(Row(cells, frozenset(flags)))
-    total = _total_row(rows, columns, "department")
+    # The total covers the departments with figures; its label names the others.
+    covered = [r for r in rows if "no_data" not in r.flags]
+    without = [str(r.get("code")) for r in rows if "no_data" in r.flags]
+    total = _total_row(covered, columns, "department")
     now_total = chart_points[build.current]
     before_total = chart_points[build.prior]
     total_share = share(now_total["trained"], now_total["memberships"])
     before_share = share(before_total["trained"], before_total["memberships"])
-    committees_total = sum(_int(r.get("committees")) for r in rows)
-    compliant_total = sum(_int(r.get("compliant")) for r in rows)
+    committees_total = sum(_int(r.get("committees")) for r in covered)
+    compliant_total = sum(_int(r.get("compliant")) for r in covered)
     total = Row(
         {
             **total.cells,
+            "department": _("Total, %(coverage)s") % {"coverage": _coverage(without)},
             "share_trained": total_share,
             "share_trained_previous": before_share,
-            "change": ((total_share - before_share) * 100).quantize(Decimal("0.1"))
-            if total_share is not None and before_share is not None
-            else None,
+            "change": points_change(total_share, before_share),
             "committees": committees_total,
             "compliant": compliant_total,
-            "justified": sum(_int(r.get("justified")) for r in rows),
+            "justified": sum(_int(r.get("justified")) for r in covered),
             "share_compliant": share(compliant_total, committees_total),
         }
     )
@@ -1010,13 +1211,19 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
         total_row=total,
         notes=(
             _("Target: %(target)s%% of memberships trained.") % {"target": f"{target * 100:.0f}"},
-            _("Departments outside the tender report their own figures (marked)."),
+            _(
+                "Departments outside the tender: the figures they reported themselves where "
+                "they entered them (marked), otherwise the figures from the app where they "
+                'register their trainings in it. "No data" where neither exists: such a '
+                "department is left out of the total, never counted as 0%."
+            ),
         ),
     )
     labels = tuple(str(q) for q in build.quarters)
     chart = Chart(
         key="trend-compliance",
-        title=_("Share trained and share of committees compliant, all departments"),
+        title=_("Share trained and share of committees compliant, %(coverage)s")
+        % {"coverage": _coverage(sources.without_data(build.quarters, departments))},
         x_labels=labels,
         series=(
             Series(

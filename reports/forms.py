@@ -20,8 +20,9 @@ def quarter_choices(count: int = 12) -> list[tuple[str, str]]:
 
 class QuarterField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 7)
-        kwargs.setdefault("help_text", _("For example 2025Q4."))
+        # Room for the ways people write a quarter ("tweede kwartaal van 2026").
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("help_text", _("For example 2025Q4, Q4 2025 or 4th quarter 2025."))
         super().__init__(**kwargs)
 
     def clean(self, value: Any) -> str:

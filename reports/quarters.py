@@ -1,4 +1,8 @@
-"""Calendar quarters ("2025Q4"): parsing, bounds and neighbours."""
+"""Calendar quarters ("2025Q4"): parsing, bounds and neighbours.
+
+`Quarter.parse` is the one place that reads a quarter typed by a person: the forms, the
+admin, the management commands and the benchmarks all go through it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,22 @@ import datetime
 import re
 from dataclasses import dataclass
 
-_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
+# People write a quarter in many ways: "2026Q2", "Q2 2026", "2026-Q2", "q2-2026",
+# "K2 2026", "2e kwartaal 2026", "tweede kwartaal van 2026", "2nd quarter 2026". The text
+# is lower-cased, punctuation becomes a space and digits are split from letters
+# ("2026q2" -> "2026 q 2"); then a four-digit year must stand first or last, and the
+# rest must name the quarter in one of the forms below.
+_PUNCTUATION = re.compile(r"[\s\-/_.,:;'’()]+")
+_DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+_YEAR = re.compile(r"^[0-9]{4}$")
+_FILLERS = frozenset({"van", "of", "the", "het"})
+_WORD = r"(?:q|k|kw|kwartaal|quarter)"
+_ORDINALS = {
+    "eerste": 1, "tweede": 2, "derde": 3, "vierde": 4,
+    "first": 1, "second": 2, "third": 3, "fourth": 4,
+}  # fmt: skip
+_NUMBER_SPEC = re.compile(rf"^(?:{_WORD} ([1-4])|([1-4]) (?:(?:e|de|ste|st|nd|rd|th) )?{_WORD})$")
+_ORDINAL_SPEC = re.compile(rf"^([a-z]+) {_WORD}$")
 
 
 @dataclass(frozen=True, order=True)
@@ -22,11 +41,25 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
-        """Read "2025Q4" (also "2025-Q4", "2025q4")."""
-        match = _QUARTER.match(text)
-        if not match:
+        """Read a quarter as people write it ("2025Q4", "Q4 2025", "4e kwartaal 2025").
+
+        Raises ValueError for anything else, including a year out of range.
+        """
+        words = _DIGIT_LETTER.sub(" ", _PUNCTUATION.sub(" ", text.lower())).split()
+        words = [word for word in words if word not in _FILLERS]
+        if len(words) >= 2 and _YEAR.match(words[0]):
+            year, rest = words[0], words[1:]
+        elif len(words) >= 2 and _YEAR.match(words[-1]):
+            year, rest = words[-1], words[:-1]
+        else:
             raise ValueError(f"{text!r} is not a quarter like 2025Q4")
-        return cls(int(match.group(1)), int(match.group(2)))
+        number = _quarter_number(" ".join(rest))
+        if number is None:
+            raise ValueError(f"{text!r} is not a quarter like 2025Q4")
+        try:
+            return cls(int(year), number)
+        except ValueError as error:
+            raise ValueError(f"{text!r} is not a quarter like 2025Q4: {error}") from error
 
     @classmethod
     def containing(cls, day: datetime.date) -> Quarter:
@@ -67,3 +100,14 @@ class Quarter:
 
     def contains(self, day: datetime.date) -> bool:
         return self.start <= day <= self.end
+
+
+def _quarter_number(spec: str) -> int | None:
+    """1-4 from the words naming the quarter ("q 2", "2 e kwartaal", "tweede quarter")."""
+    match = _NUMBER_SPEC.match(spec)
+    if match:
+        return int(match.group(1) or match.group(2))
+    match = _ORDINAL_SPEC.match(spec)
+    if match:
+        return _ORDINALS.get(match.group(1))
+    return None

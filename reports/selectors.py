@@ -64,10 +64,17 @@ def reportable_quarter(quarter: Quarter | str, *, today: datetime.date | None = 
     Every path that accepts a quarter (form, service, command, task, admin) calls this.
     """
     if isinstance(quarter, str):
+        text = quarter
         try:
-            quarter = Quarter.parse(quarter)
+            quarter = Quarter.parse(text)
         except ValueError as error:
-            raise QuarterNotReportable(_("Enter a quarter like 2025Q4.")) from error
+            raise QuarterNotReportable(
+                _(
+                    "“%(text)s” is not a quarter. Enter a quarter, for example 2025Q4, "
+                    "Q4 2025 or 4th quarter 2025."
+                )
+                % {"text": text.strip()[:40]}
+            ) from error
     last = Quarter.last_ended(today or timezone.localdate())
     if quarter > last:
         raise QuarterNotReportable(

@@ -358,6 +358,9 @@ LOGGING = {
 # flagged in the ICOP summary; figures about fewer people than the threshold are hidden.
 REPORT_TARGET_SHARE: float = env.float("REPORT_TARGET_SHARE", default=0.8)
 REPORT_SUPPRESSION_THRESHOLD: int = env.int("REPORT_SUPPRESSION_THRESHOLD", default=5)
+# An evaluation mean based on fewer responses than this is not shown: a handful of
+# answers says little about a supplier and could be traced to the people who gave them.
+REPORT_MIN_RESPONSES: int = env.int("REPORT_MIN_RESPONSES", default=5)
 # A compile runs on the reports queue, under its limit (CELERY_REPORTS_TIME_LIMIT).
 REPORT_TASK_TIME_LIMIT: int = CELERY_QUEUE_TIME_LIMITS["reports"]
 

@@ -40,7 +40,7 @@ SUPPRESSED: Final = Suppressed.SUPPRESSED
 Number: TypeAlias = int | float | Decimal
 CellValue: TypeAlias = str | int | float | Decimal | date | Suppressed | None
 ColumnKind: TypeAlias = Literal["text", "int", "percent", "decimal", "date"]
-Flag: TypeAlias = Literal["self_reported", "below_target"]
+Flag: TypeAlias = Literal["self_reported", "below_target", "no_data"]
 ReportKind: TypeAlias = Literal["regiegroep", "icop"]
 ChartKind: TypeAlias = Literal["line", "bar"]
 
@@ -48,6 +48,7 @@ ChartKind: TypeAlias = Literal["line", "bar"]
 FLAG_LABELS: Final[Mapping[str, Promise]] = {
     "self_reported": _("Self-reported by the department"),
     "below_target": _("Below target"),
+    "no_data": _("No data"),
 }
 FLAG_HELP: Final[Mapping[str, Promise]] = {
     "self_reported": _(
@@ -55,6 +56,10 @@ FLAG_HELP: Final[Mapping[str, Promise]] = {
         "registration of workshops."
     ),
     "below_target": _("This figure is below the target for this quarter."),
+    "no_data": _(
+        "The department has not registered its trainings in the app and has not reported "
+        "figures itself. Its shares are not shown and it is not in the total."
+    ),
 }
 
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")

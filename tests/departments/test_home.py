@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from tests.factories import DepartmentFactory, op_staff
+from tests.factories import CompletionFactory, DepartmentFactory, op_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +38,68 @@ def test_the_bureau_gets_an_overview_of_all_departments(
 def test_staff_without_a_department_see_an_explanation(client, db) -> None:
     client.force_login(op_staff(username="op.none"))
     assert "nog niet gekoppeld" in client.get("/").content.decode()
+
+
+def test_a_department_without_training_data_says_no_data_never_0_percent(client, bureau) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from committees.models import MembershipRole
+    from tests.factories import (
+        CommitteeFactory,
+        CompletionFactory,
+        MembershipFactory,
+        TenderFactory,
+    )
+
+    today = timezone.localdate()
+    # DEF is outside the tender and registers committees, but no trainings.
+    outside = DepartmentFactory(code="DEF", in_tender=False)
+    committee = CommitteeFactory(department=outside, interview_date=today)
+    MembershipFactory(committee=committee, role=MembershipRole.MEMBER)
+    # TTT is in the tender: its 0% is a real 0%.
+    tender_department = DepartmentFactory(code="TTT")
+    TenderFactory(starts_on=datetime.date(2020, 1, 1), ends_on=None).departments.set(
+        [tender_department]
+    )
+    untrained = CommitteeFactory(department=tender_department, interview_date=today)
+    MembershipFactory(committee=untrained, role=MembershipRole.MEMBER)
+    CompletionFactory(session__date=today - datetime.timedelta(days=400))
+    client.force_login(bureau)
+    response = client.get("/")
+    rows = {row.department.code: row for row in response.context["overview"]}
+    assert rows["DEF"].membership_share is None
+    assert rows["DEF"].committee_share is None
+    assert rows["TTT"].membership_share == 0
+    page = response.content.decode()
+    def_row = page.split(">DEF</a>")[1].split("</tr>")[0]
+    assert "Geen gegevens" in def_row
+    assert "0%" not in def_row
+    assert "0,0%" in page.split(">TTT</a>")[1].split("</tr>")[0]
+
+
+def test_the_overview_rounds_a_share_as_the_reports_do(client, bureau) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from committees.models import MembershipRole
+    from reports.presentation.formatting import format_number
+    from tests.factories import CommitteeFactory, MembershipFactory, TenderFactory
+
+    today = timezone.localdate()
+    department = DepartmentFactory(code="TTT")
+    TenderFactory(starts_on=datetime.date(2020, 1, 1), ends_on=None).departments.set([department])
+    committee = CommitteeFactory(department=department, interview_date=today)
+    trained = MembershipFactory(committee=committee, role=MembershipRole.MEMBER)
+    CompletionFactory(person=trained.person, session__date=today - datetime.timedelta(days=10))
+    for _ in range(15):
+        MembershipFactory(committee=committee, role=MembershipRole.MEMBER)
+    client.force_login(bureau)
+    response = client.get("/")
+    # 1 of 16 is 6.25%: half up gives 6.3%, as in every report export.
+    assert format_number(Decimal(1) / 16, decimals=1, percent=True) == "6,3%"
+    row = response.content.decode().split(">TTT</a>")[1].split("</tr>")[0]
+    assert "6,3%" in row
+    assert "6,2%" not in row

@@ -44,3 +44,34 @@ def test_only_the_bureau_and_administrators_see_it(client, op_user, bureau, admi
     for user in (bureau, admin_user_):
         client.force_login(user)
         assert client.get("/departments/what-if-strict/").status_code == 200
+
+
+def test_a_department_without_training_data_is_marked_and_left_out_of_the_totals(
+    client, bureau, department
+) -> None:
+    from django.utils import timezone
+
+    from tests.factories import DepartmentFactory
+
+    today = timezone.localdate()
+    # AAA registers a training (so its committees are judged); DEF registers none.
+    CompletionFactory(
+        session__date=today - datetime.timedelta(days=30), person__department=department
+    )
+    outside = DepartmentFactory(code="DEF", in_tender=False)
+    for owner in (department, outside):
+        committee = CommitteeFactory(
+            department=owner, status=CommitteeStatus.HELD, interview_date=today
+        )
+        MembershipFactory(committee=committee)
+    client.force_login(bureau)
+    response = client.get("/departments/what-if-strict/")
+    rows = {row.department.code: row for row in response.context["rows"]}
+    assert rows["AAA"].has_training_data
+    assert not rows["DEF"].has_training_data
+    assert response.context["total_confirmed"] == 1  # AAA's, not DEF's
+    assert response.context["total_blocked"] == 1
+    assert "DEF" in response.context["without_data"]
+    page = response.content.decode()
+    assert "Geen gegevens" in page.split("DEF –")[1].split("</tr>")[0]
+    assert "Totaal, zonder " in page

@@ -101,6 +101,12 @@ class TestEveryPathChecksTheQuarter:
             call_command(command, "--quarter", quarter, *extra)
         assert not ReportSnapshot.objects.exists()
 
+    def test_the_commands_read_a_quarter_as_people_write_it(self, world: World) -> None:
+        call_command("compile_reports", "--quarter", "1e kwartaal 2025", "--kind", "icop")
+        assert ReportSnapshot.objects.get().quarter == "2025Q1"
+        with pytest.raises(CommandError, match=r"geen kwartaal|not a quarter"):
+            call_command("compile_reports", "--quarter", "Q5 2025")
+
     def test_the_admin_refuses_a_future_quarter(self, client, admin_user_, world: World) -> None:
         client.force_login(admin_user_)
         for model in ("reportsnapshot", "reportjob"):

@@ -13,7 +13,60 @@ def test_a_quarter_is_parsed_from_its_code() -> None:
     assert str(Quarter(2025, 4)) == "2025Q4"
 
 
-@pytest.mark.parametrize("text", ["2025Q5", "2025", "Q4 2025", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026Q2",
+        "2026q2",
+        "Q2 2026",
+        "2026-Q2",
+        "2026 Q2",
+        "q2-2026",
+        "Q2/2026",
+        " 2026 - q2 ",
+        "K2 2026",
+        "kw2 2026",
+        "2e kwartaal 2026",
+        "2de kwartaal 2026",
+        "2e kw. 2026",
+        "tweede kwartaal 2026",
+        "Tweede kwartaal van 2026",
+        "kwartaal 2 2026",
+        "2026 kwartaal 2",
+        "2nd quarter 2026",
+        "second quarter of 2026",
+        "quarter 2, 2026",
+    ],
+)
+def test_a_quarter_is_read_as_people_write_it(text: str) -> None:
+    assert Quarter.parse(text) == Quarter(2026, 2)
+
+
+def test_every_ordinal_word_names_its_quarter() -> None:
+    assert Quarter.parse("eerste kwartaal 2025") == Quarter(2025, 1)
+    assert Quarter.parse("derde kwartaal 2025") == Quarter(2025, 3)
+    assert Quarter.parse("4th quarter 2025") == Quarter(2025, 4)
+    assert Quarter.parse("1ste kwartaal 2025") == Quarter(2025, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025Q5",
+        "2025",
+        "",
+        "Q2",
+        "2 2026",
+        "2026-2",
+        "vijfde kwartaal 2026",
+        "tweede 2026",
+        "Q2 2026 Q3",
+        "2026 2027 Q1",
+        "q2 26",
+        "Q2 0999",
+        "lente 2026",
+    ],
+)
 def test_anything_else_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match="quarter"):
         Quarter.parse(text)

@@ -158,6 +158,26 @@ class TestCompilePage:
         assert "Opnieuw proberen" in page
         assert ReportJob.objects.get().status == JobStatus.NOT_QUEUED
 
+    @pytest.mark.parametrize(
+        "typed", ["Q1 2025", "2025-Q1", "1e kwartaal 2025", "eerste kwartaal van 2025"]
+    )
+    def test_a_quarter_is_taken_as_people_write_it(
+        self, client, bureau, world, typed, django_capture_on_commit_callbacks
+    ) -> None:
+        client.force_login(bureau)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("reports:compile"), {"quarter": typed, "kind": "icop"})
+        assert response.status_code == 302
+        assert ReportJob.objects.get().quarter == "2025Q1"
+
+    def test_nonsense_gets_a_clear_dutch_message(self, client, bureau, world) -> None:
+        client.force_login(bureau)
+        response = client.post(reverse("reports:compile"), {"quarter": "lente", "kind": "all"})
+        assert response.status_code == 400
+        assert "„lente” is geen kwartaal" in response.content.decode()
+        assert "4e kwartaal 2025" in response.content.decode()
+        assert not ReportJob.objects.exists()
+
     def test_a_wrong_quarter_is_refused(self, client, bureau, world) -> None:
         client.force_login(bureau)
         response = client.post(reverse("reports:compile"), {"quarter": "2025Q9", "kind": "all"})
