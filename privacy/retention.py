@@ -27,6 +27,7 @@ from departments.models import Person
 from imports.models import ImportRow
 from imports.services import import_files_expire
 from privacy.scrub import ANONYMOUS_NAME, texts_scrub
+from reports.frozen import snapshots_unlocked_for_retention
 from trainings.models import Evaluation, TrainingCompletion
 
 __all__ = ["ANONYMOUS_NAME", "RetentionResult", "people_apply_retention", "retention_cutoff"]
@@ -132,7 +133,9 @@ def people_apply_retention(
     if import_file_days is None:
         import_file_days = settings.IMPORT_FILE_RETENTION_DAYS
     try:
-        with transaction.atomic():
+        # Retention is the one path that may change or delete frozen reports (today it
+        # leaves them: they hold aggregates only), and only inside this block.
+        with transaction.atomic(), snapshots_unlocked_for_retention():
             result = _apply(years=years, today=today, cutoff=cutoff, dry_run=dry_run)
             files = import_files_expire(days=import_file_days, now=_start_of(today))
             result = replace(result, import_files_deleted=files)

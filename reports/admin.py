@@ -105,8 +105,8 @@ class SelfReportedFiguresAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
 
 class ReportFileInline(ScopedInline, admin.TabularInline[ReportFile, ReportSnapshot]):
     model = ReportFile
-    fields = ["format", "size"]
-    readonly_fields = ["format", "size"]
+    fields = ["format", "language", "renderer_version", "size"]
+    readonly_fields = ["format", "language", "renderer_version", "size"]
     extra = 0
     can_delete = False
 

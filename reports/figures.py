@@ -1263,6 +1263,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
         charts=(chart,),
         explanations=_explanations(tables) + _common_explanations(),
         interventions=_report_interventions(items, quarter),
+        target_share=target,
     )
 
 

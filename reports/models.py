@@ -175,6 +175,9 @@ class ReportSnapshot(models.Model):
     """A compiled report, frozen: the figures as data, their hash and the files.
 
     Never updated: a change in the data gives a new version that points to this one.
+    `save()` refuses a change; on PostgreSQL a trigger (migration 0004) also refuses
+    QuerySet.update() and .delete() of the figures, the hash and the files, except in a
+    transaction that the retention service unlocked (reports/frozen.py).
     """
 
     kind = models.CharField(_("report"), max_length=12, choices=ReportKind.choices)
@@ -236,22 +239,42 @@ CONTENT_TYPES: dict[str, str] = {
 EXTENSIONS: dict[str, str] = {FileFormat.XLSX: "xlsx", FileFormat.CSV: "zip", FileFormat.PDF: "pdf"}
 
 
+class ReportFileQuerySet(models.QuerySet["ReportFile"]):
+    def newest(self, *, fmt: str, language: str) -> ReportFile | None:
+        """The file of a format and language made by the newest renderer there is."""
+        return self.filter(format=fmt, language=language).order_by("-renderer_version").first()
+
+
 class ReportFile(models.Model):
-    """One generated file of a snapshot, kept with it so a download never recompiles."""
+    """One generated file of a snapshot, kept with it so a download never recompiles.
+
+    A file records the hash of the figures it shows, its language and the version of the
+    renderer that made it: a new language or a better layout adds files to the same
+    snapshot instead of a new version of the figures. On PostgreSQL a trigger refuses a
+    file whose hash is not its snapshot's (migration 0004).
+    """
 
     snapshot = models.ForeignKey(
         ReportSnapshot, on_delete=models.CASCADE, related_name="files", verbose_name=_("snapshot")
     )
     format = models.CharField(_("format"), max_length=4, choices=FileFormat.choices)
+    content_hash = models.CharField(_("hash of the figures"), max_length=64)
+    language = models.CharField(_("language"), max_length=8)
+    renderer_version = models.PositiveSmallIntegerField(_("renderer version"))
     content = models.BinaryField(_("content"))
     size = models.PositiveIntegerField(_("size in bytes"))
 
+    objects = ReportFileQuerySet.as_manager()
+
     class Meta:
-        ordering = ["snapshot", "format"]
+        ordering = ["snapshot", "format", "language", "-renderer_version"]
         verbose_name = _("report file")
         verbose_name_plural = _("report files")
         constraints = [
-            models.UniqueConstraint(fields=["snapshot", "format"], name="report_file_per_format"),
+            models.UniqueConstraint(
+                fields=["snapshot", "format", "language", "renderer_version"],
+                name="report_file_per_format_language_renderer",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,8 +7,8 @@ import hashlib
 import io
 import json
 import logging
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -41,10 +41,20 @@ logger = logging.getLogger(__name__)
 # Reports are frozen in Dutch, whatever language the requester uses: the snapshot of a
 # quarter must read (and hash) the same whoever asks for it.
 REPORT_LANGUAGE = "nl"
+# Raise a format's number when its renderer changes how a file looks (PDF 2: A4 landscape
+# with a summary page). The next compile of a quarter then adds a file of the new version
+# to its snapshot: same figures, same hash, same version, one more file.
+RENDERER_VERSIONS: Final[Mapping[str, int]] = {
+    FileFormat.XLSX.value: 1,
+    FileFormat.CSV.value: 1,
+    FileFormat.PDF.value: 2,
+}
 
 
 def content_hash(data: dict[str, Any]) -> str:
-    """SHA-256 of the figures, leaving out when they were compiled."""
+    """SHA-256 of the figures, leaving out when they were compiled.
+
+    The figures only: never the files, so a new renderer or language keeps the hash."""
     figures = {key: value for key, value in data.items() if key != "generated_at"}
     encoded = json.dumps(figures, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
@@ -105,6 +115,7 @@ def report_compile(
             .first()
         )
         if latest is not None and latest.content_hash == digest:
+            snapshot_files_add(snapshot=latest)
             return latest, False
         if files is None:
             files = report_files(report)
@@ -122,16 +133,57 @@ def report_compile(
                     previous=latest,
                 )
                 snapshot.save()
-                ReportFile.objects.bulk_create(
-                    ReportFile(snapshot=snapshot, format=fmt, content=content, size=len(content))
-                    for fmt, content in files.items()
-                )
+                ReportFile.objects.bulk_create(_file_rows(snapshot, files))
         except IntegrityError:
             # Someone else stored a version in the meantime: look again.
             continue
         logger.info("compiled %s %s version %s", kind, quarter, snapshot.version)
         return snapshot, True
     raise RuntimeError(f"could not store a snapshot of {kind} {quarter}")
+
+
+def _file_rows(snapshot: ReportSnapshot, files: Mapping[str, bytes]) -> list[ReportFile]:
+    return [
+        ReportFile(
+            snapshot=snapshot,
+            format=fmt,
+            content_hash=snapshot.content_hash,
+            language=REPORT_LANGUAGE,
+            renderer_version=RENDERER_VERSIONS[fmt],
+            content=content,
+            size=len(content),
+        )
+        for fmt, content in files.items()
+    ]
+
+
+def snapshot_files_add(*, snapshot: ReportSnapshot) -> int:
+    """Render the files a snapshot lacks for today's renderers, from its frozen figures;
+    the files it has stay as they are. Returns how many were added."""
+    have = set(
+        snapshot.files.filter(language=REPORT_LANGUAGE).values_list("format", "renderer_version")
+    )
+    missing = [fmt for fmt, version in RENDERER_VERSIONS.items() if (fmt, version) not in have]
+    if not missing:
+        return 0
+    report = snapshot_report(snapshot)
+    files = {fmt: report_file_render(report=report, fmt=fmt) for fmt in missing}
+    try:
+        with transaction.atomic():
+            ReportFile.objects.bulk_create(_file_rows(snapshot, files))
+    except IntegrityError:
+        # A compile at the same moment added them first: theirs are as good.
+        return 0
+    logger.info("added %s file(s) to %s", len(files), snapshot)
+    return len(files)
+
+
+def snapshot_file(*, snapshot: ReportSnapshot, fmt: str) -> ReportFile:
+    """The file to download: the newest renderer's, in the language reports are frozen in."""
+    found = snapshot.files.newest(fmt=fmt, language=REPORT_LANGUAGE)
+    if found is None:
+        raise ReportFile.DoesNotExist(f"{snapshot} has no {fmt} file")
+    return found
 
 
 def snapshot_report(snapshot: ReportSnapshot) -> Report:

@@ -47,6 +47,7 @@ from reports.services import (
     job_retry,
     report_file_render,
     report_for_departments,
+    snapshot_file,
     snapshot_report,
 )
 
@@ -178,7 +179,7 @@ def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     snapshot = get_object_or_404(ReportSnapshot, pk=pk)
     codes = _own_codes(request.user)
     if codes is None:
-        content = bytes(snapshot.files.get(format=fmt).content)
+        content = bytes(snapshot_file(snapshot=snapshot, fmt=fmt).content)
     else:
         report = report_for_departments(snapshot_report(snapshot), codes)
         content = report_file_render(report=report, fmt=fmt)

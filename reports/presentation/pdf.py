@@ -1,4 +1,10 @@
-"""The report as an A4 PDF, rendered by WeasyPrint from a Django template.
+"""The report as an A4 landscape PDF, rendered by WeasyPrint from a Django template.
+
+The first page is a summary (per department the headline figure, its change since the
+previous quarter and, in the ICOP report, whether it is below the target); then every
+table in full. Landscape with small type and wrapping headers, so that every column of
+the widest table (the ICOP's 15 and its remarks) fits the page; the header row repeats on
+every page a table runs onto.
 
 The renderer never touches the network or the file system: `OfflineURLFetcher` refuses
 every URL except data: URIs (the charts are embedded as data: URIs), and the stylesheet
@@ -13,10 +19,11 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, Final, Literal
 
 from django.template.loader import render_to_string
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -25,16 +32,19 @@ from .charts import alt_text, chart_table, render_svg
 from .formatting import (
     display_value,
     flags_text,
+    format_number,
     moment_text,
     report_thresholds,
     require_suppressed,
     suppression_footnote,
 )
-from .tables import FLAG_HELP, FLAG_LABELS, SUPPRESSED, Report, Table
+from .tables import FLAG_HELP, FLAG_LABELS, SUPPRESSED, CellValue, Column, Report, Table
 
 TEMPLATE = "reports/pdf/report.html"
 # Tagged PDF: screen readers get headings, tables and reading order.
 PDF_OPTIONS: Mapping[str, Any] = {"pdf_tags": True}
+# Tables with more columns than this are set in smaller, condensed type to fit the page.
+WIDE_TABLE_COLUMNS: Final = 9
 
 
 class OfflineURLFetcher(URLFetcher):
@@ -83,12 +93,95 @@ def _table_context(table: Table) -> dict[str, Any]:
         rows.append(_Row(tuple(cells), " ".join(classes)))
     return {
         "title": table.title,
+        "wide": len(headers) > WIDE_TABLE_COLUMNS,
         "headers": headers,
         "rows": rows,
         "notes": table.notes,
         # Every table that hides a figure says why, right under the table.
         "footnote": suppression_footnote(threshold) if hidden else "",
     }
+
+
+@dataclass(frozen=True)
+class SummarySpec:
+    """Which table and columns of a report its summary page shows."""
+
+    table: str
+    value: str
+    change: str
+    unit: Literal["points", "people"]
+
+
+SUMMARIES: Final[Mapping[str, SummarySpec]] = {
+    "icop": SummarySpec("departments", "share_trained", "change", "points"),
+    "regiegroep": SummarySpec("participation-departments", "trained", "trained_change", "people"),
+}
+
+
+def change_text(change: CellValue, column: Column, unit: str, threshold: int | None) -> str:
+    """A change since the previous quarter as an arrow and words: the arrow alone would
+    say nothing to a screen reader or on a grey print."""
+    if isinstance(change, bool) or not isinstance(change, int | float | Decimal):
+        return display_value(column, change, threshold)
+    exact = Decimal(str(change))
+    if exact == 0:
+        return "= " + gettext("unchanged")
+    if unit == "points":
+        words = (
+            gettext("%(amount)s percentage points higher")
+            if exact > 0
+            else gettext("%(amount)s percentage points lower")
+        ) % {"amount": format_number(abs(exact), decimals=column.decimals)}
+    else:
+        count = int(abs(exact))
+        words = (
+            ngettext("%(count)s person more", "%(count)s people more", count)
+            if exact > 0
+            else ngettext("%(count)s person fewer", "%(count)s people fewer", count)
+        ) % {"count": format_number(count)}
+    return ("▲ " if exact > 0 else "▼ ") + words
+
+
+def _below_target(value: CellValue, column: Column, target: Decimal, threshold: int | None) -> str:
+    # Only a shown share says yes or no: a hidden share keeps its answer hidden too.
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return gettext("Yes") if Decimal(str(value)) < target else gettext("No")
+    return display_value(column, value, threshold)
+
+
+def summary_context(report: Report) -> dict[str, Any] | None:
+    """The summary page: per department the headline figure and how it changed."""
+    spec = SUMMARIES.get(report.kind)
+    table = next((t for t in report.tables if spec and t.key == spec.table), None)
+    if spec is None or table is None:
+        return None
+    keys = {column.key for column in table.columns}
+    if not {spec.value, spec.change} <= keys:
+        return None
+    names = [c for c in table.columns if c.kind == "text" and c.key != "enforcement"]
+    value, change = table.column(spec.value), table.column(spec.change)
+    target = report.target_share
+    threshold = table.suppression_threshold
+    headers = [c.label for c in names] + [value.label, gettext("Change since the previous quarter")]
+    if target is not None:
+        percent = format_number(target, percent=True)
+        headers.append(gettext("Below the target of %(target)s") % {"target": percent})
+    rows = []
+    for row in table.all_rows():
+        figures = [
+            display_value(value, row.get(value.key), threshold),
+            change_text(row.get(change.key), change, spec.unit, threshold),
+        ]
+        if target is not None:
+            figures.append(_below_target(row.get(value.key), value, target, threshold))
+        rows.append(
+            {
+                "names": [display_value(c, row.get(c.key), threshold) for c in names],
+                "figures": figures,
+                "total": row is table.total_row,
+            }
+        )
+    return {"headers": headers, "names": len(names), "rows": rows}
 
 
 def report_html(report: Report) -> str:
@@ -113,6 +206,7 @@ def report_html(report: Report) -> str:
         "created": report.generated_at.isoformat(),
         "generated": moment_text(report.generated_at),
         "footnotes": [suppression_footnote(t) for t in report_thresholds(report)],
+        "summary": summary_context(report),
         "tables": [_table_context(table) for table in report.tables],
         "charts": charts,
         "flags": [(FLAG_LABELS[flag], FLAG_HELP[flag]) for flag in flag_names],

@@ -449,6 +449,9 @@ class Report:
     charts: tuple[Chart, ...] = ()
     explanations: tuple[Explanation, ...] = ()
     interventions: tuple[Intervention, ...] = ()
+    # The share of memberships that should be trained (0.8 is 80%), as it was when the
+    # figures were compiled: the "below target" flags were decided against it.
+    target_share: Decimal | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ("regiegroep", "icop"):
@@ -464,7 +467,7 @@ class Report:
             raise ValueError("table and chart keys must be unique within a report")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "kind": self.kind,
             "quarter": self.quarter,
             "title": self.title,
@@ -474,6 +477,10 @@ class Report:
             "explanations": [explanation.to_dict() for explanation in self.explanations],
             "interventions": [intervention.to_dict() for intervention in self.interventions],
         }
+        # Only when set: a report without a target keeps the hash it always had.
+        if self.target_share is not None:
+            data["target_share"] = encode_value(self.target_share)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
@@ -491,4 +498,10 @@ class Report:
                 Intervention.from_dict(intervention)
                 for intervention in data.get("interventions", ())
             ),
+            target_share=_decimal_or_none(data.get("target_share")),
         )
+
+
+def _decimal_or_none(data: Any) -> Decimal | None:
+    value = decode_value(data)
+    return value if isinstance(value, Decimal) else None

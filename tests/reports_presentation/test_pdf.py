@@ -5,16 +5,25 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 from django.utils import translation
 from weasyprint.document import Document, Page
 from weasyprint.formatting_structure.boxes import TextBox
 
-from reports.presentation.pdf import OfflineURLFetcher, render_document, render_pdf, report_html
-from reports.presentation.tables import Report
+from reports.presentation.pdf import (
+    OfflineURLFetcher,
+    change_text,
+    render_document,
+    render_pdf,
+    report_html,
+    summary_context,
+)
+from reports.presentation.suppression import suppress
+from reports.presentation.tables import SUPPRESSED, CellValue, Column, Report, Row, Table
 
-from .conftest import department_table
+from .conftest import department_table, sample_report
 
 # A base64 1x1 transparent GIF: the only kind of URL the renderer may fetch.
 DATA_GIF = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEAAAAALAAAAAABAAEAAAIBAAA="
@@ -59,11 +68,12 @@ def test_it_renders_a_pdf(report: Report, no_network: list[object]) -> None:
     assert no_network == []
 
 
-def test_the_pages_are_a4_with_a_cover_page(document: Document) -> None:
+def test_the_pages_are_a4_landscape_with_the_title_first(document: Document) -> None:
     assert len(document.pages) >= 2
     first = document.pages[0]
-    assert (round(first.width * 25.4 / 96), round(first.height * 25.4 / 96)) == (210, 297)
+    assert (round(first.width * 25.4 / 96), round(first.height * 25.4 / 96)) == (297, 210)
     assert "Bias-prevention workshop" in page_text(first)
+    # This report has no table the summary reads, so its tables start on page 2.
     assert "Defensie" not in page_text(first)
 
 
@@ -87,7 +97,7 @@ def test_the_html_repeats_table_headers_on_every_page(report: Report) -> None:
     html = report_html(report)
 
     assert "thead { display: table-header-group; }" in html
-    assert "size: A4" in html
+    assert "size: A4 landscape" in html
 
 
 def test_the_language_follows_the_active_language(report: Report) -> None:
@@ -133,3 +143,84 @@ def test_a_template_that_refers_to_the_network_fetches_nothing(
 def test_it_refuses_a_table_that_was_not_suppressed(report: Report) -> None:
     with pytest.raises(ValueError, match="suppress"):
         render_pdf(replace(report, tables=(department_table(),)))
+
+
+def icop_report(rows: list[tuple[str, CellValue, CellValue]]) -> Report:
+    """An ICOP-shaped report: per department the share trained and its change."""
+    columns = (
+        Column("code", "Code", "text"),
+        Column("department", "Department", "text"),
+        Column("members", "Members", "int", count_of_people=True),
+        Column("share_trained", "Share trained", "percent", based_on=("members",)),
+        Column("change", "Change (percentage points)", "decimal", based_on=("members",)),
+    )
+    table = Table(
+        key="departments",
+        title="Compliance per department",
+        columns=columns,
+        rows=tuple(
+            Row(
+                {
+                    "code": code,
+                    "department": f"Ministry {code}",
+                    "members": 40,
+                    "share_trained": share,
+                    "change": change,
+                }
+            )
+            for code, share, change in rows
+        ),
+    )
+    return replace(sample_report(), tables=(suppress(table),), target_share=Decimal("0.8"))
+
+
+def test_the_summary_says_the_change_in_words_and_whether_it_is_below_the_target() -> None:
+    report = icop_report(
+        [
+            ("UP", Decimal("0.9"), Decimal("12.5")),
+            ("DOWN", Decimal("0.5"), Decimal("-3.0")),
+            ("SAME", Decimal("0.8"), Decimal("0.0")),
+            ("NEW", Decimal("0.79"), None),
+            ("NONE", None, None),
+        ]
+    )
+
+    summary = summary_context(report)
+
+    assert summary is not None
+    assert summary["headers"][-1] == "Below the target of 80%"
+    assert [row["names"] + row["figures"] for row in summary["rows"]] == [
+        ["UP", "Ministry UP", "90.0%", "▲ 12.5 percentage points higher", "No"],
+        ["DOWN", "Ministry DOWN", "50.0%", "▼ 3.0 percentage points lower", "Yes"],
+        ["SAME", "Ministry SAME", "80.0%", "= unchanged", "No"],
+        ["NEW", "Ministry NEW", "79.0%", "n/a", "Yes"],
+        ["NONE", "Ministry NONE", "n/a", "n/a", "n/a"],
+    ]
+
+
+def test_a_hidden_share_keeps_its_below_target_answer_hidden() -> None:
+    report = icop_report([("SMALL", SUPPRESSED, SUPPRESSED)])
+
+    summary = summary_context(report)
+
+    assert summary is not None
+    assert summary["rows"][0]["figures"] == ["<5", "<5", "<5"]
+
+
+def test_the_summary_is_the_first_page(no_network: list[object]) -> None:
+    report = icop_report([("UP", Decimal("0.9"), Decimal("12.5"))])
+
+    document = render_document(report_html(report))
+
+    first = page_text(document.pages[0])
+    assert "Summary" in first
+    assert "UP Ministry UP 90.0% ▲ 12.5 percentage points higher No" in first
+    assert "Compliance per department" not in first
+
+
+def test_a_change_in_people_is_counted_in_words() -> None:
+    column = Column("change", "Change", "int")
+
+    assert change_text(12, column, "people", 5) == "▲ 12 people more"
+    assert change_text(-1, column, "people", 5) == "▼ 1 person fewer"
+    assert change_text(SUPPRESSED, column, "people", 5) == "<5"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -28,6 +29,20 @@ def test_a_report_survives_a_json_round_trip_unchanged() -> None:
     restored = Report.from_dict(json.loads(json.dumps(report.to_dict())))
 
     assert restored == report
+
+
+def test_the_target_a_report_was_compiled_against_survives_the_round_trip() -> None:
+    report = replace(sample_report(), target_share=Decimal("0.80"))
+
+    data = json.loads(json.dumps(report.to_dict()))
+
+    assert data["target_share"] == {"decimal": "0.80"}
+    assert Report.from_dict(data).target_share == Decimal("0.80")
+
+
+def test_a_report_without_a_target_keeps_the_figures_it_always_had() -> None:
+    # No key at all, so the hash of a report without a target does not change.
+    assert "target_share" not in sample_report().to_dict()
 
 
 def test_the_json_keeps_decimals_dates_and_suppression_exactly() -> None:

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports.models import ReportFile, ReportKind, Trigger
+from reports.models import ReportKind, Trigger
 from reports.selectors import QuarterNotReportable, reportable_quarter
-from reports.services import report_compile
+from reports.services import report_compile, snapshot_file
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         snapshot, _created = report_compile(
             kind=options["kind"], quarter=quarter, requested_by=None, trigger=Trigger.COMMAND
         )
-        content = bytes(ReportFile.objects.get(snapshot=snapshot, format=options["format"]).content)
+        content = bytes(snapshot_file(snapshot=snapshot, fmt=options["format"]).content)
         if options["output"] == "-":
             sys.stdout.buffer.write(content)
             return
