@@ -174,9 +174,17 @@ def summary_context(report: Report) -> dict[str, Any] | None:
         ]
         if target is not None:
             figures.append(_below_target(row.get(value.key), value, target, threshold))
+        if "no_data" in row.flags:
+            # As the table says it: no figures at all, not "not applicable".
+            figures = [gettext("No data")] + [""] * (len(figures) - 1)
+        shown = [display_value(c, row.get(c.key), threshold) for c in names]
+        if row is table.total_row and "no_data" in {flag for r in table.rows for flag in r.flags}:
+            # The rows above say which ministries have no data: the total need not list
+            # them again (the full label would push the summary past its one page).
+            shown = [gettext("Total of the ministries with data")] + [""] * (len(shown) - 1)
         rows.append(
             {
-                "names": [display_value(c, row.get(c.key), threshold) for c in names],
+                "names": shown,
                 "figures": figures,
                 "total": row is table.total_row,
             }
