@@ -14,8 +14,8 @@ from django.utils import translation
 from committees.enforcement import EnforcementError, committee_check_enforcement
 from committees.models import CommitteeStatus, MembershipRole, SelectionCommittee
 from committees.services import committee_change_status, committee_create, committee_update
-from departments.dashboard import overview, quarterly_figures
 from departments.models import Department, EnforcementMode
+from reports.dashboard import overview, quarterly_figures
 from reports.figures import compliance_by_department
 from reports.quarters import Quarter
 from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory

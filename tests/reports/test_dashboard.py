@@ -8,8 +8,8 @@ import datetime
 import pytest
 
 from committees.models import MembershipRole
-from departments.dashboard import quarterly_figures
 from departments.models import Department
+from reports.dashboard import quarterly_figures
 from reports.quarters import Quarter
 from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory
 
