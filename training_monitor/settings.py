@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "worklists",
+    # `seed_demo` and its data; installed everywhere, so the command is always there.
+    "demo",
 ]
 
 MIDDLEWARE = [
