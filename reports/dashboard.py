@@ -17,10 +17,10 @@ from django.db.models.functions import TruncQuarter
 from committees import compliance
 from committees.models import (
     CommitteeMembership,
-    CommitteeMembershipQuerySet,
     CommitteeStatus,
     SelectionCommittee,
 )
+from committees.selectors import required_memberships
 from departments.models import Department
 from reports.quarters import Quarter
 from trainings.models import TrainingCompletion
@@ -65,12 +65,6 @@ def _as_date(value: Any) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def _required_memberships() -> CommitteeMembershipQuerySet:
-    return CommitteeMembership.objects.filter(role__in=compliance.required_roles()).exclude(
-        committee__status=CommitteeStatus.CANCELLED
-    )
-
-
 def quarterly_figures(
     departments: QuerySet[Department], today: datetime.date, first_year: int = FIRST_YEAR
 ) -> list[QuarterFigures]:
@@ -85,7 +79,7 @@ def quarterly_figures(
     since = datetime.date(first_year, 1, 1)
     until = Quarter.containing(today).end
     per_committee = (
-        _required_memberships()
+        required_memberships()
         .filter(committee__department__in=departments)
         .filter(committee__interview_date__range=(since, until))
         .annotate(trained=compliance.membership_trained())
@@ -139,34 +133,6 @@ def quarterly_figures(
     return figures
 
 
-def action_list(
-    departments: Department | QuerySet[Department], today: datetime.date
-) -> QuerySet[CommitteeMembership]:
-    """Untrained required members of committees still to interview, soonest first.
-
-    One department (its dashboard) or several (the download of everything a user may
-    see): the page and the download share this one selector.
-    """
-    scope: dict[str, Any] = (
-        {"committee__department": departments}
-        if isinstance(departments, Department)
-        else {"committee__department__in": departments}
-    )
-    return (
-        _required_memberships()
-        .filter(**scope, committee__interview_date__gte=today)
-        .with_training_status()
-        .filter(is_trained=False)
-        .select_related("person", "committee__department")
-        .order_by(
-            "committee__interview_date",
-            "committee__vacancy_reference",
-            "person__last_name",
-            "pk",
-        )
-    )
-
-
 @dataclass(frozen=True)
 class DepartmentFigures:
     department: Department
@@ -190,7 +156,7 @@ def overview(
 ) -> list[DepartmentFigures]:
     """This period's figures for each department (bureau overview): two grouped queries."""
     memberships = (
-        _required_memberships()
+        required_memberships()
         .filter(committee__interview_date__range=(start, end))
         .annotate(trained=compliance.membership_trained())
         .values("committee__department")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from committees.selectors import action_list
 from departments.access import Role, role_required, sees_all_departments, user_roles
 from departments.models import Department
 from reports import dashboard
@@ -65,7 +66,7 @@ def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         title=_("Training per quarter, %(department)s") % {"department": department.code},
         y_label=_("percent"),
     )
-    actions = dashboard.action_list(department, today)
+    actions = action_list(department, today)
     action_rows = list(actions[: ACTION_LIST_LIMIT + 1])
     return render(
         request,

@@ -38,7 +38,7 @@ urlpatterns = [
     path("", include("worklists.urls")),
     path("committees/", include("committees.urls")),
     path("", include("reports.dashboard_urls")),
-    path("", include("departments.urls")),
+    path("", include("committees.people_urls")),
     path("", include("privacy.urls")),
 ]
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from committees.forms import DateInput
 from departments.models import Department, Person, validate_plausible_date
+from training_monitor.form_fields import DateInput
 from trainings.hand_entry import REASON_MAX_LENGTH, sessions_to_choose
 from trainings.imports.fields import FIELD_LABELS, Field
 from trainings.imports.messages import lazy_format

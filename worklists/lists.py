@@ -13,9 +13,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from committees.selectors import committee_list_filter
+from committees.selectors import action_list, committee_list_filter
 from departments.models import Department, Person
-from reports.dashboard import action_list
 from worklists.files import Column
 from worklists.models import ListKind
 

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.urls import path
 
-from departments import people_views
+from committees import people_views
 
-app_name = "departments"
+# The people pages show who is trained and on which committees, so they live with the
+# committees (departments, the ground floor, knows neither).
+app_name = "people"
 
 urlpatterns = [
     path("people/", people_views.people_list, name="people"),

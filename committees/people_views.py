@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from committees.models import CommitteeMembership, SelectionCommittee
+from committees.selectors import with_training_state
 from departments.access import (
     Role,
     has_a_role,
@@ -23,7 +24,7 @@ from departments.access import (
     user_roles,
 )
 from departments.models import Department, Person
-from departments.people import DuplicatePersonError, person_update, with_training_state
+from departments.people import DuplicatePersonError, person_update
 from departments.people_forms import PeopleSearchForm, PersonForm
 from trainings.hand_entry import people_enterable_by
 from trainings.models import TrainingCompletion
@@ -88,7 +89,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("The details of %(name)s have been saved.") % {"name": person.full_name}
             )
-            return redirect("departments:person", pk=pk)
+            return redirect("people:person", pk=pk)
     return render(
         request,
         "departments/person_form.html",
