@@ -1,7 +1,10 @@
 """Figures for the department dashboard, the bureau overview and the "what if strict" view.
 
-Every figure is one grouped query (per quarter or per department), so the cost does not
-grow with the number of committees.
+The dashboard and the overview read the report's own selectors (reports.figures): the
+same quarters, the same compliance rule and the same exact shares as the quarterly
+reports, so a page can never say something its report row does not. Every figure is a
+grouped query (per quarter and department), so the cost does not grow with the number
+of committees.
 """
 
 from __future__ import annotations
@@ -9,21 +12,15 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncQuarter
 
 from committees import compliance
-from committees.models import (
-    CommitteeMembership,
-    CommitteeStatus,
-    SelectionCommittee,
-)
-from committees.selectors import required_memberships
+from committees.models import CommitteeMembership, CommitteeStatus, SelectionCommittee
 from departments.models import Department
+from reports import figures
 from reports.quarters import Quarter
-from trainings.models import TrainingCompletion
 
 FIRST_YEAR = 2021
 
@@ -35,10 +32,6 @@ def quarters_since(first_year: int, today: datetime.date) -> list[Quarter]:
         result.append(quarter)
         quarter = quarter.next()
     return result
-
-
-def _share(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 @dataclass(frozen=True)
@@ -53,84 +46,49 @@ class QuarterFigures:
     committees_incomplete: int = 0
 
     @property
-    def membership_share(self) -> float | None:
-        return _share(self.memberships_trained, self.memberships)
+    def membership_share(self) -> Decimal | None:
+        """A fraction (0 to 1), as in the reports; shown with the `percent` filter."""
+        return figures.share(self.memberships_trained, self.memberships)
 
     @property
-    def committee_share(self) -> float | None:
-        return _share(self.committees_compliant, self.committees)
+    def committee_share(self) -> Decimal | None:
+        return figures.share(self.committees_compliant, self.committees)
 
 
-def _as_date(value: Any) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
+def _per_quarter(rows: dict[tuple[figures.Key, int], dict[str, int]]) -> dict[str, dict[str, int]]:
+    """The report's (quarter, department) figures added up per quarter ("2025Q4")."""
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for ((year, number), _department), counts in rows.items():
+        for name, value in counts.items():
+            totals[str(Quarter(year, number))][name] += value
+    return totals
 
 
 def quarterly_figures(
     departments: QuerySet[Department], today: datetime.date, first_year: int = FIRST_YEAR
 ) -> list[QuarterFigures]:
-    """Per quarter since `first_year`: memberships and committees by interview date,
-    people trained by session date. Three queries in all.
-
-    The trained status of each membership is asked once; a committee's compliance is
-    derived from its own memberships (all of them trained) rather than asked again per
-    committee, which at ten times the data halved the cost of this page. A committee
-    with no required member has no rows here: it is incomplete, never compliant.
-    """
-    since = datetime.date(first_year, 1, 1)
-    until = Quarter.containing(today).end
-    per_committee = (
-        required_memberships()
-        .filter(committee__department__in=departments)
-        .filter(committee__interview_date__range=(since, until))
-        .annotate(trained=compliance.membership_trained())
-        .annotate(quarter=TruncQuarter("committee__interview_date"))
-        .values("quarter", "committee")
-        .annotate(total=Count("pk"), trained_total=Count("pk", filter=Q(trained=True)))
-        .order_by()
-    )
-    committees = (
-        SelectionCommittee.objects.filter(department__in=departments)
-        .active()
-        .interviewing_between(since, until)
-        .annotate(quarter=TruncQuarter("interview_date"))
-        .values("quarter")
-        .annotate(total=Count("pk"))
-        .order_by()
-    )
-    people = (
-        TrainingCompletion.objects.attended()
-        .filter(person__department__in=departments, session__date__range=(since, until))
-        .annotate(quarter=TruncQuarter("session__date"))
-        .values("quarter")
-        .annotate(total=Count("person", distinct=True))
-    )
-    memberships: dict[datetime.date, int] = defaultdict(int)
-    trained: dict[datetime.date, int] = defaultdict(int)
-    compliant: dict[datetime.date, int] = defaultdict(int)
-    with_required: dict[datetime.date, int] = defaultdict(int)
-    for row in per_committee:
-        start = _as_date(row["quarter"])
-        memberships[start] += row["total"]
-        trained[start] += row["trained_total"]
-        compliant[start] += row["trained_total"] == row["total"]
-        with_required[start] += 1
-    by_committee = {_as_date(r["quarter"]): r["total"] for r in committees}
-    by_people = {_as_date(r["quarter"]): r["total"] for r in people}
-    figures = []
-    for quarter in quarters_since(first_year, today):
-        committee_count = by_committee.get(quarter.start, 0)
-        figures.append(
+    """Per quarter since `first_year`, up to today's: memberships and committees by
+    interview date, people trained by session date (three queries, the reports' own)."""
+    quarters = quarters_since(first_year, today)
+    first, last = quarters[0], quarters[-1]
+    committees = _per_quarter(figures.committees_by_department(first, last, departments))
+    memberships = _per_quarter(figures.memberships_by_department(first, last, departments))
+    people = _per_quarter(figures.people_by_department(first, last, departments))
+    result = []
+    for quarter in quarters:
+        c, m = committees[str(quarter)], memberships[str(quarter)]
+        result.append(
             QuarterFigures(
                 quarter=quarter,
-                memberships=memberships[quarter.start],
-                memberships_trained=trained[quarter.start],
-                committees=committee_count,
-                committees_compliant=compliant[quarter.start],
-                people_trained=by_people.get(quarter.start, 0),
-                committees_incomplete=committee_count - with_required[quarter.start],
+                memberships=m["memberships"],
+                memberships_trained=m["trained"],
+                committees=c["committees"],
+                committees_compliant=c["compliant"],
+                people_trained=people[str(quarter)]["trained"],
+                committees_incomplete=c["incomplete"],
             )
         )
-    return figures
+    return result
 
 
 @dataclass(frozen=True)
@@ -143,48 +101,30 @@ class DepartmentFigures:
     committees_incomplete: int = 0
 
     @property
-    def membership_share(self) -> float | None:
-        return _share(self.memberships_trained, self.memberships)
+    def membership_share(self) -> Decimal | None:
+        return figures.share(self.memberships_trained, self.memberships)
 
     @property
-    def committee_share(self) -> float | None:
-        return _share(self.committees_compliant, self.committees)
+    def committee_share(self) -> Decimal | None:
+        return figures.share(self.committees_compliant, self.committees)
 
 
-def overview(
-    departments: QuerySet[Department], start: datetime.date, end: datetime.date
-) -> list[DepartmentFigures]:
-    """This period's figures for each department (bureau overview): two grouped queries."""
-    memberships = (
-        required_memberships()
-        .filter(committee__interview_date__range=(start, end))
-        .annotate(trained=compliance.membership_trained())
-        .values("committee__department")
-        .annotate(total=Count("pk"), trained_total=Count("pk", filter=Q(trained=True)))
-    )
-    committees = (
-        SelectionCommittee.objects.active()
-        .interviewing_between(start, end)
-        .with_compliance()
-        .values("department")
-        .annotate(
-            total=Count("pk"),
-            compliant=Count("pk", filter=Q(is_compliant=True)),
-            incomplete=Count("pk", filter=Q(is_incomplete=True)),
-        )
-    )
-    by_membership = {r["committee__department"]: r for r in memberships}
-    by_committee = {r["department"]: r for r in committees}
+def overview(departments: QuerySet[Department], quarter: Quarter) -> list[DepartmentFigures]:
+    """A quarter's figures for each department (the bureau's home page): the report's
+    selectors, two grouped queries."""
+    key = (quarter.year, quarter.number)
+    committees = figures.committees_by_department(quarter, quarter, departments)
+    memberships = figures.memberships_by_department(quarter, quarter, departments)
     rows = []
     for department in departments:
-        m = by_membership.get(department.pk, {})
-        c = by_committee.get(department.pk, {})
+        c = committees.get((key, department.pk), {})
+        m = memberships.get((key, department.pk), {})
         rows.append(
             DepartmentFigures(
                 department=department,
-                memberships=m.get("total", 0),
-                memberships_trained=m.get("trained_total", 0),
-                committees=c.get("total", 0),
+                memberships=m.get("memberships", 0),
+                memberships_trained=m.get("trained", 0),
+                committees=c.get("committees", 0),
                 committees_compliant=c.get("compliant", 0),
                 committees_incomplete=c.get("incomplete", 0),
             )

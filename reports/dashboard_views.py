@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("dashboard:department", code=own[0].code)
     today = timezone.localdate()
     quarter = Quarter.containing(today)
-    rows = dashboard.overview(departments, quarter.start, quarter.end) if sees_all else []
+    rows = dashboard.overview(departments, quarter) if sees_all else []
     return render(
         request,
         "home.html",
