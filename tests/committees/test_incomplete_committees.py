@@ -84,6 +84,7 @@ def test_an_incomplete_committee_lowers_the_departments_share(department) -> Non
     current = quarterly_figures(scope, datetime.date(2025, 5, 1))[-1]
     assert (current.committees, current.committees_compliant) == (3, 1)
     assert current.committees_incomplete == 2
+    assert current.committee_share is not None
     assert float(current.committee_share) == pytest.approx(1 / 3, abs=1e-4)
     [row] = overview(scope, Quarter(2025, 2))
     assert (row.committees, row.committees_compliant, row.committees_incomplete) == (3, 1, 2)
