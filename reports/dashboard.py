@@ -147,6 +147,9 @@ def what_if_strict(
     refused (a required member neither trained nor registered on or before the interview
     date, or no required member at all: an incomplete committee is refused in every mode),
     and those `justify` would have asked a reason for (a required member untrained).
+
+    Compliance and incompleteness come from `with_compliance`, as in the reports; only
+    "neither trained nor registered" is this page's own question.
     """
     required = CommitteeMembership.objects.filter(
         committee=OuterRef("pk"), role__in=compliance.required_roles()
@@ -155,22 +158,18 @@ def what_if_strict(
     unplanned = required.filter(
         ~compliance.trained_before(person, on_date), ~compliance.registered_before(person, on_date)
     )
-    untrained = required.filter(~compliance.trained_before(person, on_date))
     counts = (
         SelectionCommittee.objects.filter(
             status__in=[CommitteeStatus.CONFIRMED, CommitteeStatus.HELD]
         )
         .interviewing_between(start, end)
-        .annotate(
-            blocked=Exists(unplanned),
-            unjustified=Exists(untrained),
-            incomplete=~Exists(required),
-        )
+        .with_compliance()
+        .annotate(blocked=Exists(unplanned))
         .values("department")
         .annotate(
             total=Count("pk"),
-            blocked_total=Count("pk", filter=Q(blocked=True) | Q(incomplete=True)),
-            untrained_total=Count("pk", filter=Q(unjustified=True)),
+            blocked_total=Count("pk", filter=Q(blocked=True) | Q(is_incomplete=True)),
+            untrained_total=Count("pk", filter=Q(is_compliant=False, is_incomplete=False)),
         )
     )
     by_department = {r["department"]: r for r in counts}
