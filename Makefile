@@ -16,7 +16,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 LOCALE_DIRS := $(wildcard locale */locale)
 
 .PHONY: help demo test install install-dev messages compile-messages extract-messages \
-        services lint lint-deploy typecheck migrations-check lint-migrations pytest demo-check clean security audit
+        services lint lint-imports lint-deploy typecheck migrations-check lint-migrations pytest demo-check clean security audit
 
 help:
 	@echo "make demo   - install, create the SQLite demo database and serve http://$(DEMO_ADDR)"
@@ -67,6 +67,11 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The apps' layers (pyproject.toml, [tool.importlinter]): departments at the bottom,
+# demo on top; an app imports only from the layers below it.
+lint-imports: $(VENV)/.dev
+	$(BIN)/lint-imports --no-cache
+
 # What cannot be run here (no Docker daemon): the Dockerfile with hadolint (warnings that
 # stay are ignored in the Dockerfile with the reason), the compose file against the
 # compose specification's JSON schema, as vendored in check-jsonschema.
@@ -101,7 +106,7 @@ security: $(VENV)/.dev
 audit: $(VENV)/.dev
 	$(PY) scripts/dependency_audit.py
 
-test: security lint lint-deploy typecheck migrations-check lint-migrations pytest demo-check
+test: security lint lint-imports lint-deploy typecheck migrations-check lint-migrations pytest demo-check
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache .pytest_cache artifacts

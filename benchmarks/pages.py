@@ -76,9 +76,9 @@ def _naive_views() -> list[Any]:
 
     from committees.compliance import required_roles
     from committees.models import CommitteeStatus, SelectionCommittee
-    from departments import dashboard
-    from departments.charts import trend_chart
     from departments.models import Department
+    from reports import dashboard
+    from reports.charts import trend_chart
     from trainings.models import CompletionStatus, TrainingCompletion
 
     def trained(person_id: int, on: datetime.date) -> bool:
@@ -175,7 +175,7 @@ def _naive_views() -> list[Any]:
         )
         return render(
             request,
-            "departments/dashboard.html",
+            "reports/dashboard.html",
             {
                 "department": department,
                 "current": figures[-1],

@@ -7,10 +7,10 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from committees.forms import DateInput
 from committees.models import CommitteeMembership, CommitteeStatus, SelectionCommittee
 from departments.access import Role, sees_all_departments, staff_department_ids, user_roles
 from departments.models import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, Department, validate_search_text
+from training_monitor.form_fields import DateInput
 
 
 class CommitteeFilter(django_filters.FilterSet):

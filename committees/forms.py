@@ -11,16 +11,10 @@ from committees.enforcement import EnforcementCheck, EnforcementError, committee
 from committees.models import MembershipRole, SelectionCommittee
 from departments.models import Department, Person, validate_plausible_date
 from departments.people_forms import PeopleSearchForm, PersonNameForm
+from training_monitor.form_fields import DateInput
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 # Names in free text outlive the retention period's reach and end up in reports; the

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import DateField, Exists, OuterRef, QuerySet, Value
 from django.http import QueryDict
 
+from committees import compliance
 from committees.filters import CommitteeFilter
-from committees.models import SelectionCommittee
+from committees.models import (
+    CommitteeMembership,
+    CommitteeMembershipQuerySet,
+    CommitteeStatus,
+    SelectionCommittee,
+)
+from departments.models import Department, Person
+from trainings.models import TrainingCompletion
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -23,3 +33,50 @@ def committee_list_filter(user: User | AnonymousUser, params: QueryDict | None) 
         SelectionCommittee.objects.visible_to(user).with_compliance().select_related("department")
     )
     return CommitteeFilter(params or None, queryset=committees, user=user)
+
+
+def required_memberships() -> CommitteeMembershipQuerySet:
+    """Memberships whose role requires training, of committees not cancelled."""
+    return CommitteeMembership.objects.filter(role__in=compliance.required_roles()).exclude(
+        committee__status=CommitteeStatus.CANCELLED
+    )
+
+
+def action_list(
+    departments: Department | QuerySet[Department], today: datetime.date
+) -> QuerySet[CommitteeMembership]:
+    """Untrained required members of committees still to interview, soonest first.
+
+    One department (its dashboard) or several (the download of everything a user may
+    see): the page and the download share this one selector.
+    """
+    scope: dict[str, Any] = (
+        {"committee__department": departments}
+        if isinstance(departments, Department)
+        else {"committee__department__in": departments}
+    )
+    return (
+        required_memberships()
+        .filter(**scope, committee__interview_date__gte=today)
+        .with_training_status()
+        .filter(is_trained=False)
+        .select_related("person", "committee__department")
+        .order_by(
+            "committee__interview_date",
+            "committee__vacancy_reference",
+            "person__last_name",
+            "pk",
+        )
+    )
+
+
+def with_training_state(people: QuerySet[Person], on_date: datetime.date) -> QuerySet[Person]:
+    """Annotate `is_trained` (on `on_date`) and `is_awaiting` (a hand entry to confirm)."""
+    return people.annotate(
+        is_trained=compliance.trained_before(
+            OuterRef("pk"), Value(on_date, output_field=DateField())
+        ),
+        is_awaiting=Exists(
+            TrainingCompletion.objects.awaiting_confirmation().filter(person=OuterRef("pk"))
+        ),
+    )

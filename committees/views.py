@@ -22,10 +22,10 @@ from committees import services
 from committees.enforcement import CONFIRMING_STATUSES, EnforcementError
 from committees.forms import AddMemberForm, CommitteeForm, NewPersonForm, PersonSearchForm
 from committees.models import CommitteeMembership, MembershipRole, SelectionCommittee
-from committees.selectors import committee_list_filter
+from committees.selectors import committee_list_filter, with_training_state
 from departments.access import is_htmx, may_edit_department_data
 from departments.models import Department, EnforcementMode, Person
-from departments.people import DuplicatePersonError, person_likely_matches, with_training_state
+from departments.people import DuplicatePersonError, person_likely_matches
 from trainings.models import CompletionStatus, TrainingCompletion
 
 PAGE_SIZE = 25

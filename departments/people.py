@@ -6,16 +6,14 @@ that creates or changes a person, so each asks the same questions the same way.
 
 from __future__ import annotations
 
-import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from committees import compliance
 from departments.access import sees_all_departments
 from departments.models import Department, Person, normalise_email, normalise_employee_number
 from departments.names import clean_name, name_key, word_pattern
@@ -40,20 +38,6 @@ class DuplicatePersonError(ValidationError):
     def __init__(self, errors: dict[str, Any], *, existing: list[Person]) -> None:
         super().__init__(errors)
         self.existing = existing
-
-
-def with_training_state(people: QuerySet[Person], on_date: datetime.date) -> QuerySet[Person]:
-    """Annotate `is_trained` (on `on_date`) and `is_awaiting` (a hand entry to confirm)."""
-    from trainings.models import TrainingCompletion
-
-    return people.annotate(
-        is_trained=compliance.trained_before(
-            OuterRef("pk"), Value(on_date, output_field=DateField())
-        ),
-        is_awaiting=Exists(
-            TrainingCompletion.objects.awaiting_confirmation().filter(person=OuterRef("pk"))
-        ),
-    )
 
 
 def person_likely_matches(

@@ -37,7 +37,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models import Count, DecimalField, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,7 +174,14 @@ def _session_quarter(prefix: str = "session__date") -> dict[str, Any]:
     return {"y": ExtractYear(prefix), "q": ExtractQuarter(prefix)}
 
 
-def people_by_department(first: Quarter, last: Quarter) -> dict[tuple[Key, int], dict[str, int]]:
+def _within(departments: QuerySet[Department] | None, field: str) -> dict[str, Any]:
+    """A filter on `departments` (all of them when None): the dashboards ask for one."""
+    return {} if departments is None else {f"{field}__in": departments}
+
+
+def people_by_department(
+    first: Quarter, last: Quarter, departments: QuerySet[Department] | None = None
+) -> dict[tuple[Key, int], dict[str, int]]:
     """Distinct people attended / by hand, and no-show places, per (quarter, department)
     (1 query). No-shows count places, as in the supplier table."""
     attended = Q(status=CompletionStatus.ATTENDED)
@@ -184,6 +191,7 @@ def people_by_department(first: Quarter, last: Quarter) -> dict[tuple[Key, int],
             session__cancelled=False,
             session__date__gte=first.start,
             session__date__lte=last.end,
+            **_within(departments, "person__department"),
         )
         .annotate(**_session_quarter())
         .values("y", "q", "person__department")
@@ -327,7 +335,7 @@ def attendees(first: Quarter, last: Quarter, group: str) -> dict[tuple[Key, Any]
 
 
 def memberships_by_department(
-    first: Quarter, last: Quarter
+    first: Quarter, last: Quarter, departments: QuerySet[Department] | None = None
 ) -> dict[tuple[Key, int], dict[str, int]]:
     """Memberships requiring training and trained ones per (quarter, department) (1 query)."""
     rows = (
@@ -336,6 +344,7 @@ def memberships_by_department(
             requires_training=True,
             committee__interview_date__gte=first.start,
             committee__interview_date__lte=last.end,
+            **_within(departments, "committee__department"),
         )
         .exclude(committee__status=CommitteeStatus.CANCELLED)
         .annotate(
@@ -356,14 +365,19 @@ def memberships_by_department(
 
 
 def committees_by_department(
-    first: Quarter, last: Quarter
+    first: Quarter, last: Quarter, departments: QuerySet[Department] | None = None
 ) -> dict[tuple[Key, int], dict[str, int]]:
-    """Committees, fully compliant committees and committees confirmed with a written
-    justification (enforcement mode `justify`) per (quarter, department) (1 query)."""
+    """Committees, fully compliant and incomplete committees, and committees confirmed
+    with a written justification (enforcement mode `justify`) per (quarter, department)
+    (1 query)."""
     justified = Exists(CommitteeJustification.objects.filter(committee=OuterRef("pk")))
     rows = (
         SelectionCommittee.objects.with_compliance()
-        .filter(interview_date__gte=first.start, interview_date__lte=last.end)
+        .filter(
+            interview_date__gte=first.start,
+            interview_date__lte=last.end,
+            **_within(departments, "department"),
+        )
         .exclude(status=CommitteeStatus.CANCELLED)
         .annotate(
             y=ExtractYear("interview_date"),
@@ -374,6 +388,7 @@ def committees_by_department(
         .annotate(
             committees=Count("pk"),
             compliant=Count("pk", filter=Q(is_compliant=True)),
+            incomplete=Count("pk", filter=Q(is_incomplete=True)),
             justified_count=Count("pk", filter=Q(justified=True)),
         )
         .order_by()
@@ -382,6 +397,7 @@ def committees_by_department(
         ((r["y"], r["q"]), r["department"]): {
             "committees": r["committees"],
             "compliant": r["compliant"],
+            "incomplete": r["incomplete"],
             "justified": r["justified_count"],
         }
         for r in rows

@@ -27,7 +27,7 @@ from committees.models import (
     CommitteeStatus,
     SelectionCommittee,
 )
-from departments.demo_data import ensure_demo_users
+from demo.demo_data import ensure_demo_users
 from departments.models import Department
 from imports.models import ImportBatch
 from tests.factories import (

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
@@ -29,11 +30,9 @@ FORM_OVERHEAD_BYTES = 1024 * 1024
 
 def upload_limit() -> int:
     """The same limit as the import pages (IMPORT_MAX_UPLOAD_BYTES)."""
-    # Imported here: imports.services loads the import machinery, which the settings
-    # module (through the middleware) must not pull in at start-up.
-    from imports.services import max_upload_bytes
-
-    return max_upload_bytes()
+    # Read from the settings, not through the import code: departments' admin uses this,
+    # and the ground floor must not reach the import machinery, even indirectly.
+    return int(settings.IMPORT_MAX_UPLOAD_BYTES)
 
 
 def validate_upload_size(upload: File[Any] | None) -> None:

@@ -40,3 +40,10 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: 
                         params={"pk": pk},
                     )
         return super().clean(value)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

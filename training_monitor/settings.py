@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "worklists",
+    # `seed_demo` and its data; installed everywhere, so the command is always there.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -6,11 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from departments import views as department_views
+from reports import dashboard_views
 from training_monitor import health
 
 urlpatterns = [
-    path("", department_views.home, name="home"),
+    path("", dashboard_views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(extra_context={"oidc_enabled": settings.OIDC_ENABLED}),
@@ -37,7 +37,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("worklists.urls")),
     path("committees/", include("committees.urls")),
-    path("", include("departments.urls")),
+    path("", include("reports.dashboard_urls")),
+    path("", include("committees.people_urls")),
     path("", include("privacy.urls")),
 ]
 

@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from committees.forms import DateInput
 from departments.models import validate_plausible_date
+from training_monitor.form_fields import DateInput
 from trainings.hand_entry import REASON_MAX_LENGTH, sessions_to_choose
 from trainings.models import Supplier, TrainingProgramme
 

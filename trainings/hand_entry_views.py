@@ -51,7 +51,7 @@ def completion_enter(request: HttpRequest, person_pk: int) -> HttpResponse:
     )
     if not people_enterable_by(request.user).filter(pk=person.pk).exists():
         raise PermissionDenied
-    back = _next_url(request, reverse("departments:person", args=[person.pk]))
+    back = _next_url(request, reverse("people:person", args=[person.pk]))
     form = HandEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,8 +13,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from committees.selectors import committee_list_filter
-from departments.dashboard import action_list
+from committees.selectors import action_list, committee_list_filter
 from departments.models import Department, Person
 from worklists.files import Column
 from worklists.models import ListKind

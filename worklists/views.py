@@ -29,7 +29,7 @@ def _list_page(kind: str, request: HttpRequest) -> str:
         return f"{reverse('committees:list')}?{query}" if query else reverse("committees:list")
     code = request.GET.get("department", "")
     if code:
-        return f"{reverse('departments:dashboard', args=[code])}#actions"
+        return f"{reverse('dashboard:department', args=[code])}#actions"
     return reverse("home")
 
 

@@ -450,7 +450,7 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "password_change": "changes the user's own password",
     "set_language": "stores the chosen language",
     "committees:member_remove": "removes a member: leaves no untrained member behind",
-    "departments:person_edit": "edits a person's name, e-mail and employee number",
+    "people:person_edit": "edits a person's name, e-mail and employee number",
     "worklists:download": "starts a long list download as a background job",
     "imports:index": "uploads a supplier's attendance file (completions only)",
     "imports:profile_create": "saves how a supplier's file is read",

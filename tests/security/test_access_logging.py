@@ -48,7 +48,7 @@ def test_a_real_permission_check_is_logged(
     with caplog.at_level(logging.WARNING, logger=LOGGER):
         assert client.get("/departments/what-if-strict/").status_code == 403
     assert denials(caplog) == [
-        f"Access denied: status=403 user_id={op_user.pk} view=departments:what_if_strict"
+        f"Access denied: status=403 user_id={op_user.pk} view=dashboard:what_if_strict"
     ]
 
 

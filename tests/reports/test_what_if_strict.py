@@ -7,8 +7,8 @@ import datetime
 import pytest
 
 from committees.models import CommitteeStatus
-from departments.dashboard import what_if_strict
 from departments.models import Department
+from reports.dashboard import what_if_strict
 from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory
 from trainings.models import CompletionStatus
 

@@ -1,4 +1,4 @@
-"""The people pages: a scoped list with search, and editing a person."""
+"""The people pages: a scoped list with search, a person's page, and editing a person."""
 
 from __future__ import annotations
 
@@ -6,16 +6,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from departments.access import has_a_role, role_required
+from committees.models import CommitteeMembership, SelectionCommittee
+from committees.selectors import with_training_state
+from departments.access import (
+    Role,
+    has_a_role,
+    is_administrator,
+    role_required,
+    sees_all_departments,
+    user_roles,
+)
 from departments.models import Department, Person
-from departments.people import DuplicatePersonError, person_update, with_training_state
+from departments.people import DuplicatePersonError, person_update
 from departments.people_forms import PeopleSearchForm, PersonForm
+from trainings.hand_entry import people_enterable_by
+from trainings.models import TrainingCompletion
 
 PAGE_SIZE = 25
 
@@ -77,9 +89,44 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("The details of %(name)s have been saved.") % {"name": person.full_name}
             )
-            return redirect("departments:person", pk=pk)
+            return redirect("people:person", pk=pk)
     return render(
         request,
         "departments/person_form.html",
         {"person": person, "form": form, "existing": existing},
+    )
+
+
+@require_safe
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("department"), pk=pk
+    )
+    completions = TrainingCompletion.objects.filter(person=person).select_related(
+        "session__supplier", "session__programme", "entered_by", "confirmed_by"
+    )
+    committees = SelectionCommittee.objects.with_compliance().select_related("department")
+    memberships = (
+        CommitteeMembership.objects.visible_to(request.user)
+        .filter(person=person)
+        .with_training_status()
+        .prefetch_related(Prefetch("committee", queryset=committees))
+        .order_by("-committee__interview_date")
+    )
+    return render(
+        request,
+        "departments/person_detail.html",
+        {
+            "person": person,
+            "completions": completions,
+            "memberships": memberships,
+            "may_enter": people_enterable_by(request.user).filter(pk=person.pk).exists(),
+            # Found through visible_to: for O&P staff that is their own departments, which
+            # they may change; the bureau only reads. Decided without another query.
+            "may_edit": is_administrator(request.user)
+            or (
+                Role.OP_STAFF in user_roles(request.user) and not sees_all_departments(request.user)
+            ),
+        },
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import datetime
+from decimal import Decimal
 
 import pytest
 
 from committees.models import MembershipRole
-from departments.dashboard import quarterly_figures
 from departments.models import Department
+from reports.dashboard import quarterly_figures
 from reports.quarters import Quarter
 from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory
 
@@ -42,7 +43,8 @@ def test_the_quarter_figures_count_memberships_committees_and_people(department)
     assert current.quarter == Quarter(2025, 2)
     assert (current.memberships, current.memberships_trained) == (2, 1)
     assert (current.committees, current.committees_compliant) == (2, 1)
-    assert current.membership_share == 50.0
+    # A share (0 to 1), as in the reports.
+    assert current.membership_share == Decimal("0.5")
     assert current.people_trained == 1
 
 
@@ -105,3 +107,16 @@ def test_the_chart_axis_runs_from_0_to_100_percent(client, op_user, department, 
     svg = base64.b64decode(chart["src"].split(",", 1)[1]).decode()
     assert "100%" in svg
     assert "10.000%" not in svg
+
+
+def test_a_share_is_rounded_once_and_half_up_as_in_the_reports(
+    client, op_user, department, today
+) -> None:
+    """1 of 16 is 6.25%: the reports show 6,3%; float rounding (half to even) gave 6,2%."""
+    committee = CommitteeFactory(department=department, interview_date=datetime.date(2025, 5, 20))
+    members = MembershipFactory.create_batch(16, committee=committee)
+    CompletionFactory(person=members[0].person, session__date=datetime.date(2025, 4, 1))
+    client.force_login(op_user)
+    html = client.get(f"/departments/{department.code}/").content.decode()
+    assert "6,3%" in html
+    assert "6,2%" not in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.core.cache import cache
 
@@ -16,13 +17,13 @@ CACHE_SECONDS = 24 * 60 * 60
 def trend_chart(
     *,
     labels: Sequence[str],
-    series: Sequence[tuple[str, Sequence[float | None]]],
+    series: Sequence[tuple[str, Sequence[Decimal | None]]],
     title: str,
     y_label: str,
 ) -> dict[str, str]:
     """The chart as an image (`src`, a data: URI) with its text alternative (`alt`).
 
-    `series` holds percentages (0 to 100), as the dashboard shows them.
+    `series` holds shares (0 to 1), the same exact values the reports chart.
 
     Drawing takes far longer than the queries behind it, and the same figures always
     give the same SVG, so the image is cached under a hash of its input.
@@ -31,11 +32,7 @@ def trend_chart(
         key="trend",
         title=title,
         x_labels=tuple(labels),
-        # The dashboard works in percentages; the chart code in shares (0 to 1).
-        series=tuple(
-            Series(name=name, values=tuple(None if v is None else v / 100 for v in values))
-            for name, values in series
-        ),
+        series=tuple(Series(name=name, values=tuple(values)) for name, values in series),
         kind="line",
         y_label=y_label,
         y_max=1,

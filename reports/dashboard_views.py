@@ -1,29 +1,23 @@
+"""The dashboards: home (the bureau's overview), a department's dashboard and what-if-strict."""
+
 from __future__ import annotations
 
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from committees.models import CommitteeMembership, SelectionCommittee
-from departments import dashboard
-from departments.access import (
-    Role,
-    is_administrator,
-    role_required,
-    sees_all_departments,
-    user_roles,
-)
-from departments.charts import trend_chart
-from departments.models import Department, Person
+from committees.selectors import action_list
+from departments.access import Role, role_required, sees_all_departments, user_roles
+from departments.models import Department
+from reports import dashboard
+from reports.charts import trend_chart
 from reports.quarters import Quarter
-from trainings.hand_entry import pending_for, people_enterable_by
-from trainings.models import TrainingCompletion
+from trainings.hand_entry import pending_for
 
 ACTION_LIST_LIMIT = 50
 logger = logging.getLogger(__name__)
@@ -39,10 +33,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if not sees_all and Role.OP_STAFF in user_roles(request.user):
         own = list(departments[:2])
         if len(own) == 1:
-            return redirect("departments:dashboard", code=own[0].code)
+            return redirect("dashboard:department", code=own[0].code)
     today = timezone.localdate()
     quarter = Quarter.containing(today)
-    rows = dashboard.overview(departments, quarter.start, quarter.end) if sees_all else []
+    rows = dashboard.overview(departments, quarter) if sees_all else []
     return render(
         request,
         "home.html",
@@ -72,11 +66,11 @@ def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         title=_("Training per quarter, %(department)s") % {"department": department.code},
         y_label=_("percent"),
     )
-    actions = dashboard.action_list(department, today)
+    actions = action_list(department, today)
     action_rows = list(actions[: ACTION_LIST_LIMIT + 1])
     return render(
         request,
-        "departments/dashboard.html",
+        "reports/dashboard.html",
         {
             "department": department,
             "current": current,
@@ -91,41 +85,6 @@ def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
-@login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(
-        Person.objects.visible_to(request.user).select_related("department"), pk=pk
-    )
-    completions = TrainingCompletion.objects.filter(person=person).select_related(
-        "session__supplier", "session__programme", "entered_by", "confirmed_by"
-    )
-    committees = SelectionCommittee.objects.with_compliance().select_related("department")
-    memberships = (
-        CommitteeMembership.objects.visible_to(request.user)
-        .filter(person=person)
-        .with_training_status()
-        .prefetch_related(Prefetch("committee", queryset=committees))
-        .order_by("-committee__interview_date")
-    )
-    return render(
-        request,
-        "departments/person_detail.html",
-        {
-            "person": person,
-            "completions": completions,
-            "memberships": memberships,
-            "may_enter": people_enterable_by(request.user).filter(pk=person.pk).exists(),
-            # Found through visible_to: for O&P staff that is their own departments, which
-            # they may change; the bureau only reads. Decided without another query.
-            "may_edit": is_administrator(request.user)
-            or (
-                Role.OP_STAFF in user_roles(request.user) and not sees_all_departments(request.user)
-            ),
-        },
-    )
-
-
-@require_safe
 @role_required(sees_all_departments)
 def what_if_strict(request: HttpRequest) -> HttpResponse:
     """For the programme bureau: what `strict` would have blocked in the last four quarters."""
@@ -135,7 +94,7 @@ def what_if_strict(request: HttpRequest) -> HttpResponse:
     rows = dashboard.what_if_strict(Department.objects.all(), first.start, last.end)
     return render(
         request,
-        "departments/what_if_strict.html",
+        "reports/what_if_strict.html",
         {
             "rows": rows,
             "first": first,

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from departments import demo_data
+from demo import demo_data
 
 
 def _positive_float(text: str) -> float:
