@@ -279,10 +279,15 @@ class TestExports:
     def test_the_xlsx_holds_the_tables(self, market: Market) -> None:
         book = openpyxl.load_workbook(io.BytesIO(self.render("xlsx")))
         text = " ".join(
-            str(cell) for sheet in book.worksheets for row in sheet.values for cell in row
+            " ".join(str(cell) for cell in row) for sheet in book.worksheets for row in sheet.values
         )
         assert "Alfa BV" in text
         assert "Niet gekomen (plaatsen)" in text
+        assert "Periode 2025Q1-2025Q2" in text
+
+    def test_the_pdf_names_the_period(self, market: Market) -> None:
+        first_page = PdfReader(io.BytesIO(self.render("pdf"))).pages[0].extract_text()
+        assert "Periode 2025Q1-2025Q2" in " ".join(first_page.split())
 
     def test_the_pdf_is_a4_landscape_with_every_column(self, market: Market) -> None:
         reader = PdfReader(io.BytesIO(self.render("pdf")))
@@ -292,3 +297,25 @@ class TestExports:
         text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
         for label in ("Niet gekomen (plaatsen)", "Alfa BV", "Werving"):
             assert label in text
+
+
+class TestSameFiguresAsTheQuarterlyReport:
+    def test_one_quarter_gives_the_regiegroeps_supplier_figures(
+        self, world: Any, everything_shown: None
+    ) -> None:
+        from reports.figures import regiegroep_report
+
+        quarter = Quarter(2025, 1)
+        regiegroep = regiegroep_report(quarter)
+        comparison = rows(supplier_comparison(quarter, quarter), "suppliers")
+        participation = rows(regiegroep, "participation-suppliers")
+        evaluations = rows(regiegroep, "evaluations-suppliers", by="name")
+        for name, found in comparison.items():
+            expected = participation[name]
+            assert [found[k] for k in ("sessions", "capacity", "attended", "no_shows")] == [
+                expected[k] for k in ("sessions", "capacity", "attended", "no_shows")
+            ]
+            assert (found["responses"], found["mean"]) == (
+                evaluations[name]["responses"],
+                evaluations[name]["mean"],
+            )
