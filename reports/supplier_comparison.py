@@ -282,11 +282,11 @@ LEVEL = "95%"
 
 
 def _low_label() -> str:
-    return _("Lower end of the %(level)s interval") % {"level": LEVEL}
+    return _("Lower bound (%(level)s)") % {"level": LEVEL}
 
 
 def _high_label() -> str:
-    return _("Upper end of the %(level)s interval") % {"level": LEVEL}
+    return _("Upper bound (%(level)s)") % {"level": LEVEL}
 
 
 def _late_column(known: bool) -> Column:
