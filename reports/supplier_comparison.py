@@ -2,9 +2,9 @@
 chosen period of quarters.
 
 The one place these figures are computed: the page, the three downloads and the chart all
-read `supplier_comparison()`. A fixed handful of aggregate queries, whatever the number of
-suppliers, versions or sessions (sessions, places and evaluations per group; the
-evaluations once more per session, for the interval).
+read `supplier_comparison()`. Six aggregate queries, whatever the number of suppliers,
+versions or sessions: per grouping, sessions and places per group, and evaluations per
+group and session (the interval needs the spread within sessions).
 
 Definitions (also in the README and in the report's explanations):
 
@@ -334,6 +334,12 @@ def _columns(names: tuple[Column, ...], late_known: bool) -> tuple[Column, ...]:
             based_on=("attended", "no_shows"),
         ),
         _late_column(late_known),
+        *_evaluation_columns(),
+    )
+
+
+def _evaluation_columns() -> tuple[Column, ...]:
+    return (
         Column("responses", _("Responses"), "int", count_of_people=True),
         Column(
             "response_rate",
@@ -499,7 +505,7 @@ def period_text(first: Quarter, last: Quarter) -> str:
 def supplier_comparison(
     first: Quarter, last: Quarter, *, generated_at: datetime.datetime | None = None
 ) -> Report:
-    """The supplier comparison from `first` to `last` (inclusive) (9 queries)."""
+    """The supplier comparison from `first` to `last` (inclusive) (6 queries)."""
     if first > last:
         raise ValueError(f"{first} comes after {last}")
     supplier = Column("supplier", _("Supplier"), "text")
