@@ -98,3 +98,33 @@ class InterventionForm(forms.ModelForm[Intervention]):
         help_texts = {
             "departments": _("Leave all unticked when it concerned every department."),
         }
+
+
+class SupplierPeriodForm(forms.Form):
+    """The period of the supplier comparison: from one ended quarter to another.
+
+    Read from the query string (a GET form works without JavaScript and gives a link
+    that can be shared); empty means the last four ended quarters.
+    """
+
+    first = QuarterField(label=_("From quarter"))
+    last = QuarterField(label=_("To and including quarter"))
+
+    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+        latest = Quarter.last_ended(timezone.localdate())
+        if not data or not (data.get("first") or data.get("last")):
+            data = {"first": str(latest.last_n(4)[0]), "last": str(latest)}
+        super().__init__(data, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, last = cleaned.get("first"), cleaned.get("last")
+        if first and last and Quarter.parse(first) > Quarter.parse(last):
+            raise forms.ValidationError(
+                _("The first quarter comes after the last one. Swap them."), code="order"
+            )
+        return cleaned
+
+    def period(self) -> tuple[Quarter, Quarter]:
+        """The chosen quarters; call after is_valid()."""
+        return Quarter.parse(self.cleaned_data["first"]), Quarter.parse(self.cleaned_data["last"])

@@ -25,9 +25,16 @@ from departments.access import (
     user_roles,
 )
 from departments.models import Department
-from reports.forms import CompileForm, InterventionForm, SelfReportedForm, SelfReportedKeyForm
+from reports.forms import (
+    CompileForm,
+    InterventionForm,
+    SelfReportedForm,
+    SelfReportedKeyForm,
+    SupplierPeriodForm,
+)
 from reports.models import (
     CONTENT_TYPES,
+    EXTENSIONS,
     FileFormat,
     Intervention,
     JobStatus,
@@ -50,6 +57,7 @@ from reports.services import (
     snapshot_file,
     snapshot_report,
 )
+from reports.supplier_comparison import supplier_comparison
 
 
 def _own_codes(user: Any) -> set[str] | None:
@@ -139,15 +147,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = get_object_or_404(ReportSnapshot.objects.select_related("previous"), pk=pk)
     report = _report_for(request, snapshot)
-    charts = [
-        {
-            "title": chart.title,
-            "src": svg_data_uri(render_svg(chart)),
-            "alt": alt_text(chart),
-            "table": table_context(chart_table(chart)),
-        }
-        for chart in report.charts
-    ]
+    charts = _charts_context(report)
     previous_quarter = (
         ReportSnapshot.objects.latest_versions()
         .filter(kind=snapshot.kind, quarter__lt=snapshot.quarter)
@@ -383,3 +383,58 @@ def interventions(request: HttpRequest) -> HttpResponse:
         .prefetch_related("departments")[:200]
     )
     return render(request, "reports/interventions.html", {"form": form, "interventions": log})
+
+
+def _charts_context(report: Report) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": chart.title,
+            "src": svg_data_uri(render_svg(chart)),
+            "alt": alt_text(chart),
+            "table": table_context(chart_table(chart)),
+        }
+        for chart in report.charts
+    ]
+
+
+@require_safe
+@role_required(may_compile_reports)
+def suppliers(request: HttpRequest) -> HttpResponse:
+    """The supplier comparison for the tender: the programme bureau only.
+
+    Figures over all departments, so O&P staff (who see their own only) get a 403.
+    """
+    form = SupplierPeriodForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/suppliers.html", {"form": form}, status=400)
+    first, last = form.period()
+    report = supplier_comparison(first, last)
+    return render(
+        request,
+        "reports/suppliers.html",
+        {
+            "form": form,
+            "report": report,
+            "tables": [table_context(t) for t in report.tables],
+            "charts": _charts_context(report),
+            "formats": FileFormat.choices,
+            "query": request.GET.urlencode() or f"first={first}&last={last}",
+        },
+    )
+
+
+@require_safe
+@role_required(may_compile_reports)
+def suppliers_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in FileFormat.values:
+        raise Http404
+    form = SupplierPeriodForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/suppliers.html", {"form": form}, status=400)
+    report = supplier_comparison(*form.period())
+    response = HttpResponse(
+        report_file_render(report=report, fmt=fmt), content_type=CONTENT_TYPES[fmt]
+    )
+    name = f"{report.kind}_{report.quarter}.{EXTENSIONS[fmt]}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

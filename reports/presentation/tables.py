@@ -41,7 +41,8 @@ Number: TypeAlias = int | float | Decimal
 CellValue: TypeAlias = str | int | float | Decimal | date | Suppressed | None
 ColumnKind: TypeAlias = Literal["text", "int", "percent", "decimal", "date"]
 Flag: TypeAlias = Literal["self_reported", "below_target", "no_data"]
-ReportKind: TypeAlias = Literal["regiegroep", "icop"]
+# "suppliers": the supplier comparison, over a period of quarters rather than one.
+ReportKind: TypeAlias = Literal["regiegroep", "icop", "suppliers"]
 ChartKind: TypeAlias = Literal["line", "bar"]
 
 # Shown next to a marked row in every export; the keys are part of the snapshot format.
@@ -64,6 +65,7 @@ FLAG_HELP: Final[Mapping[str, Promise]] = {
 
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _QUARTER_RE = re.compile(r"^\d{4}Q[1-4]$")
+_PERIOD_RE = re.compile(r"^\d{4}Q[1-4](-\d{4}Q[1-4])?$")
 
 
 def _check_key(key: str, what: str) -> None:
@@ -454,9 +456,10 @@ class Report:
     target_share: Decimal | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in ("regiegroep", "icop"):
+        if self.kind not in ("regiegroep", "icop", "suppliers"):
             raise ValueError(f"unknown report kind {self.kind!r}")
-        if not _QUARTER_RE.match(self.quarter):
+        quarter_re = _PERIOD_RE if self.kind == "suppliers" else _QUARTER_RE
+        if not quarter_re.match(self.quarter):
             raise ValueError(f"quarter {self.quarter!r} must look like 2025Q4")
         # A naive time would be read in whatever zone the reader's server runs in.
         if self.generated_at.utcoffset() is None:

@@ -196,7 +196,9 @@ def _explanation_lines(
     report: Report, sheets: list[tuple[str, Table]]
 ) -> Iterable[tuple[str, str, bool]]:
     """(figure, explanation, is heading) lines of the explanation sheet."""
-    yield gettext("Quarter"), report.quarter, False
+    # The supplier comparison covers a period of quarters ("2025Q1-2025Q4").
+    label = gettext("Period") if report.kind == "suppliers" else gettext("Quarter")
+    yield label, report.quarter, False
     yield gettext("Generated on"), moment_text(report.generated_at), False
     for threshold in report_thresholds(report):
         yield suppressed_label(threshold), suppression_footnote(threshold), False
