@@ -102,9 +102,7 @@ class TestEnforcementModeOfTheQuarter:
         report = icop_report(Q1)
 
         assert rows(report, "departments")["AAA"]["enforcement"] == mode_label("justify")
-        assert rows(report, "committees-untrained")["AAA"]["enforcement"] == mode_label(
-            "justify"
-        )
+        assert rows(report, "committees-untrained")["AAA"]["enforcement"] == mode_label("justify")
         today = Quarter.containing(timezone.localdate())
         assert enforcement_modes(today)[world.aaa.pk] == EnforcementMode.STRICT
 
