@@ -73,7 +73,7 @@ class DepartmentQuerySet(models.QuerySet["Department"]):
         history (one subquery). Without a history row by then (a department created
         later, or written around the history) the current mode stands."""
         then = (
-            self.model.history.filter(id=OuterRef("pk"), history_date__lte=moment)  # type: ignore[attr-defined]
+            self.model.history.filter(id=OuterRef("pk"), history_date__lte=moment)
             .order_by("-history_date", "-history_id")
             .values("enforcement_mode")[:1]
         )

@@ -69,7 +69,8 @@ def test_the_bureau_gets_every_justification_of_the_quarter(
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
     text = _csv_text(response)
-    assert "Geen vervanger beschikbaar" in text and "Anna de Vries" in text
+    assert "Geen vervanger beschikbaar" in text
+    assert "Anna de Vries" in text
     assert "Spoedvacature bij B" in text
     assert "Ander kwartaal" not in text
 
@@ -81,7 +82,8 @@ def test_op_staff_get_their_own_departments_justifications_only(
     text = _csv_text(_annex(client, snapshot))
 
     assert "Geen vervanger beschikbaar" in text
-    assert "Spoedvacature bij B" not in text and "Bert Bakker" not in text
+    assert "Spoedvacature bij B" not in text
+    assert "Bert Bakker" not in text
 
 
 def test_an_outsider_from_another_ministry_does_not_get_them(
@@ -90,7 +92,8 @@ def test_an_outsider_from_another_ministry_does_not_get_them(
     client.force_login(op_staff(world.ccc, username="op.ccc"))
     text = _csv_text(_annex(client, snapshot))
 
-    assert "Anna de Vries" not in text and "Bert Bakker" not in text
+    assert "Anna de Vries" not in text
+    assert "Bert Bakker" not in text
 
 
 def test_a_user_without_a_role_is_refused(client, snapshot) -> None:
@@ -109,7 +112,8 @@ def test_the_annex_is_read_at_download_so_scrubbed_names_are_gone(
 
     text = _csv_text(_annex(client, snapshot))
 
-    assert "Anna de Vries" not in text and "[verwijderd]" in text
+    assert "Anna de Vries" not in text
+    assert "[verwijderd]" in text
     assert snapshot.files.count() == files_before  # nothing stored
     assert "Anna de Vries" not in str(snapshot.data)
 

@@ -11,7 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from committees.models import CommitteeJustification, CommitteeStatus, MembershipRole
+from committees.models import (
+    CommitteeJustification,
+    CommitteeStatus,
+    MembershipRole,
+    SelectionCommittee,
+)
 from departments.models import Department, EnforcementMode
 from reports.figures import icop_report, regiegroep_report
 from reports.meetings import enforcement_modes, mode_label
@@ -26,7 +31,9 @@ Q1 = Quarter(2025, 1)
 SEEDED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
-def _held_untrained(department: Department, day: datetime.date, **kwargs: object) -> object:
+def _held_untrained(
+    department: Department, day: datetime.date, **kwargs: object
+) -> SelectionCommittee:
     committee = CommitteeFactory(department=department, interview_date=day, **kwargs)
     MembershipFactory(committee=committee, role=MembershipRole.MEMBER)  # never trained
     return committee
@@ -36,7 +43,7 @@ def _mode_since_the_beginning(department: Department, mode: str) -> None:
     """As the data migration seeds it: the mode in force since 2000."""
     department.enforcement_mode = mode
     department.save()
-    department.history.all().update(history_date=SEEDED)  # type: ignore[attr-defined]
+    department.history.all().update(history_date=SEEDED)
 
 
 class TestCommitteesConfirmedWithUntrainedMembers:
@@ -75,7 +82,8 @@ class TestCommitteesConfirmedWithUntrainedMembers:
 
         assert (aaa["confirmed_untrained"], aaa["with_justification"]) == (1, 1)
         assert aaa["without_justification"] == 0
-        assert total is not None and total.get("confirmed_untrained") == 1
+        assert total is not None
+        assert total.get("confirmed_untrained") == 1
 
     def test_departments_without_figures_from_the_app_are_left_out_and_named(
         self, world: World
@@ -117,7 +125,7 @@ class TestEnforcementModeOfTheQuarter:
     def test_the_migration_seeded_every_ministry_with_its_mode_since_the_beginning(
         self, db: None
     ) -> None:
-        seeded = Department.history.filter(history_date=SEEDED)  # type: ignore[attr-defined]
+        seeded = Department.history.filter(history_date=SEEDED)
         assert Department.objects.exists()
         assert set(seeded.values_list("id", "enforcement_mode")) == set(
             Department.objects.values_list("pk", "enforcement_mode")
@@ -146,7 +154,7 @@ class TestUntrainedMembersByRole:
     def test_the_role_table_counts_people_and_goes_through_the_suppression(
         self, world: World, settings: object
     ) -> None:
-        settings.REPORT_SUPPRESSION_THRESHOLD = 5  # type: ignore[attr-defined]
+        settings.REPORT_SUPPRESSION_THRESHOLD = 5
         table = table_of(icop_report(Q1), "untrained-roles")
 
         people = {c.key for c in table.columns if c.count_of_people}
@@ -158,7 +166,7 @@ class TestSupplierMeetingFigures:
     def test_late_cancellations_count_places_cancelled_within_the_days_before_the_session(
         self, world: World, settings: object
     ) -> None:
-        settings.LATE_CANCELLATION_DAYS = 3  # type: ignore[attr-defined]
+        settings.LATE_CANCELLATION_DAYS = 3
         session = world.q1_session  # 15 January 2025, S2
         zone = timezone.get_current_timezone()
 
@@ -180,7 +188,7 @@ class TestSupplierMeetingFigures:
         assert suppliers["Tweede BV"]["no_shows"] == 1
 
     def test_the_number_of_days_is_a_setting(self, world: World, settings: object) -> None:
-        settings.LATE_CANCELLATION_DAYS = 10  # type: ignore[attr-defined]
+        settings.LATE_CANCELLATION_DAYS = 10
         at = datetime.datetime(2025, 1, 6, 9, tzinfo=timezone.get_current_timezone())
         CompletionFactory(
             session=world.q1_session, status=CompletionStatus.CANCELLED, status_changed_at=at
@@ -205,4 +213,5 @@ class TestSupplierMeetingFigures:
 
         # Held: 15 January and 10 March; the cancelled session is neither.
         assert (s2["sessions"], s2["empty_sessions"]) == (2, 2)
-        assert content.total_row is not None and content.total_row.get("sessions") == 2
+        assert content.total_row is not None
+        assert content.total_row.get("sessions") == 2
