@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 
+# The history of departments starts here: migration 0008 seeded each department's mode
+# as in force since this moment, before any data the app holds.
+ENFORCEMENT_HISTORY_SINCE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
 class EnforcementMode(models.TextChoices):
     # How hard the system pushes back when an untrained member sits on a committee.
     ADVISORY = "advisory", _("Advisory: show a warning")

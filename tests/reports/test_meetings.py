@@ -17,7 +17,7 @@ from committees.models import (
     MembershipRole,
     SelectionCommittee,
 )
-from departments.models import Department, EnforcementMode
+from departments.models import ENFORCEMENT_HISTORY_SINCE, Department, EnforcementMode
 from reports.figures import icop_report, regiegroep_report
 from reports.meetings import enforcement_modes, mode_label
 from reports.quarters import Quarter
@@ -28,7 +28,7 @@ from trainings.models import CompletionStatus
 pytestmark = pytest.mark.usefixtures("no_suppression")
 D = datetime.date
 Q1 = Quarter(2025, 1)
-SEEDED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+SEEDED = ENFORCEMENT_HISTORY_SINCE
 
 
 def _held_untrained(
