@@ -16,11 +16,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from simple_history.utils import bulk_update_with_history
 
 from committees.models import CommitteeMembership, CommitteeStatus, MembershipRole
 from committees.models import SelectionCommittee as Committee
 from departments.access import GROUP_NAMES, Role, ensure_groups
-from departments.models import Department, EnforcementMode, Person
+from departments.models import ENFORCEMENT_HISTORY_SINCE, Department, EnforcementMode, Person
 from departments.names import split_particle
 from trainings.models import (
     CompletionStatus,
@@ -253,7 +254,14 @@ class _Builder:
                 "BZK": EnforcementMode.JUSTIFY,
                 "FIN": EnforcementMode.STRICT,
             }.get(code, EnforcementMode.ADVISORY)
-        Department.objects.bulk_update(departments.values(), ["in_tender", "enforcement_mode"])
+        # With history, dated from the beginning: the reports read the mode of a past
+        # quarter from it, and the demo's modes have always been in force.
+        bulk_update_with_history(
+            list(departments.values()),
+            Department,
+            ["in_tender", "enforcement_mode"],
+            default_date=ENFORCEMENT_HISTORY_SINCE,
+        )
         return departments
 
     def suppliers_and_tenders(

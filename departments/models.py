@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, Self
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,11 @@ from departments.names import display_name, normalise_particle, split_particle
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+
+
+# The history of departments starts here: migration 0008 seeded each department's mode
+# as in force since this moment, before any data the app holds.
+ENFORCEMENT_HISTORY_SINCE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 class EnforcementMode(models.TextChoices):
@@ -68,6 +73,17 @@ class DepartmentQuerySet(models.QuerySet["Department"]):
     def in_tender(self) -> Self:
         return self.filter(in_tender=True)
 
+    def with_enforcement_mode_at(self, moment: datetime.datetime) -> Self:
+        """Annotate `enforcement_mode_then`: the mode in force at `moment`, from the
+        history (one subquery). Without a history row by then (a department created
+        later, or written around the history) the current mode stands."""
+        then = (
+            self.model.history.filter(id=OuterRef("pk"), history_date__lte=moment)
+            .order_by("-history_date", "-history_id")
+            .values("enforcement_mode")[:1]
+        )
+        return self.annotate(enforcement_mode_then=Coalesce(Subquery(then), F("enforcement_mode")))
+
 
 class Department(models.Model):
     """A ministry (departement) of the Rijk."""
@@ -94,6 +110,9 @@ class Department(models.Model):
         help_text=_("Users who may see and change this department's committees."),
     )
 
+    # The enforcement mode in force in a past quarter is read from this history
+    # (`DepartmentQuerySet.with_enforcement_mode_at`); see reports/figures.py.
+    history = HistoricalRecords()
     objects = DepartmentQuerySet.as_manager()
 
     class Meta:

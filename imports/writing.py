@@ -104,12 +104,15 @@ def completions_update(statuses: dict[int, str], *, user: AbstractBaseUser | Non
     # The history needs whole rows: read them back in one query.
     changed = list(TrainingCompletion.objects.filter(pk__in=statuses))
     for completion in changed:
+        # A row written again with the status it has keeps the moment that status began.
+        if completion.status != statuses[completion.pk]:
+            completion.status_changed_at = now
         completion.status = statuses[completion.pk]
         completion.updated_at = now
     bulk_update_with_history(
         changed,
         TrainingCompletion,
-        ["status", "updated_at"],
+        ["status", "status_changed_at", "updated_at"],
         batch_size=1000,
         default_user=user,
     )
@@ -121,10 +124,13 @@ def completions_create(
     """Insert new completions with their history rows (COPY on PostgreSQL); their pks."""
     if not statuses:
         return {}
+    now = timezone.now()
     if not copy_available():
         created = bulk_create_with_history(
             [
-                TrainingCompletion(person_id=person_id, session_id=session_id, status=status)
+                TrainingCompletion(
+                    person_id=person_id, session_id=session_id, status=status, status_changed_at=now
+                )
                 for (person_id, session_id), status in statuses.items()
             ],
             TrainingCompletion,
@@ -133,16 +139,16 @@ def completions_create(
         )
         return {(c.person_id, c.session_id): c.pk for c in created}
     table = TrainingCompletion._meta.db_table
-    now = timezone.now()
     user_id = user.pk if user is not None and user.is_authenticated else None
     ids = dict(zip(statuses, _next_ids(table, len(statuses)), strict=True))
     completions = [(ids[pair], pair[0], pair[1], status) for pair, status in statuses.items()]
     columns = ["id", "person_id", "session_id", "status", "created_at", "updated_at"]
-    _copy_into(table, columns, ((*c, now, now) for c in completions))
+    columns.append("status_changed_at")
+    _copy_into(table, columns, ((*c, now, now, now) for c in completions))
     _copy_into(
         TrainingCompletion.history.model._meta.db_table,
         [*columns, "history_date", "history_type", "history_user_id"],
-        ((*c, now, now, now, "+", user_id) for c in completions),
+        ((*c, now, now, now, now, "+", user_id) for c in completions),
     )
     return ids
 

@@ -49,6 +49,7 @@ from committees.models import (
     SelectionCommittee,
 )
 from departments.models import Department
+from reports import meetings
 from reports.models import Intervention, ReportKind, SelfReportedFigures
 from reports.presentation.formatting import format_number
 from reports.presentation.suppression import suppress
@@ -215,14 +216,22 @@ def people_by_department(
 
 
 def sessions_by_supplier(first: Quarter, last: Quarter) -> dict[tuple[Key, int], dict[str, int]]:
-    """Sessions held, capacity, attended and no-show places per (quarter, supplier) (2 queries)."""
+    """Sessions held, sessions without attendees, capacity, attended and no-show places per
+    (quarter, supplier) (2 queries). A session nobody attended was not held: it counts
+    apart, its places as offered."""
+    attendee = TrainingCompletion.objects.attended().filter(session=OuterRef("pk"))
     sessions = (
         TrainingSession.objects.filter(
             cancelled=False, entered_by_hand=False, date__gte=first.start, date__lte=last.end
         )
+        .alias(has_attendee=Exists(attendee))
         .annotate(y=ExtractYear("date"), q=ExtractQuarter("date"))
         .values("y", "q", "supplier")
-        .annotate(sessions=Count("pk"), capacity=Sum("capacity"))
+        .annotate(
+            sessions=Count("pk", filter=Q(has_attendee=True)),
+            empty_sessions=Count("pk", filter=Q(has_attendee=False)),
+            capacity=Sum("capacity"),
+        )
         .order_by()
     )
     places = (
@@ -241,11 +250,12 @@ def sessions_by_supplier(first: Quarter, last: Quarter) -> dict[tuple[Key, int],
         .order_by()
     )
     result: dict[tuple[Key, int], dict[str, int]] = defaultdict(
-        lambda: {"sessions": 0, "capacity": 0, "attended": 0, "no_shows": 0}
+        lambda: {"sessions": 0, "empty_sessions": 0, "capacity": 0, "attended": 0, "no_shows": 0}
     )
     for r in sessions:
         entry = result[((r["y"], r["q"]), r["supplier"])]
         entry["sessions"] = r["sessions"]
+        entry["empty_sessions"] = r["empty_sessions"]
         entry["capacity"] = r["capacity"] or 0
     for r in places:
         entry = result[((r["y"], r["q"]), r["session__supplier"])]
@@ -454,7 +464,7 @@ def _codes(item: Intervention) -> str:
     return ", ".join(d.code for d in item.departments.all()) or _("all departments")
 
 
-def _report_interventions(items: list[Intervention], quarter: Quarter) -> tuple[Any, ...]:
+def report_interventions(items: list[Intervention], quarter: Quarter) -> tuple[Any, ...]:
     return tuple(
         ReportIntervention(
             on=item.date,
@@ -734,10 +744,17 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
 
     # Participation per supplier: the tender's suppliers and anyone who ran sessions.
     supplier_ids = tender_suppliers(quarter) | {pk for (key, pk) in supply if key == build.current}
-    empty = {"sessions": 0, "capacity": 0, "attended": 0, "no_shows": 0}
+    empty = {"sessions": 0, "empty_sessions": 0, "capacity": 0, "attended": 0, "no_shows": 0}
+    late = meetings.late_cancellations_by_supplier(quarter, quarter)
     sup_columns = (
         Column("supplier", _("Supplier"), "text"),
-        Column("sessions", _("Sessions held"), "int"),
+        Column(
+            "sessions",
+            _("Sessions held"),
+            "int",
+            help=_("Sessions in the quarter, not cancelled, that someone attended."),
+        ),
+        meetings.empty_sessions_column(),
         Column("capacity", _("Places offered"), "int"),
         Column(
             "attended",
@@ -754,6 +771,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
             based_on=("attended",),
         ),
         _no_show_column(),
+        meetings.late_cancellation_column(),
         Column(
             "attended_previous", _("Places filled, previous quarter"), "int", count_of_people=True
         ),
@@ -767,10 +785,12 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
                 {
                     "supplier": suppliers[pk].name,
                     "sessions": now["sessions"],
+                    "empty_sessions": now["empty_sessions"],
                     "capacity": now["capacity"],
                     "attended": now["attended"],
                     "filled": share(now["attended"], now["capacity"]),
                     "no_shows": now["no_shows"],
+                    "late_cancellations": late.get((build.current, pk), 0),
                     "attended_previous": before["attended"],
                 }
             )
@@ -782,6 +802,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         {
             **sup_total.cells,
             "sessions": sessions_total,
+            "empty_sessions": sum(_int(r.get("empty_sessions")) for r in sup_rows),
             "capacity": capacity_total,
             "filled": share(sup_total.get("attended"), capacity_total),  # type: ignore[arg-type]
         }
@@ -795,21 +816,18 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
     )
 
     # Content: programme and version of the sessions held (1 query).
+    attended_place = Q(completions__status=CompletionStatus.ATTENDED) & ~Q(
+        completions__source=CompletionSource.HAND, completions__confirmed_at__isnull=True
+    )
     content_rows_raw = (
         TrainingSession.objects.filter(
             cancelled=False, date__gte=quarter.start, date__lte=quarter.end
         )
         .values("supplier__name", "programme__name", "programme__version")
         .annotate(
-            sessions=Count("pk", distinct=True, filter=Q(entered_by_hand=False)),
-            attended=Count(
-                "completions",
-                filter=Q(completions__status=CompletionStatus.ATTENDED)
-                & ~Q(
-                    completions__source=CompletionSource.HAND,
-                    completions__confirmed_at__isnull=True,
-                ),
-            ),
+            # Sessions held: someone attended (as in the supplier table).
+            sessions=Count("pk", distinct=True, filter=Q(entered_by_hand=False) & attended_place),
+            attended=Count("completions", filter=attended_place),
         )
         .order_by("supplier__name", "programme__name", "programme__version")
     )
@@ -957,7 +975,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         tables=tables,
         charts=tuple(charts),
         explanations=_explanations(tables) + _common_explanations(),
-        interventions=_report_interventions(items, quarter),
+        interventions=report_interventions(items, quarter),
     )
 
 
@@ -1076,6 +1094,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
 
     sources = _Sources(in_tender, registered, people, reported, training_since())
     figures = sources.figures
+    modes = meetings.enforcement_modes(quarter)
 
     columns = (
         Column("code", _("Code"), "text"),
@@ -1166,7 +1185,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
         cells: dict[str, CellValue] = {
             "code": department.code,
             "department": department.name_nl,
-            "enforcement": str(department.get_enforcement_mode_display()).split(":")[0],
+            "enforcement": meetings.mode_label(modes[department.pk]),
         }
         if source == "no_data":
             # Its committees are in the app even when its trainings are not.
@@ -1269,7 +1288,18 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
         percent=True,
         markers=_markers(items, build.quarters),
     )
-    tables = (suppress(table, threshold=limit),)
+    # What the meeting asked for, from the app's registry: its departments only.
+    registry = [d for d in departments if figures(build.current, d.pk)[1] == "registry"]
+    coverage = meetings.registry_coverage(
+        {d.code for d in departments} - {d.code for d in registry}
+    )
+    tables = (
+        suppress(table, threshold=limit),
+        meetings.untrained_committees_table(
+            quarter, registry, modes, coverage=coverage, threshold=limit
+        ),
+        meetings.roles_table(quarter, [d.pk for d in registry], coverage=coverage, threshold=limit),
+    )
     return Report(
         kind=ReportKind.ICOP.value,  # type: ignore[arg-type]
         quarter=str(quarter),
@@ -1278,7 +1308,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
         tables=tables,
         charts=(chart,),
         explanations=_explanations(tables) + _common_explanations(),
-        interventions=_report_interventions(items, quarter),
+        interventions=report_interventions(items, quarter),
         target_share=target,
     )
 

@@ -42,12 +42,13 @@ logger = logging.getLogger(__name__)
 # quarter must read (and hash) the same whoever asks for it.
 REPORT_LANGUAGE = "nl"
 # Raise a format's number when its renderer changes how a file looks (PDF 2: A4 landscape
-# with a summary page). The next compile of a quarter then adds a file of the new version
+# with a summary page; PDF 3 and XLSX 2: the interventions section says "none" when there
+# were none). The next compile of a quarter then adds a file of the new version
 # to its snapshot: same figures, same hash, same version, one more file.
 RENDERER_VERSIONS: Final[Mapping[str, int]] = {
-    FileFormat.XLSX.value: 1,
+    FileFormat.XLSX.value: 2,
     FileFormat.CSV.value: 1,
-    FileFormat.PDF.value: 2,
+    FileFormat.PDF.value: 3,
 }
 
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/", views.snapshot_detail, name="snapshot"),
     path("<int:pk>/compare/", views.snapshot_compare, name="compare"),
     path("<int:pk>/download/<str:fmt>/", views.snapshot_download, name="download"),
+    path("<int:pk>/annex/<str:fmt>/", views.snapshot_annex, name="annex"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from departments.access import (
     user_roles,
 )
 from departments.models import Department
+from reports.annex import annex_report, interventions_for
 from reports.forms import (
     CompileForm,
     InterventionForm,
@@ -48,6 +49,7 @@ from reports.models import (
 from reports.presentation.charts import alt_text, chart_table, render_svg, svg_data_uri
 from reports.presentation.formatting import display_value, flags_text, suppression_footnote
 from reports.presentation.tables import SUPPRESSED, Report, Row, Table
+from reports.quarters import Quarter
 from reports.services import (
     job_active_twin,
     job_request,
@@ -72,7 +74,16 @@ def _own_codes(user: Any) -> set[str] | None:
 def _report_for(request: HttpRequest, snapshot: ReportSnapshot) -> Report:
     report = snapshot_report(snapshot)
     codes = _own_codes(request.user)
-    return report if codes is None else report_for_departments(report, codes)
+    return report if codes is None else _own_rows(request, snapshot, report, codes)
+
+
+def _own_rows(
+    request: HttpRequest, snapshot: ReportSnapshot, report: Report, codes: set[str]
+) -> Report:
+    """The rows of the user's departments, with the interventions that concern them (read
+    now: the report says "none" when there are none, so leaving them out would lie)."""
+    mine = interventions_for(user=request.user, quarter=Quarter.parse(snapshot.quarter))
+    return replace(report_for_departments(report, codes), interventions=mine)
 
 
 @dataclass(frozen=True)
@@ -181,11 +192,33 @@ def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if codes is None:
         content = bytes(snapshot_file(snapshot=snapshot, fmt=fmt).content)
     else:
-        report = report_for_departments(snapshot_report(snapshot), codes)
+        report = _own_rows(request, snapshot, snapshot_report(snapshot), codes)
         content = report_file_render(report=report, fmt=fmt)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     name = filename_for(snapshot.kind, snapshot.quarter, fmt, version=snapshot.version)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_safe
+@login_required
+def snapshot_annex(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The justification annex of a report, rendered now from the live data and scoped to
+    the reader (see reports.annex): never stored, so retention can remove the names."""
+    if fmt not in FileFormat.values:
+        raise Http404
+    snapshot = get_object_or_404(ReportSnapshot, pk=pk)
+    _own_codes(request.user)  # Only readers of reports: the bureau and O&P staff.
+    report = annex_report(
+        kind=snapshot.kind, quarter=Quarter.parse(snapshot.quarter), user=request.user
+    )
+    response = HttpResponse(
+        report_file_render(report=report, fmt=fmt), content_type=CONTENT_TYPES[fmt]
+    )
+    name = filename_for(f"{snapshot.kind}_annex", snapshot.quarter, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # Names of people: not for shared caches, and gone from here once retention ran.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

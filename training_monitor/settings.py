@@ -363,6 +363,8 @@ REPORT_SUPPRESSION_THRESHOLD: int = env.int("REPORT_SUPPRESSION_THRESHOLD", defa
 # An evaluation mean based on fewer responses than this is not shown: a handful of
 # answers says little about a supplier and could be traced to the people who gave them.
 REPORT_MIN_RESPONSES: int = env.int("REPORT_MIN_RESPONSES", default=5)
+# A place cancelled this many days or less before its session is a late cancellation.
+LATE_CANCELLATION_DAYS: int = env.int("LATE_CANCELLATION_DAYS", default=3)
 # A compile runs on the reports queue, under its limit (CELERY_REPORTS_TIME_LIMIT).
 REPORT_TASK_TIME_LIMIT: int = CELERY_QUEUE_TIME_LIMITS["reports"]
 

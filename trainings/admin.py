@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
@@ -89,6 +90,7 @@ class TrainingCompletionAdmin(ImportExportMixin, ScopedHistoryAdmin):
         "evidence_note",
         "confirmed_by",
         "confirmed_at",
+        "status_changed_at",
     ]
     list_select_related = ["person", "session", "session__supplier"]
     search_fields = ["person__last_name", "person__employee_number", "person__email"]
@@ -99,6 +101,13 @@ class TrainingCompletionAdmin(ImportExportMixin, ScopedHistoryAdmin):
 
     def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return {**kwargs, "user": request.user}
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # A status changed here records when, as the import and hand entry do: late
+        # cancellations are measured from it.
+        if "status" in form.changed_data:
+            obj.status_changed_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
     def get_export_queryset(self, request: HttpRequest) -> QuerySet[TrainingCompletion]:
         queryset: QuerySet[TrainingCompletion] = super().get_export_queryset(request)

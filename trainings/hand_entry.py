@@ -170,6 +170,7 @@ def completion_enter_by_hand(
                 source=CompletionSource.HAND,
                 entered_by=user,
                 entered_at=timezone.now(),
+                status_changed_at=timezone.now(),
                 evidence_note=note,
             )
             _history_user(completion, user)

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import DateField, ExpressionWrapper, F, Q
+from django.db.models.functions import Now, TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -176,6 +179,20 @@ class TrainingCompletionQuerySet(DepartmentScopedQuerySet):
     def awaiting_confirmation(self) -> Self:
         return self.filter(AWAITING_CONFIRMATION)
 
+    def late_cancellations(self, days: int) -> Self:
+        """Places cancelled `days` days or less before their session's date, or after it
+        (the day of the change in the local time zone), in sessions that took place. A session the
+        supplier cancelled cancels its places: that is no one's late cancellation."""
+        first_late_day = ExpressionWrapper(
+            F("session__date") - datetime.timedelta(days=days), output_field=DateField()
+        )
+        return (
+            self.counted()
+            .filter(status=CompletionStatus.CANCELLED, session__cancelled=False)
+            .alias(cancelled_on=TruncDate("status_changed_at"))
+            .filter(cancelled_on__gte=first_late_day)
+        )
+
     def confirmable_by(self, user: User | AnonymousUser) -> Self:
         """Hand entries `user` may confirm: of the departments they see, not their own."""
         if not user.is_authenticated:
@@ -203,6 +220,14 @@ class TrainingCompletion(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # When the status last changed: a cancellation is late when it comes within
+    # LATE_CANCELLATION_DAYS of the session. `updated_at` moves with every edit (a hand
+    # entry's confirmation too), so it cannot tell. Set by every path that writes a status
+    # (the import's writing module, hand entry, the admin); the database default serves
+    # inserts that do not name it.
+    status_changed_at = models.DateTimeField(
+        _("status changed at"), default=timezone.now, db_default=Now()
+    )
     # Hand entries (O&P staff with a certificate in hand) count only once a second
     # person has confirmed them; see trainings/hand_entry.py. The database defaults
     # serve the attendance import, which writes rows with COPY.

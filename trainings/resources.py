@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
@@ -131,6 +132,14 @@ class TrainingCompletionResource(_ScopedResource):
         import_id_fields = ("person", "session")
         skip_unchanged = True
         report_skipped = True
+
+    def import_instance(self, instance: TrainingCompletion, row: Any, **kwargs: Any) -> None:
+        """Fill the row in; a changed status records when it changed (late cancellations
+        are measured from it)."""
+        before = instance.status if instance.pk else None
+        super().import_instance(instance, row, **kwargs)
+        if instance.status != before:
+            instance.status_changed_at = timezone.now()
 
     @classmethod
     def get_display_name(cls) -> str:

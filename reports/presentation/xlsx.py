@@ -219,9 +219,12 @@ def _explanation_lines(
         yield gettext("Remarks"), "", True
         for flag in sorted(FLAG_LABELS):
             yield str(FLAG_LABELS[flag]), str(FLAG_HELP[flag]), False
-    if report.interventions:
-        yield "", "", False
-        yield gettext("Interventions"), "", True
+    # Always there: a reader must see "none" rather than wonder whether it was left out.
+    yield "", "", False
+    yield gettext("Interventions"), "", True
+    if not report.interventions:
+        yield "", gettext("None in this quarter."), False
+    else:
         for intervention in report.interventions:
             text = intervention.title
             if intervention.description:

@@ -118,3 +118,16 @@ def test_running_it_twice_adds_nothing() -> None:
     # django-axes watches every login attempt, so it needs the request.
     login = RequestFactory().get("/")
     assert authenticate(login, username="beheer", password="nieuw-wachtwoord") is not None
+
+
+def test_the_demo_modes_are_in_force_in_past_quarters_too() -> None:
+    from departments.models import EnforcementMode
+    from reports.meetings import enforcement_modes
+    from reports.quarters import Quarter
+
+    seed(scale=0.1, password="demo")
+    modes = enforcement_modes(Quarter(2025, 2))
+    codes = dict(Department.objects.values_list("code", "pk"))
+
+    assert modes[codes["BZK"]] == EnforcementMode.JUSTIFY
+    assert modes[codes["FIN"]] == EnforcementMode.STRICT

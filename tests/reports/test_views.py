@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 from typing import Any
@@ -69,6 +70,34 @@ class TestSnapshotPage:
         assert "&lt;5" in page  # suppressed figures show as <5 on the page too
         for fmt in ("xlsx", "csv", "pdf"):
             assert reverse("reports:download", args=[snapshots["icop"].pk, fmt]) in page
+
+    def test_a_quarter_without_interventions_says_none(self, client, bureau, snapshots) -> None:
+        client.force_login(bureau)
+        page = client.get(reverse("reports:snapshot", args=[snapshots["icop"].pk])).content.decode()
+        assert "Geen in dit kwartaal." in page
+
+    def test_op_staff_read_the_interventions_that_concern_them_not_none(
+        self, client, aaa_staff, world, snapshots
+    ) -> None:
+        from reports.models import Intervention, InterventionKind
+
+        mine = Intervention.objects.create(
+            date=datetime.date(2025, 2, 3),
+            kind=InterventionKind.COMMUNICATION,
+            description="Brief A",
+        )
+        mine.departments.set([world.aaa])
+        other = Intervention.objects.create(
+            date=datetime.date(2025, 2, 4),
+            kind=InterventionKind.COMMUNICATION,
+            description="Brief B",
+        )
+        other.departments.set([world.bbb])
+        client.force_login(aaa_staff)
+        page = client.get(reverse("reports:snapshot", args=[snapshots["icop"].pk])).content.decode()
+        assert "Brief A" in page
+        assert "Brief B" not in page
+        assert "Geen in dit kwartaal." not in page
 
     def test_op_staff_see_only_their_own_department(self, client, aaa_staff, snapshots) -> None:
         client.force_login(aaa_staff)

@@ -224,3 +224,11 @@ def test_a_change_in_people_is_counted_in_words() -> None:
     assert change_text(12, column, "people", 5) == "▲ 12 people more"
     assert change_text(-1, column, "people", 5) == "▼ 1 person fewer"
     assert change_text(SUPPRESSED, column, "people", 5) == "<5"
+
+
+def test_a_quarter_without_interventions_says_none(
+    report: Report, no_network: list[object]
+) -> None:
+    text = page_text(*render_document(report_html(replace(report, interventions=()))).pages)
+
+    assert "Interventions None in this quarter." in text

@@ -174,3 +174,13 @@ def test_sheet_names_from_titles_are_unique_in_the_workbook(report: Report) -> N
         "Participation per department",
         "Participation per departmen (2)",
     ]
+
+
+def test_a_quarter_without_interventions_says_none_rather_than_leaving_the_section_out(
+    report: Report,
+) -> None:
+    sheet = exported(replace(report, interventions=())).worksheets[0]
+    text = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell]
+
+    assert gettext("Interventions") in text
+    assert "None in this quarter." in text
