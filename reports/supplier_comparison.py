@@ -2,9 +2,10 @@
 chosen period of quarters.
 
 The one place these figures are computed: the page, the three downloads and the chart all
-read `supplier_comparison()`. Six aggregate queries, whatever the number of suppliers,
-versions or sessions: per grouping, sessions and places per group, and evaluations per
-group and session (the interval needs the spread within sessions).
+read `supplier_comparison()`. Eight aggregate queries, whatever the number of suppliers,
+versions or sessions: per grouping, sessions and places per group, late cancellations
+per group, and evaluations per group and session (the interval needs the spread within
+sessions).
 
 Definitions (also in the README and in the report's explanations):
 
@@ -13,8 +14,9 @@ Definitions (also in the README and in the report's explanations):
   read from the same sessions.
 * *No-show rate*: no-show places divided by the places whose outcome is known (attended
   plus no-show), in places as everywhere in the reports.
-* *Late-cancellation rate*: `late_cancellations()`; not known until completions record when
-  their status changed.
+* *Late-cancellation rate*: places cancelled within LATE_CANCELLATION_DAYS of the session
+  (TrainingCompletion.status_changed_at), divided by the places booked (attended,
+  no-show or cancelled late).
 * *Mean score*: scores put on 1-10 linearly (`figures.ten_point`), weighted by responses,
   not shown below `REPORT_MIN_RESPONSES` responses; the 95% interval is explained in
   `Scores.interval`.
@@ -29,12 +31,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.figures import min_responses, share, threshold
+from reports.meetings import late_cancellation_days
 from reports.presentation.suppression import suppress
 from reports.presentation.tables import (
     SUPPRESSED,
@@ -157,7 +159,7 @@ class GroupFigures:
     capacity: int = 0
     attended: int = 0
     no_shows: int = 0
-    late_cancellations: int | None = None
+    late_cancellations: int = 0
     scores: Scores = field(default_factory=Scores)
 
 
@@ -185,18 +187,16 @@ def held_sessions(first: Quarter, last: Quarter) -> QuerySet[TrainingSession]:
     )
 
 
-def late_cancellations(
-    completions: QuerySet[TrainingCompletion], group: str
-) -> Mapping[Any, int] | None:
-    """Late cancellations per group, or None while they are not known.
-
-    A cancellation is late when it comes within LATE_CANCELLATION_DAYS of the session;
-    that needs the moment a completion's status changed, which completions do not record
-    yet (TrainingCompletion.status_changed_at is being added). Then this becomes:
-    `completions.filter(status=CANCELLED, status_changed_at__date__gte=session date -
-    LATE_CANCELLATION_DAYS).values(group).annotate(Count("pk"))`, and the column shows it.
-    """
-    return None
+def late_cancellations(completions: QuerySet[TrainingCompletion], group: str) -> dict[Any, int]:
+    """Late-cancelled places per group (1 query), as the quarterly reports count them
+    (TrainingCompletionQuerySet.late_cancellations)."""
+    rows = (
+        completions.late_cancellations(late_cancellation_days())  # type: ignore[attr-defined]
+        .values(group)
+        .annotate(places=Count("pk"))
+        .order_by()
+    )
+    return {r[group]: r["places"] for r in rows}
 
 
 _SUMS: DecimalField[Decimal, Decimal] = DecimalField(max_digits=24, decimal_places=4)
@@ -240,7 +240,7 @@ def _scores(sessions: QuerySet[TrainingSession], grouping: Grouping) -> dict[Any
 
 
 def group_figures(first: Quarter, last: Quarter, grouping: Grouping) -> dict[Any, GroupFigures]:
-    """Per supplier or programme version (by id), the figures of the period (3 queries)."""
+    """Per supplier or programme version (by id), the figures of the period (4 queries)."""
     sessions = held_sessions(first, last)
     result: dict[Any, GroupFigures] = {}
     for r in (
@@ -267,7 +267,7 @@ def group_figures(first: Quarter, last: Quarter, grouping: Grouping) -> dict[Any
         result[r[path]].no_shows = r["no_shows"]
     late = late_cancellations(completions, path)
     for pk, figures in result.items():
-        figures.late_cancellations = None if late is None else late.get(pk, 0)
+        figures.late_cancellations = late.get(pk, 0)
     for pk, scores in _scores(sessions, grouping).items():
         result[pk].scores = scores
     return result
@@ -289,22 +289,21 @@ def _high_label() -> str:
     return _("Upper bound (%(level)s)") % {"level": LEVEL}
 
 
-def _late_column(known: bool) -> Column:
-    label = _("Late-cancellation rate")
+def _late_column() -> Column:
     help_text = _(
-        "Places cancelled within %(days)s days before the session, divided by the places "
-        "booked. Not known yet: the app does not yet record when a place was cancelled."
-    ) % {"days": _late_days()}
-    if known:
-        return Column("late_rate", label, "percent", help=help_text, based_on=("attended",))
-    return Column("late_rate", label, "text", help=help_text)
+        "Places cancelled %(days)s days or less before the session, or after it, divided "
+        "by the places booked: filled, no-show or cancelled late."
+    ) % {"days": late_cancellation_days()}
+    return Column(
+        "late_rate",
+        _("Late-cancellation rate"),
+        "percent",
+        help=help_text,
+        based_on=("attended", "no_shows"),
+    )
 
 
-def _late_days() -> int:
-    return int(getattr(settings, "LATE_CANCELLATION_DAYS", 3))
-
-
-def _columns(names: tuple[Column, ...], late_known: bool) -> tuple[Column, ...]:
+def _columns(names: tuple[Column, ...]) -> tuple[Column, ...]:
     return (
         *names,
         Column("sessions", _("Sessions held"), "int"),
@@ -333,7 +332,7 @@ def _columns(names: tuple[Column, ...], late_known: bool) -> tuple[Column, ...]:
             help=_("No-shows divided by the places filled plus the no-shows."),
             based_on=("attended", "no_shows"),
         ),
-        _late_column(late_known),
+        _late_column(),
         *_evaluation_columns(),
     )
 
@@ -374,12 +373,10 @@ def _evaluation_columns() -> tuple[Column, ...]:
     )
 
 
-def _cells(figures: GroupFigures, late_known: bool) -> dict[str, CellValue]:
+def _cells(figures: GroupFigures) -> dict[str, CellValue]:
     interval = figures.scores.interval()
-    late: CellValue = _("not known yet")
-    if late_known and figures.late_cancellations is not None:
-        booked = figures.attended + figures.no_shows + figures.late_cancellations
-        late = share(figures.late_cancellations, booked)
+    booked = figures.attended + figures.no_shows + figures.late_cancellations
+    late = share(figures.late_cancellations, booked)
     return {
         "sessions": figures.sessions,
         "capacity": figures.capacity,
@@ -402,8 +399,7 @@ def _total(groups: list[GroupFigures]) -> GroupFigures:
         total.capacity += figures.capacity
         total.attended += figures.attended
         total.no_shows += figures.no_shows
-        if figures.late_cancellations is not None:
-            total.late_cancellations = (total.late_cancellations or 0) + figures.late_cancellations
+        total.late_cancellations += figures.late_cancellations
         scores = figures.scores
         total.scores.responses += scores.responses
         total.scores.total += scores.total
@@ -421,25 +417,22 @@ def comparison_table(
 ) -> Table:
     """The declared table of one grouping, through the small-number suppression."""
     groups = sorted(figures.values(), key=lambda f: tuple(n.casefold() for n in f.name))
-    late_known = any(f.late_cancellations is not None for f in groups)
     keys = [column.key for column in names]
-    rows = tuple(
-        Row({**dict(zip(keys, f.name, strict=True)), **_cells(f, late_known)}) for f in groups
-    )
+    rows = tuple(Row({**dict(zip(keys, f.name, strict=True)), **_cells(f)}) for f in groups)
     total = _total(groups)
-    total_row = Row({keys[0]: total.name[0], **_cells(total, late_known)})
+    total_row = Row({keys[0]: total.name[0], **_cells(total)})
     table = Table(
         key=key,
         title=title,
-        columns=_columns(names, late_known),
+        columns=_columns(names),
         rows=rows,
         total_row=total_row,
-        notes=_notes(late_known),
+        notes=_notes(),
     )
     return suppress(table, threshold=threshold())
 
 
-def _notes(late_known: bool) -> tuple[str, ...]:
+def _notes() -> tuple[str, ...]:
     notes = [
         _(
             "Scores are put on a 1-10 scale in a straight line: on a scale of 1 to k, a "
@@ -455,13 +448,6 @@ def _notes(late_known: bool) -> tuple[str, ...]:
         )
         % {"level": LEVEL},
     ]
-    if not late_known:
-        notes.append(
-            _(
-                "Late cancellations are not known yet: the app does not yet record when a "
-                "place was cancelled."
-            )
-        )
     return tuple(notes)
 
 
@@ -505,7 +491,7 @@ def period_text(first: Quarter, last: Quarter) -> str:
 def supplier_comparison(
     first: Quarter, last: Quarter, *, generated_at: datetime.datetime | None = None
 ) -> Report:
-    """The supplier comparison from `first` to `last` (inclusive) (6 queries)."""
+    """The supplier comparison from `first` to `last` (inclusive) (8 queries: 4 per grouping)."""
     if first > last:
         raise ValueError(f"{first} comes after {last}")
     supplier = Column("supplier", _("Supplier"), "text")

@@ -121,16 +121,23 @@ class TestPerSupplier:
         assert found["Alfa BV"]["no_show_rate"] == Decimal(2) / Decimal(12)
         assert found["Beta BV"]["no_show_rate"] == Decimal("0.5")
 
-    def test_late_cancellations_are_not_known_yet_and_the_table_says_so(
-        self, market: Market, everything_shown: None
+    def test_the_late_cancellation_rate_counts_places_cancelled_within_the_days_before(
+        self, market: Market, everything_shown: None, settings
     ) -> None:
-        with translation.override("en"):
-            report = supplier_comparison(Q1, Q2)
-        with translation.override("nl"):
-            dutch = supplier_comparison(Q1, Q2)
-        assert rows(report, "suppliers")["Alfa BV"]["late_rate"] == "not known yet"
-        assert rows(dutch, "suppliers")["Alfa BV"]["late_rate"] == "nog niet bekend"
-        assert any("not known yet" in note for note in table_of(report, "suppliers").notes)
+        settings.LATE_CANCELLATION_DAYS = 3
+        session = SessionFactory(supplier=market.alfa, date=D(2025, 2, 10), capacity=5)
+        for cancelled_on in (D(2025, 2, 9), D(2025, 2, 7), D(2025, 2, 6), D(2025, 1, 21)):
+            CompletionFactory(
+                session=session,
+                status=CompletionStatus.CANCELLED,
+                status_changed_at=datetime.datetime.combine(
+                    cancelled_on, datetime.time(12), tzinfo=datetime.UTC
+                ),
+            )
+        found = rows(supplier_comparison(Q1, Q2), "suppliers")["Alfa BV"]
+        # 1 and 3 days before are late, 4 and 20 are not: 2 of the places booked (10
+        # filled, 2 no-shows, 2 cancelled late).
+        assert found["late_rate"] == Decimal(2) / Decimal(14)
 
     def test_a_1_to_5_score_is_put_on_1_to_10_in_a_straight_line(
         self, market: Market, everything_shown: None
@@ -246,7 +253,7 @@ class TestSuppression:
 def test_the_number_of_queries_does_not_grow_with_suppliers_or_sessions(
     market: Market, django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         supplier_comparison(Q1, Q2)
     for number in range(5):
         supplier = SupplierFactory(code=f"X{number}")
@@ -254,7 +261,7 @@ def test_the_number_of_queries_does_not_grow_with_suppliers_or_sessions(
             session = SessionFactory(supplier=supplier, date=D(2025, 4, day))
             places(session, 2, 1)
             EvaluationFactory(session=session, person=None, response_count=4)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         supplier_comparison(Q1, Q2)
 
 
