@@ -175,6 +175,7 @@ def wait_until(condition: Any, seconds: float, what: str, log: Any = str) -> Non
 REFERENCE_DATA = (
     ("departments.migrations.0002_load_ministries", "load"),
     ("departments.migrations.0004_old_names_and_agencies", "add"),
+    ("departments.migrations.0008_seed_enforcement_history", "seed"),
 )
 
 
