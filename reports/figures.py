@@ -4,7 +4,8 @@ Every figure of a quarter, and the eight-quarter trends, come from a fixed handf
 aggregate queries (grouped by quarter and department or supplier), whatever the size of
 the data. Compliance comes from `committees.compliance` (the Exists annotations); it is
 never re-implemented here. The results are built as presentation `Report` objects with
-small numbers suppressed (`reports.presentation.suppression`).
+the figures about small groups of people hidden (`reports.presentation.suppression`;
+the ICOP's pattern also follows the previous quarter's and the earlier version's).
 
 Definitions (also in each report's explanation sheet):
 
