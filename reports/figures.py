@@ -4,7 +4,8 @@ Every figure of a quarter, and the eight-quarter trends, come from a fixed handf
 aggregate queries (grouped by quarter and department or supplier), whatever the size of
 the data. Compliance comes from `committees.compliance` (the Exists annotations); it is
 never re-implemented here. The results are built as presentation `Report` objects with
-small numbers suppressed (`reports.presentation.suppression`).
+the figures about small groups of people hidden (`reports.presentation.suppression`;
+the ICOP's pattern also follows the previous quarter's and the earlier version's).
 
 Definitions (also in each report's explanation sheet):
 
@@ -50,9 +51,9 @@ from committees.models import (
 )
 from departments.models import Department
 from reports import meetings
-from reports.models import Intervention, ReportKind, SelfReportedFigures
+from reports.models import Intervention, ReportKind, ReportSnapshot, SelfReportedFigures
 from reports.presentation.formatting import format_number
-from reports.presentation.suppression import suppress
+from reports.presentation.suppression import Pattern, pattern, suppress
 from reports.presentation.tables import (
     SUPPRESSED,
     CellValue,
@@ -481,7 +482,9 @@ def _total_row(
 ) -> Row:
     cells: dict[str, CellValue] = {label_key: _("Total")}
     for column in columns:
-        if column.count_of_people:
+        # Every count, also those that describe no small group (people trained of a
+        # whole ministry); builders override the totals that are no plain sum.
+        if column.kind == "int":
             values = [r.get(column.key) for r in rows if isinstance(r.get(column.key), int)]
             cells[column.key] = sum(values) if values else None  # type: ignore[arg-type]
     cells.update(extra)
@@ -529,7 +532,6 @@ def _no_show_column() -> Column:
             "Places booked in a session held in the quarter where the person did not come. "
             "A person who missed two sessions counts twice."
         ),
-        count_of_people=True,
     )
 
 
@@ -678,20 +680,13 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
             _("People trained"),
             "int",
             help=_("Distinct people who attended a session held in the quarter."),
-            count_of_people=True,
         ),
-        Column(
-            "trained_previous",
-            _("People trained, previous quarter"),
-            "int",
-            count_of_people=True,
-        ),
+        Column("trained_previous", _("People trained, previous quarter"), "int"),
         Column(
             "trained_change",
             _("Change since the previous quarter"),
             "int",
             help=_("People trained this quarter minus the previous quarter."),
-            based_on=("trained", "trained_previous"),
         ),
         Column(
             "by_hand",
@@ -701,7 +696,6 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
                 "People trained whose attendance O&P staff entered by hand and a second "
                 "person confirmed."
             ),
-            count_of_people=True,
         ),
         _no_show_column(),
     )
@@ -761,20 +755,16 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
             _("Places filled"),
             "int",
             help=_("Attended places in sessions held in the quarter."),
-            count_of_people=True,
         ),
         Column(
             "filled",
             _("Capacity filled"),
             "percent",
             help=_("Places filled divided by places offered."),
-            based_on=("attended",),
         ),
         _no_show_column(),
         meetings.late_cancellation_column(),
-        Column(
-            "attended_previous", _("Places filled, previous quarter"), "int", count_of_people=True
-        ),
+        Column("attended_previous", _("Places filled, previous quarter"), "int"),
     )
     sup_rows = []
     for pk in sorted(supplier_ids, key=lambda pk: suppliers[pk].name):
@@ -836,7 +826,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         Column("programme", _("Programme"), "text"),
         Column("version", _("Version"), "text"),
         Column("sessions", _("Sessions held"), "int"),
-        Column("attended", _("Places filled"), "int", count_of_people=True),
+        Column("attended", _("Places filled"), "int"),
     )
     content_rows = [
         Row(
@@ -891,8 +881,8 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         ids = in_tender[_key(q)]
         trained = sum(people.get((_key(q), pk), {}).get("trained", 0) for pk in ids)
         missed = sum(people.get((_key(q), pk), {}).get("no_shows", 0) for pk in ids)
-        trained_per_quarter.append(_hide_small(trained, trained))
-        no_show_per_quarter.append(_hide_small(missed, missed))
+        trained_per_quarter.append(trained)
+        no_show_per_quarter.append(missed)
     trend_people = Chart(
         key="trend-people-trained",
         title=_("People trained per quarter (tender departments)"),
@@ -926,10 +916,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         filled_series.append(
             Series(
                 suppliers[pk].name,
-                tuple(
-                    _hide_small(share(p["attended"], p["capacity"]), p["attended"]) if p else None
-                    for p in places
-                ),
+                tuple(share(p["attended"], p["capacity"]) if p else None for p in places),
             )
         )
     charts = [trend_people]
@@ -1077,6 +1064,57 @@ def _coverage(without: Iterable[str]) -> str:
     return _("departments with figures; no data from %(codes)s") % {"codes": ", ".join(codes)}
 
 
+def stored_patterns(kind: str, table_key: str, quarters: Iterable[Quarter]) -> dict[Key, Pattern]:
+    """Per quarter, the hidden rows of `table_key` in its newest compiled version (1 query).
+
+    A new version hides at least those again, so that two versions of one quarter, both
+    downloadable, cannot be subtracted from each other.
+    """
+    labels = {str(q): _key(q) for q in quarters}
+    found: dict[Key, Pattern] = {}
+    snapshots = ReportSnapshot.objects.filter(kind=kind, quarter__in=list(labels)).order_by(
+        "quarter", "-version"
+    )
+    for quarter, data in snapshots.values_list("quarter", "data"):
+        if labels[quarter] in found:
+            continue
+        for table in data.get("tables", ()):
+            if table.get("key") == table_key:
+                found[labels[quarter]] = pattern(Table.from_dict(table))
+    return found
+
+
+def membership_pattern(
+    sources: _Sources, key: Key, departments: Iterable[Department], earlier: Pattern | None
+) -> Pattern:
+    """Which departments' membership figures the ICOP table of quarter `key` hides.
+
+    The same rule on the same figures as the full table (`suppress` decides per group, on
+    the group's own columns), so the previous-quarter column and the trend chart follow
+    exactly the pattern that quarter's report has.
+    """
+    counts = (
+        Column("code", "", "text"),
+        Column("memberships", "", "int", count_of_people=True, total_of=("trained", "untrained")),
+        Column("trained", "", "int", count_of_people=True, group="memberships"),
+        Column("untrained", "", "int", count_of_people=True, group="memberships"),
+    )
+    rows = []
+    for department in departments:
+        found, _source = sources.figures(key, department.pk)
+        cells: dict[str, CellValue] = {"code": department.code}
+        if found:
+            cells.update(
+                memberships=found["memberships"],
+                trained=found["trained"],
+                untrained=found["memberships"] - found["trained"],
+            )
+        rows.append(Row(cells))
+    total = _total_row([r for r in rows if r.get("memberships") is not None], counts, "code")
+    table = Table(key="pattern", title="", columns=counts, rows=tuple(rows), total_row=total)
+    return pattern(suppress(table, threshold=threshold(), earlier=earlier))
+
+
 # --- ICOP ----------------------------------------------------------------------------------
 
 
@@ -1095,6 +1133,11 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
     sources = _Sources(in_tender, registered, people, reported, training_since())
     figures = sources.figures
     modes = meetings.enforcement_modes(quarter)
+    stored = stored_patterns(ReportKind.ICOP.value, "departments", build.quarters)
+    patterns = {
+        _key(q): membership_pattern(sources, _key(q), departments, stored.get(_key(q)))
+        for q in build.quarters
+    }
 
     columns = (
         Column("code", _("Code"), "text"),
@@ -1111,8 +1154,20 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
             count_of_people=True,
             total_of=("trained", "untrained"),
         ),
-        Column("trained", _("Trained memberships"), "int", count_of_people=True),
-        Column("untrained", _("Untrained memberships"), "int", count_of_people=True),
+        Column(
+            "trained",
+            _("Trained memberships"),
+            "int",
+            count_of_people=True,
+            group="memberships",
+        ),
+        Column(
+            "untrained",
+            _("Untrained memberships"),
+            "int",
+            count_of_people=True,
+            group="memberships",
+        ),
         Column(
             "share_trained",
             _("Share trained"),
@@ -1133,12 +1188,14 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
             based_on=("memberships", "trained", "untrained"),
         ),
         Column("committees", _("Committees"), "int"),
-        Column("compliant", _("Fully compliant committees"), "int"),
+        # About the same members: 1 compliant committee of 1 says they are all trained.
+        Column("compliant", _("Fully compliant committees"), "int", group="memberships"),
         Column(
             "share_compliant",
             _("Share of committees fully compliant"),
             "percent",
             help=_("Committees where every member whose role requires training is trained."),
+            group="memberships",
         ),
         Column(
             "justified",
@@ -1149,13 +1206,15 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
                 "justification (enforcement mode 'justify'). Self-reporting departments "
                 "do not report this."
             ),
+            group="memberships",
         ),
+        # People trained count the ministry's staff who attended: no small group of
+        # named people, so never hidden (README, "Privacy").
         Column(
             "people",
             _("People trained"),
             "int",
             help=_("Distinct people of the department who attended a session in the quarter."),
-            count_of_people=True,
         ),
         Column(
             "people_by_hand",
@@ -1165,7 +1224,6 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
                 "People trained whose attendance O&P staff entered by hand and a second "
                 "person confirmed. Self-reporting departments do not report this."
             ),
-            count_of_people=True,
         ),
     )
     rows: list[Row] = []
@@ -1208,10 +1266,11 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
                 cells["justified"] = now["justified"]
                 cells["people_by_hand"] = now["people_by_hand"]
         cells["share_trained"] = share_now
-        cells["share_trained_previous"] = _hide_small(
-            share_before, before["memberships"] if before else None
-        )
-        cells["change"] = points_change(share_now, share_before)
+        # The previous quarter's column obeys that quarter's pattern (rule 5).
+        hidden_before = department.code in patterns[build.prior].rows
+        cells["share_trained_previous"] = SUPPRESSED if hidden_before else share_before
+        change = points_change(share_now, share_before)
+        cells["change"] = SUPPRESSED if hidden_before and change is not None else change
         if share_now is not None and share_now < target:
             flags.add("below_target")
         rows.append(Row(cells, frozenset(flags)))
@@ -1230,11 +1289,15 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
             **total.cells,
             "department": _("Total, %(coverage)s") % {"coverage": _coverage(without)},
             "share_trained": total_share,
-            "share_trained_previous": before_share,
-            "change": points_change(total_share, before_share),
+            "share_trained_previous": SUPPRESSED if patterns[build.prior].total else before_share,
+            "change": SUPPRESSED
+            if patterns[build.prior].total
+            else points_change(total_share, before_share),
             "committees": committees_total,
             "compliant": compliant_total,
             "justified": sum(_int(r.get("justified")) for r in covered),
+            "people": sum(_int(r.get("people")) for r in covered),
+            "people_by_hand": sum(_int(r.get("people_by_hand")) for r in covered),
             "share_compliant": share(compliant_total, committees_total),
         }
     )
@@ -1270,6 +1333,8 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
                         ),
                         chart_points[_key(q)]["memberships"],
                     )
+                    if not patterns[_key(q)].total
+                    else SUPPRESSED
                     for q in build.quarters
                 ),
             ),
@@ -1294,7 +1359,7 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
         {d.code for d in departments} - {d.code for d in registry}
     )
     tables = (
-        suppress(table, threshold=limit),
+        suppress(table, threshold=limit, earlier=stored.get(build.current)),
         meetings.untrained_committees_table(
             quarter, registry, modes, coverage=coverage, threshold=limit
         ),

@@ -104,7 +104,7 @@ def late_cancellation_column() -> Column:
             "sessions held in the quarter."
         )
         % {"days": late_cancellation_days()},
-        count_of_people=True,
+        # Places of a whole supplier, like the no-shows: no small group of people.
     )
 
 
@@ -260,13 +260,20 @@ def roles_table(
             count_of_people=True,
             total_of=("trained", "untrained"),
         ),
-        Column("trained", _("Trained memberships"), "int", count_of_people=True),
+        Column(
+            "trained",
+            _("Trained memberships"),
+            "int",
+            count_of_people=True,
+            group="memberships",
+        ),
         Column(
             "untrained",
             _("Untrained memberships"),
             "int",
             help=_("Members not trained by their committee's interview date."),
             count_of_people=True,
+            group="memberships",
         ),
     )
     rows = []

@@ -13,21 +13,25 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from .suppression import DEFAULT_THRESHOLD
+from .suppression import DEFAULT_THRESHOLD, HIDDEN_SYMBOL
 from .tables import FLAG_LABELS, CellValue, Column, Number, Report, Suppressed, Table
 
 
 def suppressed_label(threshold: int | None) -> str:
-    """The text shown instead of a hidden figure, e.g. "<5"."""
-    return f"<{threshold if threshold is not None else DEFAULT_THRESHOLD}"
+    """The mark shown instead of a hidden figure: one neutral symbol, whatever the value.
+
+    `threshold` is kept for the callers; the mark no longer depends on it, because "<5"
+    claimed something about the value (see `suppression.HIDDEN_SYMBOL`).
+    """
+    return HIDDEN_SYMBOL
 
 
 def suppression_footnote(threshold: int | None) -> str:
-    """Explains the "<5" marking; every export that can show it carries this text."""
+    """Explains the mark; every export that can show it carries this text."""
     return gettext(
-        "%(label)s means: fewer than %(threshold)s people. We do not show these figures, "
-        "and sometimes one other figure in the same row or column, so that no one can "
-        "be recognised."
+        "%(label)s: not shown, to protect the people it is about. We show no figures "
+        "about a group of fewer than %(threshold)s people, and no figures from which "
+        "such a figure could be worked out."
     ) % {
         "label": suppressed_label(threshold),
         "threshold": threshold if threshold is not None else DEFAULT_THRESHOLD,

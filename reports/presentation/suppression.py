@@ -1,273 +1,238 @@
-"""Small-number suppression: no published figure may single out fewer than 5 people.
+"""Disclosure control: no published figure may tell a reader something about a person.
 
-Specification (the table declares the structure, see `tables.Column`):
+Why: the reports go to the Regiegroep and the ICOP, whose members include every
+ministry's director, who knows every figure of their own ministry and the names of its
+committee members. A figure about a small group ("1 of the 3 members of the BZK
+committees is untrained") tells them which named colleague it is. So the rule protects
+groups, and holds against an insider who knows all the cells of their own ministry.
 
-* Count cells are the cells of `count_of_people` columns, in the data rows and in the
-  total row. `None` means "not applicable" and is neither shown as a number nor part of
-  any sum.
-* Primary suppression: a count cell whose value is 1 .. threshold-1 is hidden. Zero is
-  shown, following CBS practice: a zero singles out nobody, and "no one in this
-  department followed the workshop" is exactly what the monitor must be able to say.
-* Sums: a column with `total_of` is, in every row, the sum of its member columns (a row
-  relation); the total row holds, for every count column, the sum over the data rows (a
-  column relation). The figures must satisfy these sums exactly; `suppress` checks that.
-* Secondary suppression: a hidden cell must not be computable from what is shown. We
-  hide further cells until no hidden cell is determined by the linear system formed by
-  all row and column relations. That covers the classic rule (a row or column with
-  exactly one hidden cell gets a second one: the smallest non-zero visible cell, data
-  cells before totals) and also the cases where a value is found by combining several
-  rows and columns.
-* Derived figures: a cell of a column with `based_on` (a percentage, an average) is
-  hidden when one of the counts it is computed from is hidden in the same row, since
-  "3%" of a visible 100 gives away a hidden 3 just as well.
+THE RULE (README, "Privacy"), with T = REPORT_SUPPRESSION_THRESHOLD (default 5):
 
-How "determined" is decided: every relation is a vertex of a graph, plus one ground
-vertex for the side of a cell that is in no relation; every hidden cell is an edge
-between its row relation and its column relation. Because each count cell takes part in
-at most one row sum and one column sum (enforced by `Table`) with coefficients +-1, the
-system is, after flipping signs, the incidence matrix of that graph. A hidden cell can
-then be solved for exactly when its edge is a bridge: an edge on a cycle can be moved by
-adding +t/-t around the cycle without changing any sum. Bridges are found in linear
-time, so this scales to large tables; the tests check the result against plain Gaussian
-elimination.
+1. Group size decides, never the numerator. A count column with no `group` counts a
+   group of people itself (memberships requiring training); a column with `group` is a
+   figure about the group counted in that column (trained, untrained, compliant
+   committees, a share). In a row where a group has 1 to T-1 people, every figure about
+   that group is hidden. An empty group (0) is shown: it describes nobody. A group of T
+   or more is shown in full: the headline share of a ministry is shown whenever its
+   group is at least T.
+2. Cells in one row sum (`total_of`) are hidden together, and a derived figure
+   (`based_on`) is hidden with what it is computed from.
+3. Complementary suppression, so that the total row cannot be subtracted back: more
+   rows are hidden (smallest group first) until, for every column of the group and for
+   every reader (an outsider, and each hidden row's own insider, who knows their row),
+   the hidden rows the reader does not know add up to at least T above what the reader
+   knows of them anyway (an empty group is never hidden, so a hidden group is at least
+   1). Then every hidden count can still lie anywhere in a range at least T wide. When
+   all rows are not enough, the totals of that group are hidden as well.
+4. Remarks about a figure ("below target") are left off a row whose figures are hidden.
+5. Consistency: `earlier` passes the pattern of an earlier version of the same table
+   (`pattern()`), whose hidden rows stay hidden, so versions cannot be subtracted from
+   each other. Builders hide a previous-quarter column where the previous quarter's
+   pattern hid that row, and a change wherever either side is hidden.
+
+Every table builder calls `suppress()` (exporters refuse a table that counts people
+and has not been through it) and declares the structure on its columns:
+`count_of_people`, `group`, `total_of`, `based_on`. A count that describes no small
+group (people of a whole ministry who attended, places of a supplier) is not a
+`count_of_people` column and is always shown.
+
+Hidden cells show one neutral symbol (`HIDDEN_SYMBOL`) with a footnote that says why,
+never a claim about the value ("<5" said the value was small, and was untrue for the
+cells hidden only to protect others).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Final
 
-from .tables import SUPPRESSED, CellValue, Row, Suppressed, Table
+from .tables import SUPPRESSED, CellValue, Column, Flag, Row, Suppressed, Table
 
 DEFAULT_THRESHOLD = 5
-
-# A cell position: (row index, column key). The total row has index len(table.rows).
-Position = tuple[int, str]
-GROUND = 0
+# One neutral mark for every hidden figure. Not "<5": that claims something about the
+# value, and is untrue for a figure hidden to protect another. Not "-" or "0": Dutch
+# statistics print those for "nil", and the change columns have minus signs. A bullet
+# reads as no number at all, in every language and in a spreadsheet (where it is text).
+HIDDEN_SYMBOL: Final = "•"
+# Remarks that state something about a figure, and so must go when the figure is hidden.
+FIGURE_FLAGS: Final[frozenset[Flag]] = frozenset({"below_target"})
 
 
 @dataclass(frozen=True)
-class _Relation:
-    """One sum: the members add up to `total`."""
+class Pattern:
+    """Which rows (by label, the first column) and whether the totals were hidden."""
 
-    members: tuple[Position, ...]
-    total: Position
-
-
-class _Structure:
-    """The relations of a table and, per count cell, the (up to two) it takes part in."""
-
-    def __init__(self, table: Table) -> None:
-        self.relations: list[_Relation] = [_Relation((), (-1, ""))]  # index 0 is GROUND
-        self.ends: dict[Position, list[int]] = {}
-        self.order: dict[Position, tuple[int, int]] = {}
-        cells = table.all_rows()
-        column_index = {column.key: index for index, column in enumerate(table.columns)}
-        for row_index, row in enumerate(cells):
-            for column in table.columns:
-                if column.count_of_people and row.get(column.key) is not None:
-                    position = (row_index, column.key)
-                    self.ends[position] = []
-                    self.order[position] = (row_index, column_index[column.key])
-
-        def add(members: Iterable[Position], total: Position) -> None:
-            present = tuple(p for p in members if p in self.ends)
-            if total not in self.ends:
-                # No total, no sum to subtract from; a missing total with members present
-                # is legitimate (a total that is not applicable).
-                return
-            self.relations.append(_Relation(present, total))
-            for position in (*present, total):
-                self.ends[position].append(len(self.relations) - 1)
-
-        for column in table.columns:
-            if column.total_of:
-                for row_index in range(len(cells)):
-                    add(((row_index, key) for key in column.total_of), (row_index, column.key))
-        if table.total_row is not None:
-            total_index = len(table.rows)
-            for column in table.columns:
-                if column.count_of_people:
-                    add(
-                        ((row_index, column.key) for row_index in range(total_index)),
-                        (total_index, column.key),
-                    )
-        self.totals = {relation.total for relation in self.relations[1:]}
-
-    def endpoints(self, position: Position) -> tuple[int, int]:
-        ends = self.ends[position]
-        return (ends[0] if ends else GROUND, ends[1] if len(ends) > 1 else GROUND)
+    rows: frozenset[str] = frozenset()
+    total: bool = False
 
 
-def _check_sums(structure: _Structure, values: dict[Position, CellValue]) -> None:
-    for relation in structure.relations[1:]:
-        entries = [values[p] for p in (*relation.members, relation.total)]
-        if any(isinstance(value, Suppressed) for value in entries):
-            continue  # Already suppressed input: the sum can no longer be checked.
-        # Count cells are ints (Table checks that) once SUPPRESSED is ruled out.
-        members = sum(cast(int, values[p]) for p in relation.members)
-        if members != values[relation.total]:
-            raise ValueError(
-                f"total at {relation.total} is {values[relation.total]!r}, "
-                f"but its parts add up to {members}"
-            )
+def pattern(table: Table) -> Pattern:
+    """The hidden rows of a suppressed table: what a later version must hide too."""
+    label = table.columns[0].key
+    counts = [column.key for column in table.columns if column.count_of_people]
+    rows = frozenset(
+        str(row.get(label)) for row in table.rows if any(row.get(k) is SUPPRESSED for k in counts)
+    )
+    total = table.total_row is not None and any(
+        table.total_row.get(k) is SUPPRESSED for k in counts
+    )
+    return Pattern(rows, total)
 
 
-def _bridges(edges: dict[Position, tuple[int, int]]) -> list[Position]:
-    """The edges on no cycle, by iterative Tarjan (parallel edges form a cycle)."""
-    adjacency: dict[int, list[tuple[int, Position]]] = defaultdict(list)
-    for position, (u, v) in edges.items():
-        adjacency[u].append((v, position))
-        adjacency[v].append((u, position))
-    discovered: dict[int, int] = {}
-    low: dict[int, int] = {}
-    found: list[Position] = []
-    for start in sorted(adjacency):
-        if start in discovered:
-            continue
-        discovered[start] = low[start] = len(discovered)
-        # Stack entries: (vertex, edge used to reach it, iterator position).
-        stack: list[tuple[int, Position | None, int]] = [(start, None, 0)]
-        while stack:
-            vertex, via, index = stack.pop()
-            neighbours = adjacency[vertex]
-            if index < len(neighbours):
-                stack.append((vertex, via, index + 1))
-                neighbour, edge = neighbours[index]
-                if edge == via:
-                    continue
-                if neighbour in discovered:
-                    low[vertex] = min(low[vertex], discovered[neighbour])
-                else:
-                    discovered[neighbour] = low[neighbour] = len(discovered)
-                    stack.append((neighbour, edge, 0))
-            elif via is not None:
-                parent = stack[-1][0]
-                low[parent] = min(low[parent], low[vertex])
-                if low[vertex] > discovered[parent]:
-                    found.append(via)
-    return found
+class _Components:
+    """The count columns that hide together: joined by `group` and by `total_of`."""
 
-
-def _side(edges: dict[Position, tuple[int, int]], start: int, without: Position) -> set[int]:
-    """The vertices reachable from `start` over the hidden cells other than `without`."""
-    adjacency: dict[int, list[int]] = defaultdict(list)
-    for position, (u, v) in edges.items():
-        if position != without:
-            adjacency[u].append(v)
-            adjacency[v].append(u)
-    seen = {start}
-    queue = deque([start])
-    while queue:
-        for neighbour in adjacency[queue.popleft()]:
-            if neighbour not in seen:
-                seen.add(neighbour)
-                queue.append(neighbour)
-    return seen
-
-
-class _Suppressor:
-    def __init__(self, table: Table, threshold: int) -> None:
-        self.structure = _Structure(table)
-        cells = table.all_rows()
-        self.values: dict[Position, CellValue] = {
-            position: cells[position[0]].get(position[1]) for position in self.structure.ends
+    def __init__(self, columns: Iterable[Column]) -> None:
+        columns = list(columns)
+        self.parent = {c.key: c.key for c in columns if c.count_of_people}
+        for column in columns:
+            if column.count_of_people and column.group:
+                self._join(column.key, column.group)
+            for part in column.total_of:
+                self._join(column.key, part)
+        self.groups: dict[str, list[str]] = {}
+        for key in self.parent:
+            self.groups.setdefault(self._find(key), []).append(key)
+        # Columns that count a group themselves: their size decides.
+        self.sizes = {c.key for c in columns if c.count_of_people and not c.group}
+        self.about = {
+            c.key: self._find(c.group) for c in columns if c.group and not c.count_of_people
         }
-        _check_sums(self.structure, self.values)
-        self.hidden: dict[Position, tuple[int, int]] = {}
-        self.hidden_per_relation = [0] * len(self.structure.relations)
-        for position, value in self.values.items():
-            if value is SUPPRESSED or (isinstance(value, int) and 0 < value < threshold):
-                self.hide(position)
 
-    def hide(self, position: Position) -> None:
-        self.hidden[position] = self.structure.endpoints(position)
-        for relation in self.structure.ends[position]:
-            self.hidden_per_relation[relation] += 1
+    def _find(self, key: str) -> str:
+        while self.parent[key] != key:
+            key = self.parent[key]
+        return key
 
-    def rank(self, position: Position) -> tuple[bool, int, bool, tuple[int, int]]:
-        # Hide as little information as possible: non-zero before zero (a hidden zero
-        # costs the reader a fact that protects nobody), then the smallest value, then
-        # data cells before totals (the totals are the headline figures), then reading
-        # order so that the choice is deterministic.
-        value = cast(int, self.values[position])  # Visible count cells are ints.
-        is_total = position in self.structure.totals
-        return (value == 0, value, is_total, self.structure.order[position])
+    def _join(self, a: str, b: str) -> None:
+        self.parent[self._find(a)] = self._find(b)
 
-    def visible(self, relation: int) -> list[Position]:
-        found = self.structure.relations[relation]
-        return [p for p in (*found.members, found.total) if p not in self.hidden]
+    def of(self, key: str) -> str:
+        return self._find(key)
 
-    def protect_single_hidden_cells(self) -> None:
-        """The one-dimensional rule: no relation may contain exactly one hidden cell."""
-        pending = deque(
-            index for index, count in enumerate(self.hidden_per_relation) if count == 1 and index
-        )
-        while pending:
-            relation = pending.popleft()
-            if self.hidden_per_relation[relation] != 1:
-                continue
-            candidates = self.visible(relation)
-            if not candidates:
-                continue  # Only the total is applicable; there is no part to pair with.
-            chosen = min(candidates, key=self.rank)
-            self.hide(chosen)
-            pending.extend(r for r in self.structure.ends[chosen] if r != GROUND)
 
-    def break_one_bridge(self) -> bool:
-        """Hide one more cell to put a determined cell on a cycle; False if none is left."""
-        bridges = _bridges(self.hidden)
-        if not bridges:
+def _value(row: Row, key: str) -> int:
+    value = row.get(key)
+    return value if isinstance(value, int) else 0
+
+
+class _Group:
+    """Suppression of one component over the rows of a table."""
+
+    def __init__(self, table: Table, keys: list[str], sizes: set[str], threshold: int) -> None:
+        self.table, self.keys, self.threshold = table, keys, threshold
+        self.sizes = [k for k in keys if k in sizes]
+        # A hidden group is known to be at least 1: empty groups are shown.
+        self.floor = {k: 1 if k in sizes else 0 for k in keys}
+
+    def present(self, row: Row) -> bool:
+        return any(row.get(k) is not None for k in self.keys)
+
+    def primary(self, row: Row, label: str, earlier: Pattern) -> bool:
+        if not self.present(row):
             return False
-        bridge = min(bridges, key=lambda p: self.structure.order[p])
-        u, v = self.hidden[bridge]
-        side = _side(self.hidden, u, without=bridge)
-        relations = {u, v} - {GROUND}
-        candidates = {p for r in relations for p in self.visible(r)}
-        if not candidates:
-            # Both sums around the cell are fully hidden; look one step further out.
-            relations = (side | _side(self.hidden, v, without=bridge)) - {GROUND}
-            candidates = {p for r in relations for p in self.visible(r)}
-        if not candidates:
-            raise RuntimeError(f"cannot protect the hidden cell at {bridge}")
+        if label in earlier.rows or any(row.get(k) is SUPPRESSED for k in self.keys):
+            return True
+        return any(0 < _value(row, k) < self.threshold for k in self.sizes)
 
-        def closes_cycle(position: Position) -> bool:
-            a, b = self.structure.endpoints(position)
-            return (a in side) != (b in side)
+    def short(self, hidden: Collection[int]) -> str | None:
+        """A column where some reader learns a hidden row to within less than T."""
+        total = self.table.total_row
+        for key in self.keys:
+            if total is None or not isinstance(total.get(key), int):
+                continue
+            if any(self.table.rows[i].get(key) is SUPPRESSED for i in hidden):
+                continue  # Hidden on input: decided when it was suppressed before.
+            slack = [_value(self.table.rows[i], key) - self.floor[key] for i in hidden]
+            # The outsider knows none of the hidden rows; an insider knows their own.
+            if sum(slack) - max(slack, default=0) < self.threshold:
+                return key
+        return None
 
-        self.hide(min(candidates, key=lambda p: (not closes_cycle(p), self.rank(p))))
+    def secondary(self, hidden: set[int]) -> bool:
+        """Hide more rows until rule 3 holds; False when the totals must go too."""
+        while hidden and (key := self.short(hidden)) is not None:
+            candidates = [
+                i
+                for i, row in enumerate(self.table.rows)
+                if i not in hidden and self.present(row) and _value(row, key) > self.floor[key]
+            ]
+            if not candidates:
+                return False
+            size = self.sizes[0] if self.sizes else key
+            hidden.add(min(candidates, key=lambda i: (_value(self.table.rows[i], size), i)))
         return True
 
 
-def suppress(table: Table, *, threshold: int = DEFAULT_THRESHOLD) -> Table:
-    """Return `table` with every figure about fewer than `threshold` people hidden.
+def suppress(
+    table: Table, *, threshold: int = DEFAULT_THRESHOLD, earlier: Pattern | None = None
+) -> Table:
+    """Return `table` with the figures about small groups hidden (see the module text).
 
-    Hidden cells hold `SUPPRESSED`; every other figure is unchanged. Raises ValueError
-    when a total does not equal the sum of its parts.
+    Hidden cells hold `SUPPRESSED`; every other figure is unchanged.
     """
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
-    suppressor = _Suppressor(table, threshold)
-    suppressor.protect_single_hidden_cells()
-    while suppressor.break_one_bridge():
-        suppressor.protect_single_hidden_cells()
+    earlier = earlier or Pattern()
+    _check_sums(table)
+    components = _Components(table.columns)
+    label = table.columns[0].key
+    hidden_cells: set[tuple[int, str]] = set()  # (row index, column key); -1 is the total
+    for root, keys in components.groups.items():
+        group = _Group(table, keys, components.sizes, threshold)
+        rows = {
+            i
+            for i, row in enumerate(table.rows)
+            if group.primary(row, str(row.get(label)), earlier)
+        }
+        keep_total = group.secondary(rows) and not (earlier.total and rows)
+        indexes = [*rows, *([] if keep_total else [-1])]
+        about = [k for k, r in components.about.items() if r == root]
+        hidden_cells |= {(i, k) for i in indexes for k in (*keys, *about)}
+    return _rebuild(table, hidden_cells, threshold)
 
+
+def _check_sums(table: Table) -> None:
+    """Refuse figures whose totals do not add up: suppression relies on the sums."""
+    rows = table.all_rows()
+    for column in table.columns:
+        sums = [(row, column.total_of) for row in rows] if column.total_of else []
+        if column.count_of_people and table.total_row is not None:
+            sums.append((table.total_row, ()))
+        for row, parts in sums:
+            entries = [r.get(column.key) for r in table.rows] if not parts else []
+            entries += [row.get(part) for part in parts]
+            total = row.get(column.key)
+            if not isinstance(total, int) or any(v is SUPPRESSED for v in entries):
+                continue
+            found = sum(v for v in entries if isinstance(v, int))
+            if found != total:
+                raise ValueError(
+                    f"table {table.key!r}: {column.key!r} is {total}, "
+                    f"but its parts add up to {found}"
+                )
+
+
+def _rebuild(table: Table, hidden: set[tuple[int, str]], threshold: int) -> Table:
     derived = [column for column in table.columns if column.based_on]
+    counts = [column.key for column in table.columns if column.count_of_people]
 
-    def rebuild(row_index: int, row: Row) -> Row:
-        cells = dict(row.cells)
+    def rebuild(index: int, row: Row) -> Row:
+        cells: dict[str, CellValue] = dict(row.cells)
         for key in cells:
-            if (row_index, key) in suppressor.hidden:
+            if (index, key) in hidden and cells[key] is not None:
                 cells[key] = SUPPRESSED
         for column in derived:
             if cells.get(column.key) is not None and any(
                 cells.get(source) is SUPPRESSED for source in column.based_on
             ):
                 cells[column.key] = SUPPRESSED
-        return replace(row, cells=cells)
+        flags = row.flags
+        if any(isinstance(cells.get(key), Suppressed) for key in counts):
+            flags = flags - FIGURE_FLAGS
+        return replace(row, cells=cells, flags=flags)
 
     rows = tuple(rebuild(index, row) for index, row in enumerate(table.rows))
-    total_row = rebuild(len(table.rows), table.total_row) if table.total_row is not None else None
+    total_row = rebuild(-1, table.total_row) if table.total_row is not None else None
     return replace(table, rows=rows, total_row=total_row, suppression_threshold=threshold)

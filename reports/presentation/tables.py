@@ -144,6 +144,9 @@ class Column:
     count columns a derived figure (a share, an average) is computed from, so that it
     is hidden whenever one of them is. Percentages are fractions: 0.25 means 25%.
     `decimals` is the number of decimals shown for percent and decimal columns.
+    `group` names the count column that counts the group of people this column's
+    figures are about (trained memberships are about the memberships requiring
+    training): suppression decides on the size of that group (see `suppression`).
     """
 
     key: str
@@ -154,6 +157,7 @@ class Column:
     total_of: tuple[str, ...] = ()
     based_on: tuple[str, ...] = ()
     decimals: int = 1
+    group: str = ""
 
     def __post_init__(self) -> None:
         _check_key(self.key, "column")
@@ -174,6 +178,8 @@ class Column:
             "total_of": list(self.total_of),
             "based_on": list(self.based_on),
             "decimals": self.decimals,
+            # Only when set, so that tables without groups keep the form they had.
+            **({"group": self.group} if self.group else {}),
         }
 
     @classmethod
@@ -187,6 +193,7 @@ class Column:
             total_of=tuple(data.get("total_of", ())),
             based_on=tuple(data.get("based_on", ())),
             decimals=data.get("decimals", 1),
+            group=data.get("group", ""),
         )
 
 
@@ -250,7 +257,7 @@ class Table:
                         "part in only one row total"
                     )
                 in_row_total |= group
-            for ref in (*column.total_of, *column.based_on):
+            for ref in (*column.total_of, *column.based_on, *filter(None, [column.group])):
                 if ref not in by_key or not by_key[ref].count_of_people:
                     raise ValueError(
                         f"table {self.key!r}, column {column.key!r}: {ref!r} is not a "

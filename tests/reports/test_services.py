@@ -73,20 +73,20 @@ class TestCompile:
         with pytest.raises(ImmutableError):
             snapshot.save()
 
-    def test_small_numbers_show_as_less_than_5_in_every_export(self, world: World) -> None:
+    def test_hidden_figures_show_one_neutral_mark_in_every_export(self, world: World) -> None:
         snapshot, _ = compile_icop()
         files = {f.format: bytes(f.content) for f in snapshot.files.all()}
         with zipfile.ZipFile(io.BytesIO(files["csv"])) as archive:
             csv = archive.read("icop_2025Q1_departments.csv").decode("utf-8-sig")
         aaa = next(line for line in csv.splitlines() if line.startswith("AAA;"))
-        assert aaa.split(";")[3:6] == ["<5", "<5", "<5"]
+        assert aaa.split(";")[3:6] == ["•", "•", "•"]
         sheet = next(
             ws
             for ws in load_workbook(io.BytesIO(files["xlsx"])).worksheets
             if any(c.value == "AAA" for c in ws["A"])
         )
         row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "AAA")
-        assert row[3:6] == ("<5", "<5", "<5")
+        assert row[3:6] == ("•", "•", "•")
 
 
 class TestJobs:

@@ -35,8 +35,15 @@ def department_table() -> Table:
     """Participation per department, before suppression."""
     columns = (
         Column("department", "Department", "text"),
-        Column("trained", "Trained", "int", help="Members who followed it.", count_of_people=True),
-        Column("untrained", "Not trained", "int", count_of_people=True),
+        Column(
+            "trained",
+            "Trained",
+            "int",
+            help="Members who followed it.",
+            count_of_people=True,
+            group="members",
+        ),
+        Column("untrained", "Not trained", "int", count_of_people=True, group="members"),
         Column(
             "members",
             "Members",
@@ -66,18 +73,20 @@ def department_table() -> Table:
         )
 
     rows = (
-        row('=HYPERLINK("http://evil.example")', 3, 10),
+        # A group of 4: hidden, and so (complementary) are Justitie and Financiën, so
+        # that no one who knows one hidden row can work out another from the total.
+        row('=HYPERLINK("http://evil.example")', 4, 0),
         row("Financiën", 20, 7, flags=frozenset({"self_reported"})),
-        row("Defensie", 30, 9),
-        row("Justitie en Veiligheid", 0, 12, flags=frozenset({"below_target"})),
+        row("Defensie", 30, 9, flags=frozenset({"below_target"})),
+        row("Justitie en Veiligheid", 1, 11, flags=frozenset({"below_target"})),
     )
     total = Row(
         {
             "department": "Total",
-            "trained": 53,
-            "untrained": 38,
-            "members": 91,
-            "share": 53 / 91,
+            "trained": 55,
+            "untrained": 27,
+            "members": 82,
+            "share": 55 / 82,
             "days": Decimal("12.25"),
         }
     )

@@ -82,8 +82,9 @@ def test_the_pdf_shows_the_quarter_and_the_figures(document: Document) -> None:
 
     assert "2025Q4" in text
     assert "Defensie" in text
-    assert "<5" in text
+    assert "•" in text
     assert "fewer than 5 people" in text
+    assert "<5" not in text
 
 
 def test_the_html_embeds_charts_as_data_uris_with_alt_text(report: Report) -> None:
@@ -204,7 +205,7 @@ def test_a_hidden_share_keeps_its_below_target_answer_hidden() -> None:
     summary = summary_context(report)
 
     assert summary is not None
-    assert summary["rows"][0]["figures"] == ["<5", "<5", "<5"]
+    assert summary["rows"][0]["figures"] == ["•", "•", "•"]
 
 
 def test_the_summary_is_the_first_page(no_network: list[object]) -> None:
@@ -223,7 +224,7 @@ def test_a_change_in_people_is_counted_in_words() -> None:
 
     assert change_text(12, column, "people", 5) == "▲ 12 people more"
     assert change_text(-1, column, "people", 5) == "▼ 1 person fewer"
-    assert change_text(SUPPRESSED, column, "people", 5) == "<5"
+    assert change_text(SUPPRESSED, column, "people", 5) == "•"
 
 
 def test_a_quarter_without_interventions_says_none(

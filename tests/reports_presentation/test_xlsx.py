@@ -38,7 +38,7 @@ def test_the_first_sheet_explains_the_figures(workbook: Workbook) -> None:
     assert "Bias-prevention workshop" in text
     assert "Committee members who must follow the workshop." in text  # a column's help
     assert "Trained members divided by members." in text  # a report explanation
-    assert "<5" in text
+    assert "•" in text
     assert "2025Q4" in text
 
 
@@ -59,11 +59,11 @@ def test_numbers_are_real_numbers_with_formats(workbook: Workbook) -> None:
     assert sheet.cell(defensie, 7).number_format == "yyyy-mm-dd"
 
 
-def test_it_shows_small_counts_as_less_than_five(workbook: Workbook) -> None:
+def test_hidden_figures_show_one_neutral_mark(workbook: Workbook) -> None:
     sheet = workbook["Participation per department"]
 
-    assert sheet.cell(2, 2).value == "<5"
-    assert sheet.cell(2, 4).value == 13
+    assert [sheet.cell(2, column).value for column in (2, 3, 4)] == ["•", "•", "•"]
+    assert sheet.cell(4, 4).value == 39
 
 
 def test_the_header_row_is_frozen_and_the_columns_are_widened(workbook: Workbook) -> None:
@@ -99,7 +99,8 @@ def test_marked_rows_say_why_and_self_reported_rows_are_italic(workbook: Workboo
 
     assert remarks[0] == "Remarks"
     assert remarks[2] == "Self-reported by the department"
-    assert remarks[4] == "Below target"
+    assert remarks[3] == "Below target"
+    assert remarks[4] is None  # a hidden share says nothing about the target either
     assert sheet.cell(3, 2).font.italic
     assert not sheet.cell(4, 2).font.italic
 
@@ -109,7 +110,7 @@ def test_the_total_row_is_last_and_bold(workbook: Workbook) -> None:
     last = sheet.max_row
 
     assert sheet.cell(last, 1).value == "Total"
-    assert sheet.cell(last, 2).value == 53
+    assert sheet.cell(last, 2).value == 55
     assert sheet.cell(last, 2).font.bold
 
 
@@ -118,12 +119,17 @@ def test_it_refuses_a_table_that_was_not_suppressed(report: Report) -> None:
         write_xlsx(replace(report, tables=(department_table(),)), io.BytesIO())
 
 
-def test_it_uses_the_suppression_threshold_in_the_marking(report: Report) -> None:
-    table = suppress(department_table(), threshold=10)
+def test_the_mark_is_the_same_whatever_the_threshold_and_the_note_names_it(
+    report: Report,
+) -> None:
+    table = suppress(department_table(), threshold=30)
 
-    sheet = exported(replace(report, tables=(table,)))["Participation per department"]
+    workbook = exported(replace(report, tables=(table,)))
+    sheet = workbook["Participation per department"]
+    notes = [cell for row in workbook.worksheets[0].iter_rows(values_only=True) for cell in row]
 
-    assert sheet.cell(4, 3).value == "<10"  # Defensie, 9 not trained
+    assert sheet.cell(3, 2).value == "•"  # Financiën: a group of 27
+    assert any("fewer than 30 people" in str(note) for note in notes)
 
 
 @pytest.mark.parametrize(
