@@ -1,6 +1,7 @@
 """Compiling a quarter's reports against the limit, and the XLSX export against tablib.
 
-    python benchmarks/reports.py [--scale 10] [--repeat 3] [--rows 100000]
+    python benchmarks/reports.py [--scale 10] [--repeat 3] [--rows 100000] [--no-xlsx]
+                                 [--pages 15] [--database NAME]
 
 1. The figures of one quarter for all departments, against a single hand-written SQL
    aggregate of the same core figure (memberships requiring training and trained per
@@ -11,6 +12,13 @@
    tablib/django-import-export's export of the same rows. Goal: at least 2x faster and at
    most a tenth of the peak memory.
 
+3. The pages that read the stored quarterly figures (reports.stored): the median of
+   `--pages` requests (in-process test client, logged in) of the department dashboard
+   (as op.bzk), the bureau's home overview and what-if-strict (as bureau), against the
+   floor: /privacy/, a static page, logged in as the same user. Goal: each within 3x.
+   Also the time to rebuild every stored figure, and the live computation the pages did
+   before (every quarter on every view) for comparison.
+
 Prints the figures and ratios; it reports, it does not assert (except that both ways
 count the same).
 """
@@ -18,6 +26,7 @@ count the same).
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -72,9 +81,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--quarter", default="", help="Default: the last ended quarter.")
+    parser.add_argument("--no-xlsx", action="store_true", help="Leave out part 2.")
+    parser.add_argument("--pages", type=int, default=15, help="Requests per page (part 3).")
+    parser.add_argument("--database", default="", help="Default: tm_bench_reports_<scale>.")
     args = parser.parse_args()
     began = time.perf_counter()
-    setup_django(f"tm_bench_reports_{str(args.scale).replace('.', '_')}", scale=args.scale)
+    database = args.database or f"tm_bench_reports_{str(args.scale).replace('.', '_')}"
+    setup_django(database, scale=args.scale)
     print(f"database ready (scale {args.scale}) in {time.perf_counter() - began:.0f} s")
 
     from django.conf import settings
@@ -129,6 +142,89 @@ def main() -> None:
         f"whole Regiegroep summary:          {regie_time * 1000:9.1f} ms   {regie_queries} queries"
     )
 
+    pages(args.pages)
+    if not args.no_xlsx:
+        xlsx(args.rows, quarter)
+
+
+def median_of(count: int, work: Callable[[], object]) -> tuple[float, int]:
+    """The median seconds of `count` runs of `work` (after one warm-up) and its queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    work()
+    times = []
+    for _ in range(count):
+        began = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - began)
+    with CaptureQueriesContext(connection) as queries:
+        work()
+    return statistics.median(times), len(queries.captured_queries)
+
+
+def pages(count: int) -> None:
+    """Part 3: the pages reading the stored figures against a static page."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import timezone
+
+    from departments.models import Department
+    from reports import dashboard
+    from reports.quarters import Quarter
+    from reports.stored import figures_rebuild
+
+    # The in-process test client calls itself "testserver".
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    began = time.perf_counter()
+    rows = figures_rebuild()
+    print(f"rebuild_figures: {time.perf_counter() - began:.1f} s, {rows:,} rows (all quarters)")
+    users = get_user_model().objects
+    clients = {}
+    for name in ("op.bzk", "bureau"):
+        client = Client()
+        client.force_login(users.get(username=name))
+        clients[name] = client
+
+    def get(user: str, url: str) -> Callable[[], object]:
+        def work() -> None:
+            response = clients[user].get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return work
+
+    print(f"pages, median of {count} requests (in-process, logged in):")
+    for user, urls in (
+        ("op.bzk", ("/departments/BZK/",)),
+        ("bureau", ("/", "/departments/what-if-strict/")),
+    ):
+        floor, floor_queries = median_of(count, get(user, "/privacy/"))
+        label = "/privacy/ (floor)"
+        print(f"  {user:7} {label:29} {floor * 1000:8.1f} ms  {floor_queries:3} queries")
+        for url in urls:
+            took, queries = median_of(count, get(user, url))
+            print(
+                f"  {user:7} {url:29} {took * 1000:8.1f} ms  {queries:3} queries"
+                f"  {took / floor:5.2f}x the floor (goal <= 3x)"
+            )
+    today = timezone.localdate()
+    quarter = Quarter.containing(today)
+    first = quarter.previous().previous().previous()
+    bzk = Department.objects.filter(code="BZK")
+    every = Department.objects.all()
+    live = (
+        ("dashboard", lambda: dashboard.quarterly_figures(bzk, today)),
+        ("home overview", lambda: list(dashboard.overview(every, quarter))),
+        ("what-if", lambda: dashboard.what_if_strict(every, first.start, quarter.end)),
+    )
+    print("the live computation the pages did before (figures only, no page):")
+    for name, work in live:
+        took, _queries = median_of(max(1, count // 5), work)
+        print(f"  {name:14} {took * 1000:8.1f} ms")
+
+
+def xlsx(count: int, quarter: object) -> None:
     # Part 2: the XLSX export, as measured by benchmarks/report_exports.py.
     import tempfile
     from pathlib import Path
@@ -140,7 +236,7 @@ def main() -> None:
     from reports.presentation.tables import Report
     from reports.presentation.xlsx import write_xlsx
 
-    table = suppress(build_table(args.rows))
+    table = suppress(build_table(count))
     report = Report("icop", str(quarter), "Benchmark", datetime.now(UTC), tables=(table,))
     headers, rows = baseline_rows(table)
     with tempfile.TemporaryDirectory() as directory:
@@ -157,7 +253,7 @@ def main() -> None:
         our_time, our_peak = measure(ours)
         base_time, base_peak = measure(baseline)
     mib = 1024 * 1024
-    print(f"XLSX, {args.rows:,} rows")
+    print(f"XLSX, {count:,} rows")
     print(f"  write_xlsx:     {our_time:7.2f} s   peak {our_peak / mib:8.1f} MiB")
     print(f"  tablib (xlsx):  {base_time:7.2f} s   peak {base_peak / mib:8.1f} MiB")
     print(f"  speed-up:       {base_time / our_time:7.2f}x   (goal >= 2x)")

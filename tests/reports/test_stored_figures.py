@@ -34,6 +34,7 @@ from tests.factories import (
     ProgrammeFactory,
     SessionFactory,
     SupplierFactory,
+    administrator,
     op_staff,
 )
 from trainings.hand_entry import completion_confirm, completion_enter_by_hand
@@ -185,4 +186,45 @@ def test_a_refresh_of_some_quarters_leaves_the_others_as_they_were(member, depar
     assert figure(Q1, department.pk, "committees") == 0  # not asked: untouched
     figures_refresh(since=earlier.interview_date, until=earlier.interview_date)
     assert figure(Q1, department.pk, "committees") == 1
+    assert stored() == recomputed()
+
+
+def test_deleting_a_completion_in_the_admin_updates_the_figures(client, member, department):
+    completion = CompletionFactory(person=member.person, session__date=datetime.date(2025, 1, 5))
+    figures_rebuild()
+    assert figure(Q2, department.pk, "trained") == 1
+    client.force_login(administrator())
+
+    response = client.post(
+        f"/admin/trainings/trainingcompletion/{completion.pk}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert figure(Q2, department.pk, "trained") == 0
+    assert stored() == recomputed()
+
+
+def test_moving_a_person_to_another_department_in_the_admin_updates_both(
+    client, member, department, other_department
+) -> None:
+    CompletionFactory(person=member.person, session__date=datetime.date(2025, 1, 5))
+    figures_rebuild()
+    person = member.person
+    client.force_login(administrator())
+
+    response = client.post(
+        f"/admin/departments/person/{person.pk}/change/",
+        {
+            "first_name": person.first_name,
+            "particle": "",
+            "last_name": person.last_name,
+            "email": person.email,
+            "employee_number": person.employee_number,
+            "department": other_department.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    assert figure(Q1, department.pk, "people_trained") == 0
+    assert figure(Q1, other_department.pk, "people_trained") == 1
     assert stored() == recomputed()
