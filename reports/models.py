@@ -446,6 +446,10 @@ class StoredFigures(models.Model):
     people_trained = models.PositiveIntegerField(default=0)
     people_by_hand = models.PositiveIntegerField(default=0)
     no_shows = models.PositiveIntegerField(default=0)
+    # Counted completions of the department's people in any state, by session date: a
+    # department with any up to a quarter's end registers its trainings in the app
+    # (reports.figures.with_training_data), read without scanning every completion.
+    completions = models.PositiveIntegerField(default=0)
     # What-if-strict: confirmed or held committees, and those strict would have blocked
     # or justify would have asked a reason for.
     confirmed = models.PositiveIntegerField(default=0)
@@ -464,6 +468,7 @@ class StoredFigures(models.Model):
         "people_trained",
         "people_by_hand",
         "no_shows",
+        "completions",
         "confirmed",
         "would_block",
         "would_ask",

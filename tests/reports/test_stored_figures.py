@@ -228,3 +228,19 @@ def test_moving_a_person_to_another_department_in_the_admin_updates_both(
     assert figure(Q1, department.pk, "people_trained") == 0
     assert figure(Q1, other_department.pk, "people_trained") == 1
     assert stored() == recomputed()
+
+
+def test_the_stored_training_data_flag_is_the_live_one(member, department, other_department):
+    from reports.figures import with_training_data as live
+    from reports.stored import with_training_data
+
+    CompletionFactory(
+        person__department=other_department,
+        session__date=datetime.date(2025, 8, 1),
+        session__cancelled=True,  # registered in the app all the same
+    )
+    figures_rebuild()
+    for quarter in (Q1, Q2, Q3):
+        assert with_training_data(quarter.start, quarter.end) == live(quarter.start, quarter.end)
+    assert other_department.pk in with_training_data(Q3.start, Q3.end)
+    assert other_department.pk not in with_training_data(Q2.start, Q2.end)
