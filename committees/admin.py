@@ -32,6 +32,7 @@ from committees.services import (
     membership_leaving_refusal,
 )
 from departments.admin_scoping import ScopedHistoryAdmin, ScopedInline, ScopedModelForm
+from departments.touched import FiguresTouchingAdmin, Touch, figures_touched
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -239,7 +240,7 @@ class CommitteeAdminForm(ScopedModelForm, CommitteeEnforcementForm):
 
 
 @admin.register(SelectionCommittee)
-class SelectionCommitteeAdmin(ScopedHistoryAdmin):
+class SelectionCommitteeAdmin(FiguresTouchingAdmin, ScopedHistoryAdmin):
     form = CommitteeAdminForm
     list_display = ["vacancy_reference", "vacancy_title", "department", "interview_date", "status"]
     list_filter = ["status", "department", "interview_date"]
@@ -248,6 +249,10 @@ class SelectionCommitteeAdmin(ScopedHistoryAdmin):
     date_hierarchy = "interview_date"
     readonly_fields = ["created_at", "updated_at"]
     inlines = [MembershipInline, JustificationInline]
+
+    def touches(self, obj: SelectionCommittee) -> Touch:
+        # Saving goes through the services (which tell the figures); deleting does not.
+        return Touch(obj.interview_date, obj.interview_date, [obj.department_id])
 
     def save_model(
         self, request: HttpRequest, obj: SelectionCommittee, form: Any, change: bool
@@ -283,9 +288,15 @@ class SelectionCommitteeAdmin(ScopedHistoryAdmin):
         committee = SelectionCommittee.objects.select_related("department").get(pk=obj.pk)
         if "department" in form.changed_data:
             # Moving a committee is an administrator's correction, outside the rule.
+            moved_from = committee.department_id
             committee.department = obj.department
             committee._history_user = request.user
             committee.save(update_fields=["department", "updated_at"])
+            figures_touched(
+                since=committee.interview_date,
+                until=committee.interview_date,
+                departments=[moved_from, committee.department_id],
+            )
         changes = {
             name: getattr(obj, name)
             for name in EDITABLE_FIELDS

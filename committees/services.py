@@ -25,6 +25,7 @@ from committees.models import (
 )
 from departments.models import Department, Person
 from departments.people import person_save
+from departments.touched import figures_touched
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -49,6 +50,13 @@ def committee_record_justification(
         untrained_members="\n".join(check.untrained),
         created_by=user if user is not None and user.is_authenticated else None,
     )
+
+
+def _committee_touched(committee: SelectionCommittee, *earlier: datetime.date) -> None:
+    """The committee's quarter (and the one it moved from) changed for its department:
+    the stored figures follow in this transaction (departments.touched)."""
+    dates = [committee.interview_date, *earlier]
+    figures_touched(since=min(dates), until=max(dates), departments=[committee.department_id])
 
 
 def _set_history_user(obj: Any, user: User | AnonymousUser | None) -> None:
@@ -85,6 +93,7 @@ def committee_create(
     )
     _set_history_user(committee, user)
     committee.save()
+    _committee_touched(committee)
     return committee
 
 
@@ -115,6 +124,7 @@ def committee_update(
         )
     if not changed:
         return committee
+    previous_date = committee.interview_date
     for name in changed:
         setattr(committee, name, changes[name])
     _set_history_user(committee, user)
@@ -123,6 +133,7 @@ def committee_update(
         committee_record_justification(
             committee=committee, check=check, justification=justification, user=user
         )
+    _committee_touched(committee, previous_date)
     return committee
 
 
@@ -231,6 +242,7 @@ def committee_add_member(
         committee_record_justification(
             committee=committee, check=check, justification=justification, user=user
         )
+    _committee_touched(committee)
     return membership
 
 
@@ -261,6 +273,7 @@ def membership_change_role(
         committee_record_justification(
             committee=membership.committee, check=check, justification=justification, user=user
         )
+    _committee_touched(membership.committee)
     return membership
 
 
@@ -299,6 +312,7 @@ def committee_remove_member(
         raise refusal
     _set_history_user(membership, user)
     membership.delete()
+    _committee_touched(membership.committee)
 
 
 def person_create(

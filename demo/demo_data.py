@@ -23,6 +23,7 @@ from committees.models import SelectionCommittee as Committee
 from departments.access import GROUP_NAMES, Role, ensure_groups
 from departments.models import ENFORCEMENT_HISTORY_SINCE, Department, EnforcementMode, Person
 from departments.names import split_particle
+from reports.stored import figures_rebuild
 from trainings.models import (
     CompletionStatus,
     Evaluation,
@@ -215,6 +216,8 @@ def seed(*, seed: int, scale: float, today: datetime.date) -> SeedResult:
         # subqueries for the empty tables it last saw.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    # Written in bulk, past the services: the stored quarterly figures in one go.
+    figures_rebuild()
     return SeedResult(created=True, counts=counts)
 
 

@@ -10,6 +10,7 @@ from departments.admin_scoping import (
     ScopedInline,
 )
 from departments.models import Department, DepartmentAlias, Person
+from departments.touched import FiguresTouchingAdmin, Touch
 
 
 class DepartmentAliasInline(ScopedInline, admin.TabularInline[DepartmentAlias, Department]):
@@ -35,12 +36,16 @@ class DepartmentAliasAdmin(ScopedFieldsAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedHistoryAdmin):
+class PersonAdmin(FiguresTouchingAdmin, ScopedHistoryAdmin):
     list_display = ["name", "employee_number", "email", "department"]
     list_filter = ["department"]
     list_select_related = ["department"]
     search_fields = ["last_name", "particle", "first_name", "employee_number", "email"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def touches(self, obj: Person) -> Touch:
+        # A move to another department moves the person's trainings with them.
+        return Touch(None, None, [obj.department_id], [obj.pk])
 
     @admin.display(description=_("name"), ordering="last_name")
     def name(self, obj: Person) -> str:

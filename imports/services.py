@@ -35,13 +35,14 @@ from typing import IO, TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files.base import File
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Min
 from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.matching import DepartmentIndex
 from departments.models import Department, Person
+from departments.touched import figures_touched
 from imports.matching import (
     Hold,
     PersonRef,
@@ -84,7 +85,13 @@ from imports.writing import (
     sessions_write,
 )
 from training_monitor.queueing import task_send
-from trainings.models import CompletionStatus, Evaluation, Supplier
+from trainings.models import (
+    CompletionStatus,
+    Evaluation,
+    Supplier,
+    TrainingCompletion,
+    TrainingSession,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -370,6 +377,7 @@ class _Importer:
             return
         created = completions_create(to_create, user=self.history_user)
         completions_update(to_update, user=self.history_user)
+        _figures_touched(to_create, to_update)
         for pair, pk in created.items():
             known[pair] = (pk, to_create[pair])
         for planned in live:
@@ -757,6 +765,20 @@ def _check_can_apply(batch: ImportBatch, *, force: bool) -> None:
         raise ImportNotAllowed(
             duplicate_message(batch) or _("This exact file was already imported.")
         )
+
+
+def _figures_touched(created: dict[Pair, str], updated: dict[int, str]) -> None:
+    """Tell the stored figures which people's trainings changed from which date, in the
+    chunk's transaction (departments.touched: imports may not import reports)."""
+    if not created and not updated:
+        return
+    changed = TrainingCompletion.objects.filter(pk__in=list(updated))
+    pairs = set(created) | set(changed.values_list("person", "session"))
+    since = TrainingSession.objects.filter(pk__in={s for _p, s in pairs}).aggregate(
+        first=Min("date")
+    )["first"]
+    if since is not None:
+        figures_touched(since=since, people={p for p, _s in pairs})
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from committees.models import CommitteeMembership
 from departments.models import Person
+from departments.touched import figures_touched
 from imports.models import ImportRow
 from imports.services import import_files_expire
 from privacy.scrub import ANONYMOUS_NAME, texts_scrub
@@ -174,6 +175,11 @@ def _apply(
     # aggregate if set to NULL, and say nothing without their author: delete them.
     Evaluation.objects.filter(person__in=deleted_ids).delete()
     Person.objects.filter(pk__in=deleted_ids).delete()
+    # Only people without memberships or completions are deleted, so no count should
+    # move; the stored figures of their departments are recomputed all the same, in
+    # this transaction, so that they stay true whatever retention deletes later.
+    if to_delete:
+        figures_touched(since=None, departments={p.department_id for p in to_delete})
 
     # After the deletes: deleting a person writes one more historical record, with the name.
     history = 0

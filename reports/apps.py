@@ -10,7 +10,14 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
+        from departments.touched import on_figures_touched
+        from reports.stored import on_touched
         from training_monitor.schedule import install_on_migrate
+
+        # The services of the lower layers (trainings, committees, imports) may not
+        # import reports; they call departments.touched, which calls this back so the
+        # stored quarterly figures change in the same transaction as the data.
+        on_figures_touched("reports.stored", on_touched)
 
         # Beat's default schedule (the quarterly compile, the clean-up and retention) is
         # put in django-celery-beat's tables after every migrate and flush; existing

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from committees import compliance
 from committees.models import CommitteeMembership, CommitteeStatus, SelectionCommittee
@@ -164,13 +166,14 @@ def what_if_totals(rows: list[WhatIfRow]) -> dict[str, Any]:
     }
 
 
-def what_if_strict(
-    departments: QuerySet[Department], start: datetime.date, end: datetime.date
-) -> list[WhatIfRow]:
-    """Per department: confirmed/held committees in the period that `strict` would have
-    refused (a required member neither trained nor registered on or before the interview
-    date, or no required member at all: an incomplete committee is refused in every mode),
-    and those `justify` would have asked a reason for (a required member untrained).
+def what_if_counts(
+    start: datetime.date, end: datetime.date, departments: QuerySet[Department] | None = None
+) -> dict[tuple[figures.Key, int], dict[str, int]]:
+    """Per (quarter, department): confirmed/held committees in the period, those `strict`
+    would have refused (a required member neither trained nor registered on or before the
+    interview date, or no required member at all: an incomplete committee is refused in
+    every mode), and those `justify` would have asked a reason for (a required member
+    untrained). One grouped query.
 
     Compliance and incompleteness come from `with_compliance`, as in the reports; only
     "neither trained nor registered" is this page's own question.
@@ -182,32 +185,60 @@ def what_if_strict(
     unplanned = required.filter(
         ~compliance.trained_before(person, on_date), ~compliance.registered_before(person, on_date)
     )
+    scope = {} if departments is None else {"department__in": departments}
     counts = (
         SelectionCommittee.objects.filter(
-            status__in=[CommitteeStatus.CONFIRMED, CommitteeStatus.HELD]
+            status__in=[CommitteeStatus.CONFIRMED, CommitteeStatus.HELD], **scope
         )
         .interviewing_between(start, end)
         .with_compliance()
-        .annotate(blocked=Exists(unplanned))
-        .values("department")
+        .annotate(
+            blocked=Exists(unplanned),
+            y=ExtractYear("interview_date"),
+            q=ExtractQuarter("interview_date"),
+        )
+        .values("y", "q", "department")
         .annotate(
             total=Count("pk"),
             blocked_total=Count("pk", filter=Q(blocked=True) | Q(is_incomplete=True)),
             untrained_total=Count("pk", filter=Q(is_compliant=False, is_incomplete=False)),
         )
+        .order_by()
     )
-    by_department = {r["department"]: r for r in counts}
-    with_data = with_training_data(start, end)
-    rows = []
-    for department in departments:
-        r = by_department.get(department.pk, {})
-        rows.append(
-            WhatIfRow(
-                department=department,
-                confirmed=r.get("total", 0),
-                would_block=r.get("blocked_total", 0),
-                would_ask_justification=r.get("untrained_total", 0),
-                has_training_data=department.pk in with_data,
-            )
+    return {
+        ((r["y"], r["q"]), r["department"]): {
+            "confirmed": r["total"],
+            "would_block": r["blocked_total"],
+            "would_ask": r["untrained_total"],
+        }
+        for r in counts
+    }
+
+
+def what_if_rows(
+    departments: QuerySet[Department],
+    counts: Mapping[int, Mapping[str, int]],
+    with_data: set[int],
+) -> list[WhatIfRow]:
+    return [
+        WhatIfRow(
+            department=department,
+            confirmed=counts.get(department.pk, {}).get("confirmed", 0),
+            would_block=counts.get(department.pk, {}).get("would_block", 0),
+            would_ask_justification=counts.get(department.pk, {}).get("would_ask", 0),
+            has_training_data=department.pk in with_data,
         )
-    return rows
+        for department in departments
+    ]
+
+
+def what_if_strict(
+    departments: QuerySet[Department], start: datetime.date, end: datetime.date
+) -> list[WhatIfRow]:
+    """Per department, computed from the data (the page reads the stored figures,
+    reports.stored): see `what_if_counts`."""
+    by_department: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (_key, department), counts in what_if_counts(start, end, departments).items():
+        for name, value in counts.items():
+            by_department[department][name] += value
+    return what_if_rows(departments, by_department, with_training_data(start, end))

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from committees.selectors import action_list
 from departments.access import Role, role_required, sees_all_departments, user_roles
 from departments.models import Department
-from reports import dashboard
+from reports import dashboard, stored
 from reports.charts import trend_chart
 from reports.quarters import Quarter
 from trainings.hand_entry import pending_for
@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("dashboard:department", code=own[0].code)
     today = timezone.localdate()
     quarter = Quarter.containing(today)
-    rows = dashboard.overview(departments, quarter) if sees_all else []
+    rows = stored.overview(departments, quarter) if sees_all else []
     return render(
         request,
         "home.html",
@@ -55,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     department = get_object_or_404(Department.objects.visible_to(request.user), code=code)
     today = timezone.localdate()
-    figures = dashboard.quarterly_figures(Department.objects.filter(pk=department.pk), today)
+    figures = stored.quarterly_figures(Department.objects.filter(pk=department.pk), today)
     current = figures[-1]
     chart = trend_chart(
         labels=[str(f.quarter) for f in figures],
@@ -91,7 +91,7 @@ def what_if_strict(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     last = Quarter.containing(today)
     first = last.previous().previous().previous()
-    rows = dashboard.what_if_strict(Department.objects.all(), first.start, last.end)
+    rows = stored.what_if_strict(Department.objects.all(), first, last)
     return render(
         request,
         "reports/what_if_strict.html",

@@ -411,3 +411,81 @@ class ReportJob(models.Model):
     def status_label(self) -> str:
         """The status as the job page shows it: "stopped" is a running job past its limit."""
         return str(_("Stopped")) if self.is_stopped else self.get_status_display()
+
+
+class StoredFiguresQuerySet(models.QuerySet["StoredFigures"]):
+    def between(self, first: Any, last: Any) -> Self:
+        """The rows of the quarters `first` to `last` (reports.quarters.Quarter), inclusive."""
+        after = Q(year__gt=first.year) | Q(year=first.year, number__gte=first.number)
+        before = Q(year__lt=last.year) | Q(year=last.year, number__lte=last.number)
+        return self.filter(after & before)
+
+
+class StoredFigures(models.Model):
+    """One department's counts for one quarter, as the dashboards read them.
+
+    Computing them means the compliance rule over every membership of the quarter;
+    the pages would do that for every past quarter on every view. The services that
+    change the data keep these rows up to date in their own transaction
+    (reports.stored); a page only reads them. A missing row means all zeros.
+    """
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("department")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("quarter"))
+    # Committees by interview date, cancelled ones excluded (reports.figures).
+    committees = models.PositiveIntegerField(default=0)
+    compliant = models.PositiveIntegerField(default=0)
+    incomplete = models.PositiveIntegerField(default=0)
+    justified = models.PositiveIntegerField(default=0)
+    memberships = models.PositiveIntegerField(default=0)
+    trained = models.PositiveIntegerField(default=0)
+    # People of the department by session date.
+    people_trained = models.PositiveIntegerField(default=0)
+    people_by_hand = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+    # Counted completions of the department's people in any state, by session date: a
+    # department with any up to a quarter's end registers its trainings in the app
+    # (reports.figures.with_training_data), read without scanning every completion.
+    completions = models.PositiveIntegerField(default=0)
+    # What-if-strict: confirmed or held committees, and those strict would have blocked
+    # or justify would have asked a reason for.
+    confirmed = models.PositiveIntegerField(default=0)
+    would_block = models.PositiveIntegerField(default=0)
+    would_ask = models.PositiveIntegerField(default=0)
+
+    objects = StoredFiguresQuerySet.as_manager()
+
+    COUNTS = (
+        "committees",
+        "compliant",
+        "incomplete",
+        "justified",
+        "memberships",
+        "trained",
+        "people_trained",
+        "people_by_hand",
+        "no_shows",
+        "completions",
+        "confirmed",
+        "would_block",
+        "would_ask",
+    )
+
+    class Meta:
+        verbose_name = _("stored quarterly figures")
+        verbose_name_plural = _("stored quarterly figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "number"], name="stored_figures_once_per_quarter"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "number"], name="stored_figures_quarter")]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.year}Q{self.number}"
+
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.COUNTS}

@@ -12,7 +12,7 @@
 #                            one machine its own, e.g. imports@%h)
 #   scripts/run.sh beat      Celery beat with the schedule in the database (admin:
 #                            Periodieke taken); touches $BEAT_HEARTBEAT_FILE on every tick
-#   scripts/run.sh migrate   apply the database migrations
+#   scripts/run.sh migrate   apply the database migrations, rebuild the stored figures
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -49,7 +49,10 @@ case "${1:-}" in
             --max-interval 60
         ;;
     migrate)
-        exec python manage.py migrate --noinput
+        python manage.py migrate --noinput
+        # The stored quarterly figures, recomputed in case this release counts differently
+        # (idempotent; the pages read them).
+        exec python manage.py rebuild_figures
         ;;
     *)
         echo "usage: scripts/run.sh web|worker|beat|migrate" >&2

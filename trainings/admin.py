@@ -15,6 +15,7 @@ from departments.admin_scoping import (
     ScopedFieldsAdmin,
     ScopedHistoryAdmin,
 )
+from departments.touched import FiguresTouchingAdmin, Touch
 from training_monitor.admin_site import validate_upload_size
 from trainings.models import (
     Evaluation,
@@ -50,12 +51,17 @@ class TrainingProgrammeAdmin(ScopedFieldsAdmin):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(ScopedFieldsAdmin):
+class TrainingSessionAdmin(FiguresTouchingAdmin, ScopedFieldsAdmin):
     list_display = ["date", "supplier", "programme", "place", "is_online", "capacity", "cancelled"]
     list_filter = ["supplier", "is_online", "cancelled", "tender"]
     list_select_related = ["supplier", "programme"]
     search_fields = ["place", "external_id", "programme__name"]
     date_hierarchy = "date"
+
+    def touches(self, obj: TrainingSession) -> Touch:
+        # A new date or a cancellation changes who was trained when.
+        people = obj.completions.values_list("person", flat=True) if obj.pk else []
+        return Touch(obj.date, None, people=list(people))
 
 
 class SizeCheckedImportForm(ImportForm):
@@ -72,7 +78,7 @@ class SizeCheckedImportForm(ImportForm):
 
 
 @admin.register(TrainingCompletion)
-class TrainingCompletionAdmin(ImportExportMixin, ScopedHistoryAdmin):
+class TrainingCompletionAdmin(FiguresTouchingAdmin, ImportExportMixin, ScopedHistoryAdmin):
     """Completions with django-import-export's import (administrators) and export.
 
     The export holds only the rows the changelist shows the user: `get_queryset` is
@@ -98,6 +104,9 @@ class TrainingCompletionAdmin(ImportExportMixin, ScopedHistoryAdmin):
     raw_id_fields = ["session"]
     resource_classes = [TrainingCompletionResource]
     import_form_class = SizeCheckedImportForm
+
+    def touches(self, obj: TrainingCompletion) -> Touch:
+        return Touch(obj.session.date, None, people=[obj.person_id])
 
     def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return {**kwargs, "user": request.user}

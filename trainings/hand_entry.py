@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Person
+from departments.touched import figures_touched
 from trainings.models import (
     CompletionSource,
     CompletionStatus,
@@ -61,6 +62,12 @@ def _signed_in(user: User | AnonymousUser) -> User:
 def _history_user(completion: TrainingCompletion, user: User) -> None:
     # The request middleware sets this for pages; commands and tasks have no request.
     completion._history_user = user  # type: ignore[attr-defined]
+
+
+def _touched(completion: TrainingCompletion) -> None:
+    """The person's figures from the session on changed (their own department's people
+    trained, and every committee they sit on after it): refresh them in this transaction."""
+    figures_touched(since=completion.session.date, people=[completion.person_id])
 
 
 def earliest_session_date(today: datetime.date) -> datetime.date:
@@ -174,6 +181,7 @@ def completion_enter_by_hand(
                 evidence_note=note,
             )
             _history_user(completion, user)
+            # Awaiting confirmation it counts nowhere: the stored figures stay as they are.
             completion.save()
     except IntegrityError as clash:
         # Someone recorded the same person and session a moment earlier.
@@ -219,6 +227,7 @@ def completion_confirm(
         locked.confirmed_at = timezone.now()
         _history_user(locked, user)
         locked.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+        _touched(locked)
     return locked
 
 
@@ -245,3 +254,4 @@ def completion_reject(
         # A session entered with this entry belongs to it alone.
         if session.entered_by_hand and not session.completions.exists():
             session.delete()
+        # It was never confirmed, so it counted nowhere: the stored figures stay.

@@ -20,6 +20,7 @@ from import_export import widgets
 from import_export.fields import Field
 
 from departments.models import Department, Person
+from departments.touched import figures_touched
 from training_monitor.resources import SafeModelResource
 from trainings.models import TrainingCompletion, TrainingSession
 
@@ -32,6 +33,13 @@ class _ScopedResource(SafeModelResource):
     def __init__(self, user: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.user = user
+
+    def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
+        # A file may change any person or completion: recompute every stored figure,
+        # in the import's transaction (a dry run is rolled back anyway, so skip it).
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run") and not result.has_errors():
+            figures_touched(since=None)
 
     def filter_export(self, queryset: QuerySet[Any], **kwargs: Any) -> QuerySet[Any]:
         queryset = super().filter_export(queryset, **kwargs)

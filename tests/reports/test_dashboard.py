@@ -7,11 +7,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from committees.models import MembershipRole
 from departments.models import Department
 from reports.dashboard import quarterly_figures
+from reports.models import StoredFigures
 from reports.quarters import Quarter
+from reports.stored import figures_rebuild
 from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +120,46 @@ def test_a_share_is_rounded_once_and_half_up_as_in_the_reports(
     committee = CommitteeFactory(department=department, interview_date=datetime.date(2025, 5, 20))
     members = MembershipFactory.create_batch(16, committee=committee)
     CompletionFactory(person=members[0].person, session__date=datetime.date(2025, 4, 1))
+    figures_rebuild()  # the factories write past the services, which refresh them
     client.force_login(op_user)
     html = client.get(f"/departments/{department.code}/").content.decode()
     assert "6,3%" in html
     assert "6,2%" not in html
+
+
+def writes(queries) -> list[str]:
+    """The INSERT, UPDATE and DELETE statements among `queries`, except the session's
+    (saved on every request to keep its idle timeout: not the page's doing)."""
+    return [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().split()[0] in ("INSERT", "UPDATE", "DELETE")
+        and '"django_session"' not in q["sql"]
+    ]
+
+
+def test_the_dashboard_reads_the_stored_figures_instead_of_recomputing_them(
+    client, op_user, department, today
+) -> None:
+    # A stored row with no data behind it: only a page that reads it shows 3 of 4.
+    StoredFigures.objects.create(
+        department=department, year=2025, number=1, memberships=4, trained=3, committees=2
+    )
+    client.force_login(op_user)
+    response = client.get(f"/departments/{department.code}/")
+    by_quarter = {f.quarter: f for f in response.context["figures"]}
+    assert (
+        by_quarter[Quarter(2025, 1)].memberships_trained,
+        by_quarter[Quarter(2025, 1)].memberships,
+    ) == (3, 4)
+
+
+def test_a_dashboard_view_never_writes(client, op_user, department, today) -> None:
+    MembershipFactory(committee=CommitteeFactory(department=department))
+    figures_rebuild()
+    client.force_login(op_user)
+    client.get(f"/departments/{department.code}/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/departments/{department.code}/").status_code == 200
+    assert writes(queries.captured_queries) == []
+    assert StoredFigures.objects.count() == 1

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from reports.stored import figures_rebuild
 from tests.factories import CompletionFactory, DepartmentFactory, op_staff
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,7 @@ def test_a_department_without_training_data_says_no_data_never_0_percent(client,
     untrained = CommitteeFactory(department=tender_department, interview_date=today)
     MembershipFactory(committee=untrained, role=MembershipRole.MEMBER)
     CompletionFactory(session__date=today - datetime.timedelta(days=400))
+    figures_rebuild()  # the factories write past the services, which refresh them
     client.force_login(bureau)
     response = client.get("/")
     rows = {row.department.code: row for row in response.context["overview"]}
@@ -96,6 +98,7 @@ def test_the_overview_rounds_a_share_as_the_reports_do(client, bureau) -> None:
     CompletionFactory(person=trained.person, session__date=today - datetime.timedelta(days=10))
     for _ in range(15):
         MembershipFactory(committee=committee, role=MembershipRole.MEMBER)
+    figures_rebuild()  # the factories write past the services, which refresh them
     client.force_login(bureau)
     response = client.get("/")
     # 1 of 16 is 6.25%: half up gives 6.3%, as in every report export.
@@ -103,3 +106,27 @@ def test_the_overview_rounds_a_share_as_the_reports_do(client, bureau) -> None:
     row = response.content.decode().split(">TTT</a>")[1].split("</tr>")[0]
     assert "6,3%" in row
     assert "6,2%" not in row
+
+
+def test_the_overview_reads_the_stored_figures_and_never_writes(client, bureau) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from reports.models import StoredFigures
+    from reports.quarters import Quarter
+    from tests.reports.test_dashboard import writes
+
+    quarter = Quarter.containing(timezone.localdate())
+    department = DepartmentFactory(code="TTT")
+    # A stored row with no data behind it: only a page that reads it shows 3 of 4.
+    StoredFigures.objects.create(
+        department=department, year=quarter.year, number=quarter.number, memberships=4, trained=3
+    )
+    client.force_login(bureau)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    [row] = [r for r in response.context["overview"] if r.department.code == "TTT"]
+    assert (row.memberships_trained, row.memberships) == (3, 4)
+    assert writes(queries.captured_queries) == []

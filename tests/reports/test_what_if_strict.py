@@ -9,6 +9,7 @@ import pytest
 from committees.models import CommitteeStatus
 from departments.models import Department
 from reports.dashboard import what_if_strict
+from reports.stored import figures_rebuild
 from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory
 from trainings.models import CompletionStatus
 
@@ -64,6 +65,7 @@ def test_a_department_without_training_data_is_marked_and_left_out_of_the_totals
             department=owner, status=CommitteeStatus.HELD, interview_date=today
         )
         MembershipFactory(committee=committee)
+    figures_rebuild()  # the factories write past the services, which refresh them
     client.force_login(bureau)
     response = client.get("/departments/what-if-strict/")
     rows = {row.department.code: row for row in response.context["rows"]}
@@ -75,3 +77,27 @@ def test_a_department_without_training_data_is_marked_and_left_out_of_the_totals
     page = response.content.decode()
     assert "Geen gegevens" in page.split("DEF –")[1].split("</tr>")[0]
     assert "Totaal, zonder " in page
+
+
+def test_the_page_reads_the_stored_figures_and_never_writes(client, bureau, department) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from reports.models import StoredFigures
+    from reports.quarters import Quarter
+    from tests.reports.test_dashboard import writes
+
+    quarter = Quarter.containing(timezone.localdate()).previous()
+    # A stored row with no data behind it: only a page that reads it shows 2 blocked.
+    StoredFigures.objects.create(
+        department=department, year=quarter.year, number=quarter.number, confirmed=3,
+        would_block=2, would_ask=1,
+    )  # fmt: skip
+    client.force_login(bureau)
+    client.get("/departments/what-if-strict/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/departments/what-if-strict/")
+    [row] = [r for r in response.context["rows"] if r.department.code == department.code]
+    assert (row.confirmed, row.would_block, row.would_ask_justification) == (3, 2, 1)
+    assert writes(queries.captured_queries) == []
