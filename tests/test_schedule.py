@@ -27,7 +27,9 @@ def crontabs() -> dict[str, tuple[str, str, str]]:
             ),
             str(task.crontab.timezone),
         )
-        for task in PeriodicTask.objects.select_related("crontab")
+        # Every default entry runs on a crontab.
+        for task in PeriodicTask.objects.select_related("crontab").filter(crontab__isnull=False)
+        if task.crontab is not None
     }
 
 

@@ -173,4 +173,5 @@ def test_the_retention_job_is_scheduled_monthly() -> None:
     entry = PeriodicTask.objects.select_related("crontab").get(name="apply-retention")
     assert entry.task == "privacy.tasks.apply_retention"
     assert entry.enabled
+    assert entry.crontab is not None
     assert entry.crontab.schedule.day_of_month == {1}
