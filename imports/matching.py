@@ -41,6 +41,8 @@ _ONLINE_PLACES = frozenset({"online", "digitaal", "virtueel", "virtual", "teams"
 # A person as PeopleIndex is filled: pk, employee number, e-mail, first name, particle,
 # last name, department.
 PersonRecord = tuple[int, str | None, str | None, str, str, str, int]
+# (person, session) keys of a completion.
+Pair = tuple[int, int]
 # A session as SessionIndex is filled: pk, date, place, online, external id, programme.
 SessionRecord = tuple[int, datetime.date, str, bool, str, int]
 

@@ -264,6 +264,10 @@ class RowOutcome(models.TextChoices):
     REJECTED = "rejected", _("Error in the row")
 
 
+# Rows held back from a file: they wait in the review queue.
+HELD_OUTCOMES = (RowOutcome.REVIEW, RowOutcome.REJECTED)
+
+
 class RowResolution(models.TextChoices):
     MATCHED = "matched", _("Matched to a person")
     CORRECTED = "corrected", _("Corrected")
@@ -274,7 +278,7 @@ class ImportRowQuerySet(models.QuerySet["ImportRow"]):
     def pending_review(self) -> Self:
         """Rows held back from an applied file that nobody has dealt with yet."""
         return self.filter(
-            outcome__in=[RowOutcome.REVIEW, RowOutcome.REJECTED],
+            outcome__in=HELD_OUTCOMES,
             resolution="",
             batch__status=ImportStatus.APPLIED,
         )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Person
-from imports.matching import PeopleIndex, SessionIndex
+from imports.matching import Pair, PeopleIndex, SessionIndex
 from imports.models import ImportBatch, ImportProfile, ImportRow, ImportStatus, RowOutcome
 from imports.reading.messages import lazy_format
 from trainings.models import (
@@ -28,9 +28,6 @@ from trainings.models import (
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-# (person, session) keys of a completion.
-Pair = tuple[int, int]
 
 
 def people_index_load() -> PeopleIndex:

@@ -45,6 +45,7 @@ from departments.models import Department, Person
 from departments.touched import figures_touched
 from imports.matching import (
     Hold,
+    Pair,
     PersonRef,
     PlannedRow,
     RowValues,
@@ -53,6 +54,7 @@ from imports.matching import (
     problem,
 )
 from imports.models import (
+    HELD_OUTCOMES,
     ImportBatch,
     ImportProfile,
     ImportRow,
@@ -66,7 +68,6 @@ from imports.reading.messages import lazy_format
 from imports.reading.safety import DEFAULT_MAX_BYTES
 from imports.reading.values import Attendance
 from imports.selectors import (
-    Pair,
     completion_statuses,
     completion_statuses_of,
     duplicate_message,
@@ -217,7 +218,7 @@ class _Importer:
         self.people = people_index_load()
         self.departments = DepartmentIndex.load()
         # The ministry chosen at upload for a single-ministry file; a row's own wins.
-        self.file_department: Department | None = getattr(batch, "department", None)
+        self.file_department: Department | None = batch.department
         self.sessions = session_index_load(batch.supplier)
         self.counts = dict.fromkeys(OUTCOMES, 0)
         self.counts["total"] = 0
@@ -282,7 +283,7 @@ class _Importer:
             self.counts[planned.outcome] += 1
             self.problems.extend(planned.problems)
             if not self.write and len(self.preview) < PREVIEW_ROWS:
-                held = planned.outcome in (RowOutcome.REVIEW, RowOutcome.REJECTED)
+                held = planned.outcome in HELD_OUTCOMES
                 match = None if held else planned.match_json()
                 self.preview.append(
                     {"row": planned.row_number, "outcome": planned.outcome, "match": match}
@@ -429,22 +430,26 @@ class _Importer:
 # --- reading the file ----------------------------------------------------------------
 
 
+def _parse_stored(batch: ImportBatch, stream: IO[bytes]) -> ParsedFile:
+    """The batch's stored file as its options say: profile, sheet, score scale."""
+    return parse_attendance_file(
+        stream,  # type: ignore[arg-type]
+        filename=batch.file_name,
+        sheet=batch.sheet or None,
+        profile=batch.profile.mapping if batch.profile is not None else None,
+        max_bytes=max_upload_bytes(),
+        score_scale=batch.score_scale,
+    )
+
+
 def _parsed_rows(
     batch: ImportBatch,
     file_problems: list[dict[str, Any]],
     scale_out: list[int | None],
     skipped_out: list[int],
 ) -> Iterator[_ParsedRow]:
-    profile = batch.profile.mapping if batch.profile is not None else None
     with batch.file.open("rb") as stream:
-        parsed = parse_attendance_file(
-            stream,
-            filename=batch.file_name,
-            sheet=batch.sheet or None,
-            profile=profile,
-            max_bytes=max_upload_bytes(),
-            score_scale=batch.score_scale,
-        )
+        parsed = _parse_stored(batch, stream)
         if not parsed.file_problems:
             for row in parsed.rows():
                 yield (
@@ -875,15 +880,8 @@ def _passes_dry_run(batch: ImportBatch, *, should_stop: Callable[[], bool] | Non
 def _has_scores(batch: ImportBatch) -> bool:
     """Whether the file has a score column (only its header is read): without one the
     scale does not matter, and a file whose held rows wait for review needs no dry run."""
-    profile = batch.profile.mapping if batch.profile is not None else None
     with batch.file.open("rb") as stream:
-        parsed = parse_attendance_file(
-            stream,
-            filename=batch.file_name,
-            sheet=batch.sheet or None,
-            profile=profile,
-            max_bytes=max_upload_bytes(),
-        )
+        parsed = _parse_stored(batch, stream)
         parsed.close()
     # An unreadable file has no columns: the apply's own read says why.
     return Field.SCORE in parsed.columns or bool(parsed.file_problems)
@@ -1017,7 +1015,7 @@ def _resolve_row(
         )
     with transaction.atomic():
         importer.plan([planned])
-        if planned.outcome in (RowOutcome.REVIEW, RowOutcome.REJECTED):
+        if planned.outcome in HELD_OUTCOMES:
             raise ImportNotAllowed(" ".join(p["message"] for p in planned.problems))
         row.person_id = planned.person.pk if planned.person is not None else None
         row.completion_id = planned.completion_id
@@ -1060,7 +1058,7 @@ def import_row_discard(*, row: ImportRow, user: Any) -> ImportRow:
 def _check_pending(row: ImportRow) -> None:
     if row.resolution:
         raise ImportNotAllowed(_("This row has already been dealt with."))
-    if row.outcome not in (RowOutcome.REVIEW, RowOutcome.REJECTED):
+    if row.outcome not in HELD_OUTCOMES:
         raise ImportNotAllowed(_("This row was imported; there is nothing to resolve."))
 
 

@@ -18,16 +18,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from departments.models import Person
-from imports.matching import PersonRef, PlannedRow, SessionIndex
-from imports.models import ImportRow, RowOutcome
+from imports.matching import Pair, PersonRef, PlannedRow, SessionIndex
+from imports.models import HELD_OUTCOMES, ImportRow
 from trainings.models import Evaluation, TrainingCompletion, TrainingProgramme, TrainingSession
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
-
-# (person, session) keys of a completion.
-Pair = tuple[int, int]
-_HELD = (RowOutcome.REVIEW, RowOutcome.REJECTED)
 
 
 # --- COPY: the fast path for large inserts on PostgreSQL -------------------------------
@@ -186,7 +182,7 @@ def rows_write(batch_id: int, chunk: list[PlannedRow]) -> None:
         return
     rows = []
     for planned in chunk:
-        held = planned.outcome in _HELD
+        held = planned.outcome in HELD_OUTCOMES
         rows.append(
             ImportRow(
                 batch_id=batch_id,
@@ -207,7 +203,7 @@ def _rows_copy(batch_id: int, chunk: list[PlannedRow]) -> None:
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for planned in chunk:
-            held = planned.outcome in _HELD
+            held = planned.outcome in HELD_OUTCOMES
             person = planned.person
             yield (
                 batch_id,
