@@ -1278,9 +1278,13 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
         cells["share_trained_previous"] = SUPPRESSED if hidden_before else share_before
         change = points_change(share_now, share_before)
         cells["change"] = SUPPRESSED if hidden_before and change is not None else change
+        # The department's own O&P staff see what the earlier pattern hides (Row.withheld).
+        withheld: dict[str, CellValue] = (
+            {"share_trained_previous": share_before, "change": change} if hidden_before else {}
+        )
         if share_now is not None and share_now < target:
             flags.add("below_target")
-        rows.append(Row(cells, frozenset(flags)))
+        rows.append(Row(cells, frozenset(flags), withheld=withheld))
     # The total covers the departments with figures; its label names the others.
     covered = [r for r in rows if "no_data" not in r.flags]
     without = [str(r.get("code")) for r in rows if "no_data" in r.flags]

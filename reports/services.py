@@ -192,11 +192,12 @@ def snapshot_report(snapshot: ReportSnapshot) -> Report:
 
 
 def report_for_departments(report: Report, codes: set[str]) -> Report:
-    """Only the rows of the departments `codes`: what O&P staff may see.
+    """Only the rows of the departments `codes`, whole: what O&P staff may see.
 
     Tables without a department code, total rows and charts (figures over every
-    department) are left out. Hidden cells stay hidden: their secondary suppression
-    was decided on the full table and needs the totals, which are gone.
+    department) are left out. The rows are shown as they were before suppression
+    (`Row.revealed`): O&P staff see the names of their own department's people on their
+    pages, so hiding its small figures from them protects no one (README, "Privacy").
     """
     from dataclasses import replace
 
@@ -204,7 +205,7 @@ def report_for_departments(report: Report, codes: set[str]) -> Report:
     for table in report.tables:
         if not any(column.key == "code" for column in table.columns):
             continue
-        rows: tuple[Row, ...] = tuple(r for r in table.rows if r.get("code") in codes)
+        rows: tuple[Row, ...] = tuple(r.revealed() for r in table.rows if r.get("code") in codes)
         tables.append(replace(table, rows=rows, total_row=None))
     return replace(report, tables=tuple(tables), charts=(), interventions=())
 

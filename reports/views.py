@@ -197,6 +197,9 @@ def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     name = filename_for(snapshot.kind, snapshot.quarter, fmt, version=snapshot.version)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if codes is not None:
+        # A department's own rows, small figures included: not for shared caches.
+        response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -231,7 +231,18 @@ def _rebuild(table: Table, hidden: set[tuple[int, str]], threshold: int) -> Tabl
         flags = row.flags
         if any(isinstance(cells.get(key), Suppressed) for key in counts):
             flags = flags - FIGURE_FLAGS
-        return replace(row, cells=cells, flags=flags)
+        withheld = {
+            key: value
+            for key, value in row.cells.items()
+            if cells[key] is SUPPRESSED and value is not SUPPRESSED
+        }
+        return replace(
+            row,
+            cells=cells,
+            flags=flags,
+            withheld={**row.withheld, **withheld},
+            withheld_flags=row.withheld_flags | (row.flags - flags),
+        )
 
     rows = tuple(rebuild(index, row) for index, row in enumerate(table.rows))
     total_row = rebuild(-1, table.total_row) if table.total_row is not None else None

@@ -16,7 +16,7 @@ import enum
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal, TypeAlias, cast
@@ -203,22 +203,42 @@ class Row:
 
     cells: Mapping[str, CellValue]
     flags: frozenset[Flag] = frozenset()
+    # What suppression hid in this row: the true values of its hidden cells and the flags
+    # it took away. Kept in the snapshot (the database holds the raw data anyway) so that
+    # O&P staff get their own department's rows whole (`revealed()`); no exporter reads
+    # it, and the programme bureau's files never show it.
+    withheld: Mapping[str, CellValue] = field(default_factory=dict)
+    withheld_flags: frozenset[Flag] = frozenset()
 
     def get(self, key: str) -> CellValue:
         return self.cells.get(key)
 
+    def revealed(self) -> Row:
+        """The row as it was before suppression (for readers who know every cell of it)."""
+        if not self.withheld and not self.withheld_flags:
+            return self
+        return Row({**self.cells, **self.withheld}, self.flags | self.withheld_flags)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "cells": {key: encode_value(value) for key, value in self.cells.items()},
             # Sorted: a frozenset has no stable order and the snapshot must be stable.
             "flags": sorted(self.flags),
         }
+        # Only when present: a row with nothing hidden is stored as before.
+        if self.withheld:
+            data["withheld"] = {key: encode_value(value) for key, value in self.withheld.items()}
+        if self.withheld_flags:
+            data["withheld_flags"] = sorted(self.withheld_flags)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Row:
         return cls(
             cells={key: decode_value(value) for key, value in data["cells"].items()},
             flags=frozenset(data.get("flags", ())),
+            withheld={key: decode_value(value) for key, value in data.get("withheld", {}).items()},
+            withheld_flags=frozenset(data.get("withheld_flags", ())),
         )
 
 
