@@ -236,6 +236,8 @@ def by_hand(quarter: Any, repeat: int, icop_time: float, regie_time: float) -> N
     two = {"start": quarter.previous().start, "end": quarter.end}
     icop = [(COMMITTEES_SQL, eight), (PEOPLE_SQL, eight)]
     regiegroep = [
+        # Its summary page carries the ICOP's share trained per department.
+        (COMMITTEES_SQL, eight),
         (PEOPLE_SQL, eight),
         (SESSIONS_SQL, eight),
         (PLACES_SQL.format(group="supplier_id"), eight),

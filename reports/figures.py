@@ -947,12 +947,16 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
                 markers=markers,
             )
         )
+    # The share trained per department, as in the ICOP report (the same table, hidden
+    # cells included): the summary page's headline, against the target.
+    section = compliance_section(build, items)
     tables = (
         *(suppress(t, threshold=limit) for t in (participation, supplier_table, content)),
         *(
             _with_response_note(suppress(t, threshold=limit))
             for t in (evaluations_suppliers, evaluations_programmes)
         ),
+        section.table,
     )
     return Report(
         kind=ReportKind.REGIEGROEP.value,  # type: ignore[arg-type]
@@ -963,6 +967,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         charts=tuple(charts),
         explanations=_explanations(tables) + _common_explanations(),
         interventions=report_interventions(items, quarter),
+        target_share=section.target,
     )
 
 
@@ -1125,14 +1130,56 @@ def membership_pattern(
 # --- ICOP ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Compliance:
+    """The share trained per department (its table suppressed, and its trend chart): the
+    ICOP's main table, and the Regiegroep's summary page, the same in both."""
+
+    table: Table
+    chart: Chart
+    sources: _Sources
+    departments: list[Department]
+    modes: dict[int, str]
+    target: Decimal
+
+
 def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = None) -> Report:
     build = _Build(quarter)
-    first = build.first
+    items = interventions(build.first, quarter)
+    section = compliance_section(build, items)
+    figures, departments = section.sources.figures, section.departments
+    limit = threshold()
+    # What the meeting asked for, from the app's registry: its departments only.
+    registry = [d for d in departments if figures(build.current, d.pk)[1] == "registry"]
+    coverage = meetings.registry_coverage(
+        {d.code for d in departments} - {d.code for d in registry}
+    )
+    tables = (
+        section.table,
+        meetings.untrained_committees_table(
+            quarter, registry, section.modes, coverage=coverage, threshold=limit
+        ),
+        meetings.roles_table(quarter, [d.pk for d in registry], coverage=coverage, threshold=limit),
+    )
+    return Report(
+        kind=ReportKind.ICOP.value,  # type: ignore[arg-type]
+        quarter=str(quarter),
+        title=_("ICOP summary"),
+        generated_at=generated_at or timezone.now(),
+        tables=tables,
+        charts=(section.chart,),
+        explanations=_explanations(tables) + _common_explanations(),
+        interventions=report_interventions(items, quarter),
+        target_share=section.target,
+    )
+
+
+def compliance_section(build: _Build, items: list[Intervention]) -> _Compliance:
+    quarter, first = build.quarter, build.first
     in_tender = tender_departments(build.quarters)
     registered = compliance_by_department(first, quarter)
     people = people_by_department(first, quarter)
     reported = self_reported(build.quarters)
-    items = interventions(first, quarter)
     departments = list(Department.objects.order_by("code"))
     target = target_share()
     limit = threshold()
@@ -1364,28 +1411,13 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
         percent=True,
         markers=_markers(items, build.quarters),
     )
-    # What the meeting asked for, from the app's registry: its departments only.
-    registry = [d for d in departments if figures(build.current, d.pk)[1] == "registry"]
-    coverage = meetings.registry_coverage(
-        {d.code for d in departments} - {d.code for d in registry}
-    )
-    tables = (
-        suppress(table, threshold=limit, earlier=stored.get(build.current)),
-        meetings.untrained_committees_table(
-            quarter, registry, modes, coverage=coverage, threshold=limit
-        ),
-        meetings.roles_table(quarter, [d.pk for d in registry], coverage=coverage, threshold=limit),
-    )
-    return Report(
-        kind=ReportKind.ICOP.value,  # type: ignore[arg-type]
-        quarter=str(quarter),
-        title=_("ICOP summary"),
-        generated_at=generated_at or timezone.now(),
-        tables=tables,
-        charts=(chart,),
-        explanations=_explanations(tables) + _common_explanations(),
-        interventions=report_interventions(items, quarter),
-        target_share=target,
+    return _Compliance(
+        table=suppress(table, threshold=limit, earlier=stored.get(build.current)),
+        chart=chart,
+        sources=sources,
+        departments=departments,
+        modes=modes,
+        target=target,
     )
 
 

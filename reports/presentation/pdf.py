@@ -20,10 +20,10 @@ import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from django.template.loader import render_to_string
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext
 from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -109,36 +109,29 @@ class SummarySpec:
     table: str
     value: str
     change: str
-    unit: Literal["points", "people"]
 
 
+# Both meetings get the same headline: the share trained per department against the
+# target (the Regiegroep report carries the ICOP's table for it).
 SUMMARIES: Final[Mapping[str, SummarySpec]] = {
-    "icop": SummarySpec("departments", "share_trained", "change", "points"),
-    "regiegroep": SummarySpec("participation-departments", "trained", "trained_change", "people"),
+    "icop": SummarySpec("departments", "share_trained", "change"),
+    "regiegroep": SummarySpec("departments", "share_trained", "change"),
 }
 
 
-def change_text(change: CellValue, column: Column, unit: str, threshold: int | None) -> str:
-    """A change since the previous quarter as an arrow and words: the arrow alone would
-    say nothing to a screen reader or on a grey print."""
+def change_text(change: CellValue, column: Column, threshold: int | None) -> str:
+    """A change in percentage points since the previous quarter as an arrow and words: the
+    arrow alone would say nothing to a screen reader or on a grey print."""
     if isinstance(change, bool) or not isinstance(change, int | float | Decimal):
         return display_value(column, change, threshold)
     exact = Decimal(str(change))
     if exact == 0:
         return "= " + gettext("unchanged")
-    if unit == "points":
-        words = (
-            gettext("%(amount)s percentage points higher")
-            if exact > 0
-            else gettext("%(amount)s percentage points lower")
-        ) % {"amount": format_number(abs(exact), decimals=column.decimals)}
-    else:
-        count = int(abs(exact))
-        words = (
-            ngettext("%(count)s person more", "%(count)s people more", count)
-            if exact > 0
-            else ngettext("%(count)s person fewer", "%(count)s people fewer", count)
-        ) % {"count": format_number(count)}
+    words = (
+        gettext("%(amount)s percentage points higher")
+        if exact > 0
+        else gettext("%(amount)s percentage points lower")
+    ) % {"amount": format_number(abs(exact), decimals=column.decimals)}
     return ("▲ " if exact > 0 else "▼ ") + words
 
 
@@ -170,7 +163,7 @@ def summary_context(report: Report) -> dict[str, Any] | None:
     for row in table.all_rows():
         figures = [
             display_value(value, row.get(value.key), threshold),
-            change_text(row.get(change.key), change, spec.unit, threshold),
+            change_text(row.get(change.key), change, threshold),
         ]
         if target is not None:
             figures.append(_below_target(row.get(value.key), value, target, threshold))

@@ -163,13 +163,14 @@ def test_a_hidden_share_hides_its_below_target_answer_too(world: World) -> None:
     assert "AAA Ministerie A • • •" in first
 
 
-def test_the_regiegroep_summary_gives_people_trained_and_the_change_in_words(
+def test_the_regiegroep_summary_gives_the_share_trained_against_the_target(
     world: World, no_suppression: None
 ) -> None:
     document = dutch_document(dutch_report("regiegroep"))
 
     first = page_text(document.pages[0])
 
-    # AAA: 1 person trained in 2025Q1 (the chair), 1 in 2024Q4 (a_old): unchanged.
+    # The same headline as the ICOP's: AAA 66.7% trained, up from 0%, below 80%.
     assert "Samenvatting" in first
-    assert "AAA Ministerie A 1 = gelijk gebleven" in first
+    assert re.search(r"AAA Ministerie A 66,7% ▲ 66,7 procentpunten hoger Ja(?= )", first), first
+    assert "Onder de doelstelling van 80%" in first

@@ -14,7 +14,6 @@ from weasyprint.formatting_structure.boxes import TextBox
 
 from reports.presentation.pdf import (
     OfflineURLFetcher,
-    change_text,
     render_document,
     render_pdf,
     report_html,
@@ -217,14 +216,6 @@ def test_the_summary_is_the_first_page(no_network: list[object]) -> None:
     assert "Summary" in first
     assert "UP Ministry UP 90.0% ▲ 12.5 percentage points higher No" in first
     assert "Compliance per department" not in first
-
-
-def test_a_change_in_people_is_counted_in_words() -> None:
-    column = Column("change", "Change", "int")
-
-    assert change_text(12, column, "people", 5) == "▲ 12 people more"
-    assert change_text(-1, column, "people", 5) == "▼ 1 person fewer"
-    assert change_text(SUPPRESSED, column, "people", 5) == "•"
 
 
 def test_a_quarter_without_interventions_says_none(
