@@ -46,7 +46,13 @@ from reports.models import (
     Trigger,
     filename_for,
 )
-from reports.presentation.charts import alt_text, chart_table, render_svg, svg_data_uri
+from reports.presentation.charts import (
+    alt_text,
+    chart_table,
+    render_svg,
+    report_threshold,
+    svg_data_uri,
+)
 from reports.presentation.formatting import display_value, flags_text, suppression_footnote
 from reports.presentation.tables import SUPPRESSED, Report, Row, Table
 from reports.quarters import Quarter
@@ -427,7 +433,7 @@ def _charts_context(report: Report) -> list[dict[str, Any]]:
             "title": chart.title,
             "src": svg_data_uri(render_svg(chart)),
             "alt": alt_text(chart),
-            "table": table_context(chart_table(chart)),
+            "table": table_context(chart_table(chart, report_threshold(report))),
         }
         for chart in report.charts
     ]

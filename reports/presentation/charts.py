@@ -218,8 +218,11 @@ def _series_kind(chart: Chart) -> ColumnKind:
     return "int" if all(isinstance(value, int) for value in numbers) else "decimal"
 
 
-def chart_table(chart: Chart) -> Table:
-    """The figures of `chart` as a table: one row per x label, one column per series."""
+def chart_table(chart: Chart, threshold: int | None = None) -> Table:
+    """The figures of `chart` as a table: one row per x label, one column per series.
+
+    `threshold` is the one its report's figures were hidden under (`report_threshold`);
+    the footnote names it."""
     kind = _series_kind(chart)
     columns = [Column("x", chart.x_label or gettext("Period"), "text")]
     columns += [
@@ -243,10 +246,18 @@ def chart_table(chart: Chart) -> Table:
         title=chart.title,
         columns=tuple(columns),
         rows=tuple(rows),
-        notes=(suppression_footnote(None),) if hidden else (),
+        notes=(suppression_footnote(threshold),) if hidden else (),
     )
 
 
 def report_tables(report: Report) -> tuple[Table, ...]:
     """Every table an export shows: the report's tables, then each chart's figures."""
-    return (*report.tables, *(chart_table(chart) for chart in report.charts))
+    threshold = report_threshold(report)
+    return (*report.tables, *(chart_table(chart, threshold) for chart in report.charts))
+
+
+def report_threshold(report: Report) -> int | None:
+    """The threshold a report's charts were hidden under: its tables' (one setting at
+    compile time; the highest if they ever differ)."""
+    used = [t.suppression_threshold for t in report.tables if t.suppression_threshold]
+    return max(used) if used else None

@@ -102,5 +102,5 @@ def moment_text(moment: datetime) -> str:
 def report_thresholds(report: Report) -> list[int]:
     """The thresholds whose "<N" marking the report's footnote must explain."""
     used = {t.suppression_threshold for t in report.tables if t.suppression_threshold is not None}
-    # Chart figures carry no threshold of their own; they follow the default.
+    # Chart figures are hidden under their report's tables' threshold.
     return sorted(used) or [DEFAULT_THRESHOLD]

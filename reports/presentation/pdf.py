@@ -28,7 +28,7 @@ from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .charts import alt_text, chart_table, render_svg
+from .charts import alt_text, chart_table, render_svg, report_threshold
 from .formatting import (
     display_value,
     flags_text,
@@ -194,7 +194,7 @@ def report_html(report: Report) -> str:
             "src": "data:image/svg+xml;base64,"
             + base64.b64encode(render_svg(chart).encode("utf-8")).decode("ascii"),
             "alt": alt_text(chart),
-            "table": _table_context(chart_table(chart)),
+            "table": _table_context(chart_table(chart, report_threshold(report))),
         }
         for chart in report.charts
     ]

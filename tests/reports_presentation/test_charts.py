@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from defusedxml import ElementTree
 
-from reports.presentation.charts import COLOURS, chart_table, describe, render_svg
-from reports.presentation.tables import SUPPRESSED, Chart, Series
+from reports.presentation.charts import COLOURS, chart_table, describe, render_svg, report_tables
+from reports.presentation.suppression import suppress
+from reports.presentation.tables import SUPPRESSED, Chart, Column, Report, Row, Series, Table
 
 from .conftest import trend_chart
 
@@ -111,3 +113,14 @@ def test_a_hidden_figure_is_a_gap_in_the_chart_and_hidden_in_the_table() -> None
     assert table.columns[1].kind == "int"
     assert table.notes
     assert "<svg" in render_svg(chart)
+
+
+def test_the_chart_tables_footnote_names_the_threshold_its_report_used() -> None:
+    chart = Chart("counts", "People", ("Q1", "Q2"), (Series("x", (12, SUPPRESSED)),), "line", "n")
+    table = suppress(Table("t", "T", (Column("n", "N", "int"),), (Row({"n": 20}),)), threshold=10)
+    report = Report("icop", "2025Q1", "R", datetime.now(UTC), tables=(table,), charts=(chart,))
+
+    notes = report_tables(report)[-1].notes
+
+    assert any("10" in note for note in notes)
+    assert not any("5" in note for note in notes)
