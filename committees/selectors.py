@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import DateField, Exists, OuterRef, QuerySet, Value
@@ -55,9 +56,29 @@ def action_list(
         if isinstance(departments, Department)
         else {"committee__department__in": departments}
     )
+    return _untrained_required_members().filter(**scope, committee__interview_date__gte=today)
+
+
+def _untrained_required_members() -> CommitteeMembershipQuerySet:
+    """`action_list` before its departments and date: the compliance rule's subqueries.
+
+    Building them costs about 1 ms a time, a third of the dashboard's action list, and
+    they depend on nothing but the settings the rule reads. So the queryset is built once
+    per value of those settings and never evaluated itself: `.filter()` returns a copy.
+    """
+    return _untrained_required_members_for(
+        tuple(compliance.required_roles()), compliance.validity()
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _untrained_required_members_for(
+    roles: tuple[str, ...], validity: datetime.timedelta | None
+) -> CommitteeMembershipQuerySet:
+    """The cache key is what the rule reads from the settings (compliance.required_roles
+    and compliance.validity); the rule reads them again while building the queryset."""
     return (
         required_memberships()
-        .filter(**scope, committee__interview_date__gte=today)
         .with_training_status()
         .filter(is_trained=False)
         .select_related("person", "committee__department")

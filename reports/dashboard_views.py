@@ -64,7 +64,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     department = get_object_or_404(Department.objects.visible_to(request.user), code=code)
     today = timezone.localdate()
-    figures = stored.quarterly_figures(Department.objects.filter(pk=department.pk), today)
+    # The department itself, not a queryset of it: no subquery to build and plan.
+    figures = stored.quarterly_figures([department], today)
     current = figures[-1]
     chart = trend_chart(
         labels=[str(f.quarter) for f in figures],

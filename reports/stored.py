@@ -214,7 +214,7 @@ def _zeros() -> dict[str, int]:
 
 
 def quarterly_figures(
-    departments: QuerySet[Department],
+    departments: QuerySet[Department] | Iterable[Department],
     today: datetime.date,
     first_year: int = dashboard.FIRST_YEAR,
 ) -> list[dashboard.QuarterFigures]:

@@ -150,6 +150,30 @@ def test_a_page_past_the_end_of_the_action_list_sends_to_the_first(
         assert client.get(f"/departments/{department.code}/?page={page}").status_code == 200
 
 
+def test_the_action_list_follows_the_rule_settings_after_a_first_view(
+    client, op_user, department, settings, today
+) -> None:
+    """The rule's subqueries are built once per value of the settings they read."""
+    committee = CommitteeFactory(department=department, interview_date=datetime.date(2025, 6, 1))
+    old_hand = MembershipFactory(committee=committee, person__last_name="Oud")
+    CompletionFactory(person=old_hand.person, session__date=datetime.date(2020, 1, 1))
+    MembershipFactory(committee=committee, role=MembershipRole.EXTERNAL, person__last_name="Extern")
+    client.force_login(op_user)
+
+    def shown() -> list[str]:
+        actions = client.get(f"/departments/{department.code}/").context["actions"]
+        return sorted(row["name"].split()[-1] for row in actions)
+
+    settings.TRAINING_VALIDITY_DAYS = None
+    assert shown() == []
+    settings.TRAINING_VALIDITY_DAYS = 365
+    assert shown() == ["Oud"]
+    settings.TRAINING_REQUIRED_ROLES = [*settings.TRAINING_REQUIRED_ROLES, "external"]
+    assert shown() == ["Extern", "Oud"]
+    settings.TRAINING_VALIDITY_DAYS = None
+    assert shown() == ["Extern"]
+
+
 def test_an_url_for_many_pks_is_the_reversed_url() -> None:
     committee_url = url_for_pk("committees:detail")
     person_url = url_for_pk("people:person")
