@@ -197,8 +197,16 @@ def stored_counts(
     first: Quarter, last: Quarter, departments: QuerySet[Department] | Iterable[Department]
 ) -> Counts:
     """The stored counts per (quarter, department) (1 query); missing rows are zeros."""
-    rows = StoredFigures.objects.between(first, last).filter(department__in=departments)
-    return {((r.year, r.number), r.department_id): r.counts() for r in rows}
+    rows = (
+        StoredFigures.objects.between(first, last)
+        .filter(department__in=departments)
+        .values_list("year", "number", "department_id", *StoredFigures.COUNTS)
+    )
+    # Plain tuples, not model instances: every page reads these, most of all the dashboard.
+    return {
+        ((year, number), department): dict(zip(StoredFigures.COUNTS, counts, strict=True))
+        for year, number, department, *counts in rows
+    }
 
 
 def _zeros() -> dict[str, int]:
@@ -206,7 +214,7 @@ def _zeros() -> dict[str, int]:
 
 
 def quarterly_figures(
-    departments: QuerySet[Department],
+    departments: QuerySet[Department] | Iterable[Department],
     today: datetime.date,
     first_year: int = dashboard.FIRST_YEAR,
 ) -> list[dashboard.QuarterFigures]:

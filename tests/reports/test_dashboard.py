@@ -9,10 +9,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from committees.models import MembershipRole
+from committees.selectors import action_list
 from departments.models import Department
 from reports.dashboard import quarterly_figures
+from reports.dashboard_views import ACTION_LIST_LIMIT, url_for_pk
 from reports.models import StoredFigures
 from reports.quarters import Quarter
 from reports.stored import figures_rebuild
@@ -88,7 +91,110 @@ def test_the_action_list_shows_untrained_members_soonest_first(
     CompletionFactory(person=trained.person, session__date=datetime.date(2025, 1, 1))
     client.force_login(op_user)
     actions = client.get(f"/departments/{department.code}/").context["actions"]
-    assert [m.person.last_name for m in actions] == ["Eerder", "Later"]
+    assert [row["name"].split()[-1] for row in actions] == ["Eerder", "Later"]
+
+
+def test_an_action_row_links_its_committee_and_member(client, op_user, department, today) -> None:
+    committee = CommitteeFactory(
+        department=department, vacancy_reference="V-1", interview_date=datetime.date(2025, 6, 3)
+    )
+    member = MembershipFactory(
+        committee=committee,
+        person__first_name="Anna",
+        person__particle="de",
+        person__last_name="Vries",
+    )
+    client.force_login(op_user)
+    html = client.get(f"/departments/{department.code}/").content.decode()
+    assert f'<a href="{reverse("committees:detail", args=[committee.pk])}">V-1</a>' in html
+    assert (
+        f'<a href="{reverse("people:person", args=[member.person.pk])}">Anna de Vries</a> (Lid)'
+    ) in html
+    assert "3 juni 2025" in html
+    assert "Niet getraind" in html
+
+
+def test_the_action_list_is_paged_in_the_order_of_the_whole_list(
+    client, op_user, department, today
+) -> None:
+    for day in range(ACTION_LIST_LIMIT + 3):
+        committee = CommitteeFactory(
+            department=department,
+            interview_date=datetime.date(2025, 6, 1) + datetime.timedelta(day),
+        )
+        MembershipFactory(committee=committee)
+    everything = [m.pk for m in action_list(department, TODAY)]
+    client.force_login(op_user)
+    first = client.get(f"/departments/{department.code}/")
+    second = client.get(f"/departments/{department.code}/?page=2")
+    assert [row["pk"] for row in first.context["actions"]] == everything[:ACTION_LIST_LIMIT]
+    assert [row["pk"] for row in second.context["actions"]] == everything[ACTION_LIST_LIMIT:]
+    assert 'href="?page=2#actions" rel="next"' in first.content.decode()
+    assert 'rel="prev"' not in first.content.decode()
+    assert 'href="?page=1#actions" rel="prev"' in second.content.decode()
+    assert 'rel="next"' not in second.content.decode()
+    assert f"Regels {ACTION_LIST_LIMIT + 1} tot en met {ACTION_LIST_LIMIT + 3}" in (
+        second.content.decode()
+    )
+
+
+def test_a_page_past_the_end_of_the_action_list_sends_to_the_first(
+    client, op_user, department, today
+) -> None:
+    MembershipFactory(committee=CommitteeFactory(department=department))
+    client.force_login(op_user)
+    response = client.get(f"/departments/{department.code}/?page=3")
+    assert response.status_code == 302
+    assert response["Location"] == f"/departments/{department.code}/#actions"
+    for page in ("0", "-1", "abc", "99999999999"):
+        assert client.get(f"/departments/{department.code}/?page={page}").status_code == 200
+
+
+def test_the_action_list_follows_the_rule_settings_after_a_first_view(
+    client, op_user, department, settings, today
+) -> None:
+    """The rule's subqueries are built once per value of the settings they read."""
+    committee = CommitteeFactory(department=department, interview_date=datetime.date(2025, 6, 1))
+    old_hand = MembershipFactory(committee=committee, person__last_name="Oud")
+    CompletionFactory(person=old_hand.person, session__date=datetime.date(2020, 1, 1))
+    MembershipFactory(committee=committee, role=MembershipRole.EXTERNAL, person__last_name="Extern")
+    client.force_login(op_user)
+
+    def shown() -> list[str]:
+        actions = client.get(f"/departments/{department.code}/").context["actions"]
+        return sorted(row["name"].split()[-1] for row in actions)
+
+    settings.TRAINING_VALIDITY_DAYS = None
+    assert shown() == []
+    settings.TRAINING_VALIDITY_DAYS = 365
+    assert shown() == ["Oud"]
+    settings.TRAINING_REQUIRED_ROLES = [*settings.TRAINING_REQUIRED_ROLES, "external"]
+    assert shown() == ["Extern", "Oud"]
+    settings.TRAINING_VALIDITY_DAYS = None
+    assert shown() == ["Extern"]
+
+
+def test_an_url_for_many_pks_is_the_reversed_url() -> None:
+    committee_url = url_for_pk("committees:detail")
+    person_url = url_for_pk("people:person")
+    for pk in (1, 7, 987654321, 12345678901):
+        assert committee_url(pk) == reverse("committees:detail", args=[pk])
+        assert person_url(pk) == reverse("people:person", args=[pk])
+
+
+def test_the_dashboard_takes_a_fixed_number_of_queries(
+    client, op_user, department, django_assert_num_queries, today
+) -> None:
+    for committee in CommitteeFactory.create_batch(
+        ACTION_LIST_LIMIT * 2, department=department, interview_date=datetime.date(2025, 6, 1)
+    ):
+        MembershipFactory(committee=committee)
+    client.force_login(op_user)
+    client.get(f"/departments/{department.code}/")
+    # Session, user, roles; the department, its stored figures, one page of the action
+    # list, the hand entries to confirm; the session saved (BEGIN, UPDATE, COMMIT).
+    with django_assert_num_queries(10):
+        assert client.get(f"/departments/{department.code}/?page=2").status_code == 200
 
 
 @pytest.mark.parametrize("rows", [10, 100])
