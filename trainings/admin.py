@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
@@ -24,6 +25,7 @@ from trainings.models import (
     TrainingCompletion,
     TrainingProgramme,
     TrainingSession,
+    WaitlistEntry,
 )
 from trainings.resources import TrainingCompletionResource
 
@@ -52,9 +54,45 @@ class TrainingProgrammeAdmin(ScopedFieldsAdmin):
 
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(FiguresTouchingAdmin, ScopedFieldsAdmin):
-    list_display = ["date", "supplier", "programme", "place", "is_online", "capacity", "cancelled"]
-    list_filter = ["supplier", "is_online", "cancelled", "tender"]
-    list_select_related = ["supplier", "programme"]
+    list_display = [
+        "date",
+        "starts_at",
+        "supplier",
+        "programme",
+        "place",
+        "is_online",
+        "department",
+        "capacity",
+        "places_taken",
+        "cancelled",
+    ]
+    list_filter = ["supplier", "is_online", "cancelled", "tender", "department"]
+    list_select_related = ["supplier", "programme", "department"]
+    fields = [
+        "supplier",
+        "programme",
+        "tender",
+        "department",
+        "date",
+        "starts_at",
+        "ends_at",
+        "place",
+        "is_online",
+        "online_link",
+        "capacity",
+        "external_id",
+        "cancelled",
+        "entered_by_hand",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TrainingSession]:
+        queryset: QuerySet[TrainingSession] = super().get_queryset(request)
+        return queryset.with_places_left()  # type: ignore[attr-defined]
+
+    @admin.display(description=_("places taken"), ordering="places_taken")
+    def places_taken(self, obj: TrainingSession) -> int:
+        return int(getattr(obj, "places_taken", 0))
+
     search_fields = ["place", "external_id", "programme__name"]
     date_hierarchy = "date"
 
@@ -138,6 +176,24 @@ class EvaluationAdmin(ScopedAdmin):
     search_fields = ["person__last_name", "session__place"]
     raw_id_fields = ["session"]
     autocomplete_fields = ["person"]
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ScopedAdmin):
+    """Who waits for which session. People are put on a list and move up through
+    trainings.services (the pages); here an administrator only looks, or takes someone
+    off a list."""
+
+    list_display = ["session", "person", "created_at", "created_by"]
+    list_select_related = ["session", "session__supplier", "person", "created_by"]
+    search_fields = ["person__last_name", "person__email"]
+    readonly_fields = ["session", "person", "created_at", "created_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 # --- attendance imports ----------------------------------------------------------------
