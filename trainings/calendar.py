@@ -29,9 +29,10 @@ def registration_uid(completion: TrainingCompletion) -> str:
 
 
 def _sequence(completion: TrainingCompletion) -> int:
-    """Grows with every change of the registration (its history rows), so a later
-    message always supersedes an earlier one, also after registering again."""
-    return int(completion.history.count())
+    """Twice the registration's changes so far (its history rows): grows with every
+    change, so a later message always supersedes an earlier one, also after registering
+    again; the cancellation adds one to it."""
+    return 2 * int(completion.history.count())
 
 
 def _organizer() -> vCalAddress:
