@@ -47,7 +47,7 @@ def url(committee, membership, completion) -> str:
 def test_a_confirmed_strict_committee_relying_on_it_is_named_before_confirming(
     client, op_user, world
 ) -> None:
-    committee, membership, completion = world
+    committee, _membership, completion = world
     assert list(committees_relying_on(completion)) == [committee]
     client.force_login(op_user)
     page = client.get(url(*world)).content.decode()
@@ -61,7 +61,7 @@ def test_a_confirmed_strict_committee_relying_on_it_is_named_before_confirming(
 def test_cancelling_records_who_and_when_and_the_committee_shows_the_breach(
     client, op_user, world
 ) -> None:
-    committee, membership, completion = world
+    committee, _membership, completion = world
     client.force_login(op_user)
     response = client.post(url(*world), follow=True)
     completion.refresh_from_db()

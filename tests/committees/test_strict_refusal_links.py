@@ -36,6 +36,7 @@ def test_the_refusal_carries_the_blocking_members_and_the_alternatives(committee
     with pytest.raises(EnforcementError) as refused:
         committee_enforce(committee=committee, status=CommitteeStatus.CONFIRMED)
     membership = committee.memberships.get()
+    assert refused.value.check is not None
     assert refused.value.check.blocking == ((membership.pk, "Cees Bakker"),)
     message = " ".join(refused.value.messages)
     assert "Cees Bakker" in message

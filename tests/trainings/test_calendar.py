@@ -11,7 +11,8 @@ from icalendar import Calendar
 
 from tests.factories import PersonFactory, SessionFactory
 from trainings.calendar import registration_cancellation, registration_invite
-from trainings.services import registration_cancel, registration_create
+from trainings.models import TrainingCompletion
+from trainings.services import Place, registration_cancel, registration_create
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,12 @@ def completion(department):
     person = PersonFactory(
         department=department, first_name="Anna", last_name="Vries", email="anna@example.nl"
     )
-    return registration_create(person=person, session=session, user=None).completion
+    return taken(registration_create(person=person, session=session, user=None))
+
+
+def taken(place: Place) -> TrainingCompletion:
+    assert place.completion is not None
+    return place.completion
 
 
 def event_of(data: bytes):
@@ -71,7 +77,7 @@ def test_registering_again_after_cancelling_supersedes_the_cancellation(completi
     registration_cancel(completion=completion, user=None)
     _calendar, cancel = event_of(registration_cancellation(completion))
     again = registration_create(person=completion.person, session=completion.session, user=None)
-    _calendar, invite = event_of(registration_invite(again.completion))
+    _calendar, invite = event_of(registration_invite(taken(again)))
     assert invite["UID"] == cancel["UID"]
     assert int(invite["SEQUENCE"]) > int(cancel["SEQUENCE"])
 
@@ -83,9 +89,9 @@ def test_a_session_without_a_time_is_a_day_event_online(department) -> None:
         place="",
         online_link="https://meet.example.nl/workshop",
     )
-    completion = registration_create(
-        person=PersonFactory(department=department), session=session, user=None
-    ).completion
+    completion = taken(
+        registration_create(person=PersonFactory(department=department), session=session, user=None)
+    )
     _calendar, event = event_of(registration_invite(completion))
     assert event.decoded("DTSTART") == session.date
     assert event.decoded("DTEND") == session.date + datetime.timedelta(days=1)

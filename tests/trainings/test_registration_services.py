@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests.factories import CompletionFactory, PersonFactory, SessionFactory, op_staff
 from trainings.models import CompletionSource, CompletionStatus, TrainingCompletion, WaitlistEntry
 from trainings.services import (
+    Place,
     RegistrationRefused,
     SessionFull,
     registration_cancel,
@@ -19,6 +20,16 @@ from trainings.services import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def taken(place: Place) -> TrainingCompletion:
+    assert place.completion is not None
+    return place.completion
+
+
+def waiting(place: Place) -> WaitlistEntry:
+    assert place.waitlist_entry is not None
+    return place.waitlist_entry
 
 
 def soon(days: int = 10) -> datetime.date:
@@ -34,7 +45,7 @@ def test_registering_takes_a_place_and_records_who_and_how(department, user) -> 
     session = SessionFactory(date=soon(), capacity=2)
     person = PersonFactory(department=department)
     place = registration_create(person=person, session=session, user=user)
-    completion = TrainingCompletion.objects.get(pk=place.completion.pk)
+    completion = TrainingCompletion.objects.get(pk=taken(place).pk)
     assert completion.status == CompletionStatus.REGISTERED
     assert completion.source == CompletionSource.APP
     assert completion.status_changed_by == user
@@ -84,15 +95,15 @@ def test_the_waiting_list_is_joined_only_when_the_session_is_full(department, us
     assert waitlist_join(person=first, session=session, user=user).registered
     place = waitlist_join(person=second, session=session, user=user)
     assert not place.registered
-    assert place.waitlist_entry.person == second
+    assert waiting(place).person == second
     again = waitlist_join(person=second, session=session, user=user)
-    assert again.waitlist_entry.pk == place.waitlist_entry.pk
+    assert waiting(again).pk == waiting(place).pk
 
 
 def test_a_cancellation_moves_the_first_waiting_up_in_order(department, user) -> None:
     session = SessionFactory(date=soon(), capacity=1)
     holder = PersonFactory(department=department)
-    held = registration_create(person=holder, session=session, user=user).completion
+    held = taken(registration_create(person=holder, session=session, user=user))
     first, second = PersonFactory(department=department), PersonFactory(department=department)
     waitlist_join(person=first, session=session, user=user)
     waitlist_join(person=second, session=session, user=user)
@@ -112,9 +123,9 @@ def test_a_cancellation_moves_the_first_waiting_up_in_order(department, user) ->
 def test_a_cancelled_place_can_be_taken_again_by_the_same_person(department, user) -> None:
     session = SessionFactory(date=soon(), capacity=1)
     person = PersonFactory(department=department)
-    held = registration_create(person=person, session=session, user=user).completion
+    held = taken(registration_create(person=person, session=session, user=user))
     registration_cancel(completion=held, user=user)
-    again = registration_create(person=person, session=session, user=user).completion
+    again = taken(registration_create(person=person, session=session, user=user))
     assert again.pk == held.pk
     assert again.status == CompletionStatus.REGISTERED
 
@@ -128,8 +139,8 @@ def test_only_a_registration_can_be_cancelled(department, user) -> None:
 def test_choosing_an_earlier_session_cancels_the_later_one_only(department, user) -> None:
     person = PersonFactory(department=department)
     earliest, middle, latest = (SessionFactory(date=soon(d)) for d in (5, 10, 20))
-    kept = registration_create(person=person, session=earliest, user=user).completion
-    later = registration_create(person=person, session=latest, user=user).completion
+    kept = taken(registration_create(person=person, session=earliest, user=user))
+    later = taken(registration_create(person=person, session=latest, user=user))
     registration_create(person=person, session=middle, user=user, replace_later=True)
     kept.refresh_from_db()
     later.refresh_from_db()
@@ -139,8 +150,8 @@ def test_choosing_an_earlier_session_cancels_the_later_one_only(department, user
 
 def test_leaving_the_waiting_list(department, user) -> None:
     session = SessionFactory(date=soon(), capacity=0)
-    entry = waitlist_join(
-        person=PersonFactory(department=department), session=session, user=user
-    ).waitlist_entry
+    entry = waiting(
+        waitlist_join(person=PersonFactory(department=department), session=session, user=user)
+    )
     waitlist_leave(entry=entry, user=user)
     assert not WaitlistEntry.objects.exists()
