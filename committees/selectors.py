@@ -87,11 +87,12 @@ def with_training_state(people: QuerySet[Person], on_date: datetime.date) -> Que
 
 def sessions_for_membership(membership: CommitteeMembership) -> QuerySet[TrainingSession]:
     """Sessions the member can register for: upcoming, on or before the interview date
-    (the rule of `compliance.registered_before`), of the Rijk-wide offer or of the
-    committee's or the member's own ministry; soonest first, with places left."""
+    (the rule of `compliance.registered_before`), of the Rijk-wide offer or the
+    committee's ministry's own; soonest first, with places left. (Not the own sessions
+    of a member lent by another ministry: the committee's O&P staff may not see those.)"""
     committee = membership.committee
     return (
-        TrainingSession.objects.open_to(committee.department_id, membership.person.department_id)
+        TrainingSession.objects.open_to(committee.department_id)
         .upcoming()
         .filter(date__lte=committee.interview_date)
         .with_places_left()

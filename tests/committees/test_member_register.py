@@ -159,3 +159,15 @@ def test_the_outsider_gets_404_and_the_bureau_403(
     client.force_login(bureau)
     assert client.post(url(membership), {"session": offer["soonest"].pk}).status_code == 403
     assert not TrainingCompletion.objects.exists()
+
+
+def test_a_lent_members_own_ministry_sessions_stay_hidden(
+    client, op_user, department, other_department
+) -> None:
+    committee = CommitteeFactory(department=department, interview_date=day(30))
+    lent = MembershipFactory(committee=committee, person=PersonFactory(department=other_department))
+    SessionFactory(date=day(5), place="Alleen voor ZZZ", department=other_department)
+    client.force_login(op_user)
+    response = client.get(url(lent))
+    assert response.context["choice"].sessions == []
+    assert "Alleen voor ZZZ" not in response.content.decode()
