@@ -500,7 +500,7 @@ OTHER_ADMIN_MODELS: dict[str, str] = {
     "trainings.trainingcompletion": "completions",
     "trainings.trainingprogramme": "programmes",
     "trainings.trainingsession": "sessions",
-    "trainings.waitlistentry": "waiting lists (look and take off only)",
+    "trainings.waitlistentry": "waiting lists (a new entry through trainings.services)",
 }
 
 
