@@ -77,18 +77,22 @@ def trained_before(person: Any, on_date: Any) -> Exists:
     return Exists(_valid_completions(person, on_date, statuses=(CompletionStatus.ATTENDED,)))
 
 
-def registered_before(person: Any, on_date: Any) -> Exists:
-    """Exists: `person` is registered for a session on or before `on_date` (not yet held)."""
+def registered_before(person: Any, on_date: Any, *, excluding: int | None = None) -> Exists:
+    """Exists: `person` is registered for a session on or before `on_date` (not yet held).
+
+    `excluding`: leave this completion out (what if it were cancelled?).
+    """
     from trainings.models import CompletionStatus, TrainingCompletion
 
-    return Exists(
-        TrainingCompletion.objects.filter(
-            person=person,
-            status=CompletionStatus.REGISTERED,
-            session__cancelled=False,
-            session__date__lte=on_date,
-        )
+    registrations = TrainingCompletion.objects.filter(
+        person=person,
+        status=CompletionStatus.REGISTERED,
+        session__cancelled=False,
+        session__date__lte=on_date,
     )
+    if excluding is not None:
+        registrations = registrations.exclude(pk=excluding)
+    return Exists(registrations)
 
 
 def membership_trained() -> Exists:

@@ -32,7 +32,13 @@ CONFIRMING_STATUSES = frozenset({CommitteeStatus.CONFIRMED, CommitteeStatus.HELD
 
 
 class EnforcementError(ValidationError):
-    """Raised when the department's enforcement mode refuses a status change."""
+    """Raised when the department's enforcement mode refuses a status change.
+
+    `check` is the check that refused, when there was one: pages use it to link each
+    blocking member to their registration page.
+    """
+
+    check: EnforcementCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,9 @@ class EnforcementCheck:
     unplanned: tuple[str, ...]
     # Members whose role requires training; None when the check is about one member.
     required: int | None = None
+    # The memberships behind `unplanned` as (membership id, name): what the refusal
+    # links to (each member's registration page).
+    blocking: tuple[tuple[int, str], ...] = ()
 
     @property
     def confirming(self) -> bool:
@@ -74,10 +83,18 @@ class EnforcementCheck:
                 "This committee cannot be confirmed: it has no member who must be trained "
                 "(only external members, or no members at all). Add them first."
             )
-        return _(
+        refusal = _(
             "This committee cannot be confirmed yet. These members must first be trained "
             "or registered for a session on or before the interview date: %(names)s."
         ) % {"names": ", ".join(self.unplanned)}
+        return f"{refusal} {self.alternatives_message()}"
+
+    @staticmethod
+    def alternatives_message() -> str:
+        return _(
+            "What would work: register them for a session before the interview date, "
+            "replace them with a trained member, or move the interview date."
+        )
 
     def justification_message(self) -> str:
         return _(
@@ -113,13 +130,15 @@ def committee_check_enforcement(
         .select_related("person")
         .order_by("person__last_name", "person__first_name")
     )
-    untrained = [(m.person.full_name, m.registered) for m in rows if not m.trained]
+    untrained = [m for m in rows if not m.trained]
+    unplanned = [m for m in untrained if not m.registered]
     return EnforcementCheck(
         mode=mode or committee.department.enforcement_mode,
         status=status,
-        untrained=tuple(name for name, _registered in untrained),
-        unplanned=tuple(name for name, registered in untrained if not registered),
+        untrained=tuple(m.person.full_name for m in untrained),
+        unplanned=tuple(m.person.full_name for m in unplanned),
         required=len(rows),
+        blocking=tuple((m.pk, m.person.full_name) for m in unplanned),
     )
 
 
@@ -136,7 +155,9 @@ def committee_enforce(
     )
     if check.blocked:
         code = "incomplete" if check.incomplete else "strict"
-        raise EnforcementError(check.blocked_message(), code=code)
+        error = EnforcementError(check.blocked_message(), code=code)
+        error.check = check
+        raise error
     if check.needs_justification and not justification.strip():
         raise EnforcementError(check.justification_message(), code="justification_required")
     return check

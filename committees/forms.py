@@ -57,6 +57,9 @@ class CommitteeEnforcementForm(forms.ModelForm[SelectionCommittee]):
             "notes",
         ]
 
+    # The members a strict refusal names, as (membership id, name), for the page to link.
+    blocking: tuple[tuple[int, str], ...] = ()
+
     def clean_interview_date(self) -> datetime.date:
         value: datetime.date = self.cleaned_data["interview_date"]
         validate_plausible_date(value)
@@ -88,6 +91,8 @@ class CommitteeEnforcementForm(forms.ModelForm[SelectionCommittee]):
             )
         except EnforcementError as error:
             field = "justification" if error.code == "justification_required" else "status"
+            if error.check is not None and error.code == "strict":
+                self.blocking = error.check.blocking
             self.add_error(field, error)
             return None
 

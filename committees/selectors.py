@@ -17,8 +17,8 @@ from committees.models import (
     CommitteeStatus,
     SelectionCommittee,
 )
-from departments.models import Department, Person
-from trainings.models import TrainingCompletion
+from departments.models import Department, EnforcementMode, Person
+from trainings.models import TrainingCompletion, TrainingSession
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -127,4 +127,46 @@ def with_training_state(people: QuerySet[Person], on_date: datetime.date) -> Que
         is_awaiting=Exists(
             TrainingCompletion.objects.awaiting_confirmation().filter(person=OuterRef("pk"))
         ),
+    )
+
+
+# --- sessions and registration ----------------------------------------------------------
+
+
+def sessions_for_membership(membership: CommitteeMembership) -> QuerySet[TrainingSession]:
+    """Sessions the member can register for: upcoming, on or before the interview date
+    (the rule of `compliance.registered_before`), of the Rijk-wide offer or the
+    committee's ministry's own; soonest first, with places left. (Not the own sessions
+    of a member lent by another ministry: the committee's O&P staff may not see those.)"""
+    committee = membership.committee
+    return (
+        TrainingSession.objects.open_to(committee.department_id)
+        .upcoming()
+        .filter(date__lte=committee.interview_date)
+        .with_places_left()
+        .select_related("supplier", "programme", "department")
+        .soonest_first()
+    )
+
+
+def committees_relying_on(completion: TrainingCompletion) -> QuerySet[SelectionCommittee]:
+    """Confirmed committees in strict or justify mode that count on this registration:
+    its person sits on them in a role that must be trained, is not trained by their
+    interview date, and has no other registration on or before it."""
+    interview = OuterRef("interview_date")
+    return (
+        SelectionCommittee.objects.filter(
+            memberships__person=completion.person_id,
+            memberships__role__in=compliance.required_roles(),
+            status__in=[CommitteeStatus.CONFIRMED, CommitteeStatus.HELD],
+            department__enforcement_mode__in=[EnforcementMode.STRICT, EnforcementMode.JUSTIFY],
+            interview_date__gte=completion.session.date,
+        )
+        .filter(~compliance.trained_before(completion.person_id, interview))
+        .filter(
+            ~compliance.registered_before(completion.person_id, interview, excluding=completion.pk)
+        )
+        .select_related("department")
+        .order_by("interview_date", "pk")
+        .distinct()
     )

@@ -23,9 +23,19 @@ from committees.models import (
     CommitteeStatus,
     SelectionCommittee,
 )
+from committees.selectors import sessions_for_membership
 from departments.models import Department, Person
 from departments.people import person_save
 from departments.touched import figures_touched
+from trainings.models import TrainingCompletion, TrainingSession
+from trainings.services import (
+    Cancellation,
+    Place,
+    RegistrationRefused,
+    registration_cancel,
+    registration_create,
+    waitlist_join,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -335,3 +345,40 @@ def person_create(
         employee_number=employee_number,
     )
     return person_save(person=person, user=user)
+
+
+# --- registering members for sessions -----------------------------------------------------
+
+
+def member_register(
+    *,
+    membership: CommitteeMembership,
+    session: TrainingSession,
+    user: User | AnonymousUser | None,
+    waitlist: bool = False,
+) -> Place:
+    """Register a committee member for a session on or before the interview date.
+
+    The session must be one `sessions_for_membership` offers. Their registrations for
+    later sessions are cancelled (choosing again moves them to an earlier one). When no
+    place is left `SessionFull` is raised, unless `waitlist`: then the member goes on
+    the waiting list (or gets a place that came free meanwhile).
+    """
+    if not sessions_for_membership(membership).filter(pk=session.pk).exists():
+        raise RegistrationRefused(
+            _(
+                "This session cannot be chosen for this member: choose one before the "
+                "interview date."
+            )
+        )
+    join = waitlist_join if waitlist else registration_create
+    return join(person=membership.person, session=session, user=user, replace_later=True)
+
+
+def member_registration_cancel(
+    *, completion: TrainingCompletion, user: User | AnonymousUser | None
+) -> Cancellation:
+    """Cancel a member's registration (the page warns first when a confirmed committee
+    relies on it: `committees_relying_on`); the first on the waiting list moves up."""
+    # trainings.services refreshes the figures of the person's committees too.
+    return registration_cancel(completion=completion, user=user)

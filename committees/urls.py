@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from committees import role_views, views
+from committees import registration_views, role_views, views
 
 app_name = "committees"
 
@@ -18,6 +18,16 @@ urlpatterns = [
         "<int:pk>/members/<int:membership_pk>/role/",
         role_views.member_role,
         name="member_role",
+    ),
+    path(
+        "<int:pk>/members/<int:membership_pk>/register/",
+        registration_views.member_register,
+        name="member_register",
+    ),
+    path(
+        "<int:pk>/members/<int:membership_pk>/registrations/<int:completion_pk>/cancel/",
+        registration_views.registration_cancel,
+        name="registration_cancel",
     ),
     path(
         "<int:pk>/members/<int:membership_pk>/remove/",

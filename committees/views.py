@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -26,7 +27,7 @@ from committees.selectors import committee_list_filter, with_training_state
 from departments.access import is_htmx, may_edit_department_data
 from departments.models import Department, EnforcementMode, Person
 from departments.people import DuplicatePersonError, person_likely_matches
-from trainings.models import CompletionStatus, TrainingCompletion
+from trainings.models import CompletionStatus, TrainingCompletion, WaitlistEntry
 
 PAGE_SIZE = 25
 SEARCH_LIMIT = 20
@@ -121,6 +122,15 @@ class MemberRow:
     person_visible: bool = True
     # A hand entry that would train the member once a second person confirms it.
     pending: TrainingCompletion | None = None
+    # A spot on the waiting list of an upcoming session.
+    waiting: WaitlistEntry | None = None
+
+    @property
+    def may_register(self) -> bool:
+        """Offer "Register for a session": not trained, and no place in time."""
+        return self.state == "untrained" or (
+            self.state == "registered" and not self.registration_in_time
+        )
 
 
 def _member_rows(committee: SelectionCommittee) -> list[MemberRow]:
@@ -131,16 +141,25 @@ def _member_rows(committee: SelectionCommittee) -> list[MemberRow]:
         .select_related("session__supplier")
         .order_by("-session__date", "-pk")
     )
+    waiting = (
+        WaitlistEntry.objects.filter(session__date__gte=timezone.localdate())
+        .select_related("session__supplier")
+        .order_by("session__date", "pk")
+    )
     memberships = (
         committee.memberships.with_training_status()
         .select_related("person")
-        .prefetch_related(Prefetch("person__completions", queryset=places, to_attr="places"))
+        .prefetch_related(
+            Prefetch("person__completions", queryset=places, to_attr="places"),
+            Prefetch("person__waitlist_entries", queryset=waiting, to_attr="waiting"),
+        )
         .order_by("person__last_name", "person__first_name")
     )
     rows: list[MemberRow] = []
     for membership in memberships:
         mine: list[TrainingCompletion] = membership.person.places
         row = MemberRow(membership=membership, state="untrained")
+        row.waiting = next(iter(membership.person.waiting), None)
         if membership.is_trained:
             row.state = "trained"
             row.completion = next(
@@ -269,6 +288,25 @@ def _search_people(request: HttpRequest, committee: SelectionCommittee, text: st
     return PeopleSearch(hits=list(hits[:SEARCH_LIMIT]), total=found.count())
 
 
+def _rule_breach(committee: SelectionCommittee, rows: list[MemberRow]) -> list[str]:
+    """The members a confirmed committee in strict or justify mode no longer has a plan
+    for (neither trained nor registered by the interview date), e.g. after a
+    registration it relied on was cancelled."""
+    if committee.status not in CONFIRMING_STATUSES or committee.department.enforcement_mode not in (
+        EnforcementMode.STRICT,
+        EnforcementMode.JUSTIFY,
+    ):
+        return []
+    # The annotations of `with_training_status`.
+    return [
+        row.membership.person.full_name
+        for row in rows
+        if getattr(row.membership, "requires_training", False)
+        and not getattr(row.membership, "is_trained", True)
+        and not getattr(row.membership, "is_registered", True)
+    ]
+
+
 @require_safe
 @login_required
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -298,6 +336,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "committee": committee,
             "rows": rows,
+            "breach": _rule_breach(committee, rows),
             "history": _history(committee),
             "justifications": committee.justifications.select_related("created_by"),
             "may_edit": may_edit,

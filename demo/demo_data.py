@@ -240,6 +240,7 @@ class _Builder:
         committees, memberships = self.committees(departments, people)
         completions = self.completions(people, sessions, committees, memberships)
         evaluations = self.evaluations(sessions, completions)
+        sessions += self.upcoming_offer(sessions, departments, programmes)
         return {
             "people": len(people),
             "sessions": len(sessions),
@@ -378,6 +379,51 @@ class _Builder:
                         )
                     )
         return TrainingSession.objects.bulk_create(sessions, batch_size=2000)
+
+    def upcoming_offer(
+        self,
+        sessions: list[TrainingSession],
+        departments: dict[str, Department],
+        programmes: dict[tuple[str, int], TrainingProgramme],
+    ) -> list[TrainingSession]:
+        """Make the sessions page useful: times and links for the upcoming sessions, one
+        of them nearly full, and two ministries' own sessions. Without the random
+        generator, so the rest of the demo data stays as it was."""
+        upcoming = sorted(
+            (s for s in sessions if s.date >= self.today and not s.cancelled),
+            key=lambda s: (s.date, s.pk),
+        )
+        for index, session in enumerate(upcoming):
+            session.starts_at = datetime.time(9 if index % 2 == 0 else 13, 30)
+            session.ends_at = datetime.time(12 if index % 2 == 0 else 16, 30)
+            if session.is_online:
+                session.online_link = f"https://meet.example.nl/workshop-{session.pk}"
+        TrainingSession.objects.bulk_update(upcoming, ["starts_at", "ends_at", "online_link"])
+        on_location = [s for s in upcoming if not s.is_online]
+        if on_location:
+            nearly_full = on_location[0]
+            taken = nearly_full.completions.filter(status=CompletionStatus.REGISTERED).count()
+            nearly_full.capacity = taken + 1
+            nearly_full.save(update_fields=["capacity"])
+        if not upcoming:
+            return []
+        supplier = upcoming[0].supplier
+        programme = self.programme_for(programmes, supplier, self.today.year)
+        own = [
+            TrainingSession(
+                supplier=supplier,
+                programme=programme,
+                department=departments[code],
+                date=self.today + datetime.timedelta(days=days),
+                starts_at=datetime.time(10, 0),
+                ends_at=datetime.time(13, 0),
+                place=place,
+                capacity=12,
+            )
+            for code, days, place in (("BZK", 18, "Den Haag"), ("FIN", 25, "Apeldoorn"))
+            if code in departments
+        ]
+        return TrainingSession.objects.bulk_create(own)
 
     def committees(
         self, departments: dict[str, Department], people: list[Person]

@@ -65,6 +65,7 @@ GROUP_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "trainings.trainingsession": _EDIT,
         "trainings.trainingcompletion": _EDIT,
         "trainings.evaluation": _EDIT,
+        "trainings.waitlistentry": ("view", "add", "delete"),
         "imports.importprofile": _EDIT,
         "imports.importbatch": _EDIT,
         "imports.importrow": _EDIT,

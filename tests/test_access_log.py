@@ -65,6 +65,16 @@ def test_a_path_without_a_query_is_logged_as_it_is(tmp_path) -> None:
     assert "[removed]" not in line
 
 
+def test_a_registration_links_token_is_not_logged(tmp_path) -> None:
+    token = "42:1vXyZa:Zm9vYmFyYmF6"
+    uri = f"/aanmelden/{token}/"
+    line = _access_line(tmp_path, uri, referer=f"https://tm.example.nl{uri}?x=1")
+    assert '"GET /aanmelden/[removed]/ HTTP/1.1" 200' in line
+    assert '"https://tm.example.nl/aanmelden/[removed]/?[removed]"' in line
+    assert token not in line
+    assert "Zm9vYmFy" not in line
+
+
 def test_without_query_also_drops_a_fragment() -> None:
     assert without_query("/people/?q=Jan#top") == "/people/?[removed]"
     assert without_query("/people/#top") == "/people/"

@@ -12,6 +12,10 @@ no page needs its query string in the access log to diagnose a problem (Django l
 errors with the path only). A removed query shows as "?[removed]", so the log still
 tells that there was one.
 
+A member's own registration link carries its signed token in the path
+(`/aanmelden/<token>/`, committees/registration_links.py): whoever holds it may register
+that member, so the token is removed too ("/aanmelden/[removed]/").
+
 Both of gunicorn's logs (access and error) use the project's formatter, as Django and
 Celery do (training_monitor/logging.py, LOG_FORMAT): each line starts with its time in
 UTC with an offset, and LOG_FORMAT=json makes them JSON too.
@@ -19,6 +23,7 @@ UTC with an offset, and LOG_FORMAT=json makes them JSON too.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -30,12 +35,20 @@ REMOVED = "?[removed]"
 # Atoms (see gunicorn's access_log_format) that may contain a query string.
 _URI_ATOMS = ("f", "{referer}i", "{raw_uri}e", "{request_uri}e", "{http_referer}e")
 _QUERY_ATOMS = ("q", "{query_string}e")
+_PATH_ATOMS = ("U", "{path_info}e")
+# Paths that carry a secret of their own: the member's registration link.
+_TOKEN_PATH = re.compile(r"(/aanmelden/)[^/?#]+")
 
 
 def without_query(uri: str) -> str:
     """`uri` (a path, or a full URL as in a Referer) without its query string and fragment."""
     head, question, _query = uri.partition("?")
-    return head.partition("#")[0] + (REMOVED if question else "")
+    return without_token(head.partition("#")[0]) + (REMOVED if question else "")
+
+
+def without_token(path: str) -> str:
+    """`path` without the signed token of a registration link."""
+    return _TOKEN_PATH.sub(r"\1[removed]", path)
 
 
 class QuerylessAccessLogger(Logger):
@@ -65,4 +78,7 @@ class QuerylessAccessLogger(Logger):
         for key in _QUERY_ATOMS:
             if atoms.get(key):
                 atoms[key] = REMOVED.lstrip("?")
+        for key in _PATH_ATOMS:
+            if isinstance(atoms.get(key), str):
+                atoms[key] = without_token(atoms[key])
         return atoms

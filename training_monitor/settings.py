@@ -365,6 +365,8 @@ REPORT_SUPPRESSION_THRESHOLD: int = env.int("REPORT_SUPPRESSION_THRESHOLD", defa
 REPORT_MIN_RESPONSES: int = env.int("REPORT_MIN_RESPONSES", default=5)
 # A place cancelled this many days or less before its session is a late cancellation.
 LATE_CANCELLATION_DAYS: int = env.int("LATE_CANCELLATION_DAYS", default=3)
+# A member's own registration link (committees/registration_links.py) works this long.
+REGISTRATION_LINK_DAYS: int = env.int("REGISTRATION_LINK_DAYS", default=30)
 # A compile runs on the reports queue, under its limit (CELERY_REPORTS_TIME_LIMIT).
 REPORT_TASK_TIME_LIMIT: int = CELERY_QUEUE_TIME_LIMITS["reports"]
 

@@ -33,6 +33,8 @@ urlpatterns = [
     path("health/ready", health.ready, name="health_ready"),
     path("imports/", include("imports.urls")),
     path("completions/", include("trainings.hand_entry_urls")),
+    path("sessions/", include("trainings.session_urls")),
+    path("", include("committees.registration_link_urls")),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
     path("", include("worklists.urls")),

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
@@ -14,18 +16,22 @@ from departments.admin_scoping import (
     ScopedAdmin,
     ScopedFieldsAdmin,
     ScopedHistoryAdmin,
+    ScopedModelForm,
 )
 from departments.touched import FiguresTouchingAdmin, Touch
 from training_monitor.admin_site import validate_upload_size
 from trainings.models import (
+    TAKEN_STATUSES,
     Evaluation,
     Supplier,
     Tender,
     TrainingCompletion,
     TrainingProgramme,
     TrainingSession,
+    WaitlistEntry,
 )
 from trainings.resources import TrainingCompletionResource
+from trainings.services import waitlist_join
 
 
 @admin.register(Supplier)
@@ -52,9 +58,45 @@ class TrainingProgrammeAdmin(ScopedFieldsAdmin):
 
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(FiguresTouchingAdmin, ScopedFieldsAdmin):
-    list_display = ["date", "supplier", "programme", "place", "is_online", "capacity", "cancelled"]
-    list_filter = ["supplier", "is_online", "cancelled", "tender"]
-    list_select_related = ["supplier", "programme"]
+    list_display = [
+        "date",
+        "starts_at",
+        "supplier",
+        "programme",
+        "place",
+        "is_online",
+        "department",
+        "capacity",
+        "places_taken",
+        "cancelled",
+    ]
+    list_filter = ["supplier", "is_online", "cancelled", "tender", "department"]
+    list_select_related = ["supplier", "programme", "department"]
+    fields = [
+        "supplier",
+        "programme",
+        "tender",
+        "department",
+        "date",
+        "starts_at",
+        "ends_at",
+        "place",
+        "is_online",
+        "online_link",
+        "capacity",
+        "external_id",
+        "cancelled",
+        "entered_by_hand",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TrainingSession]:
+        queryset: QuerySet[TrainingSession] = super().get_queryset(request)
+        return queryset.with_places_left()  # type: ignore[attr-defined]
+
+    @admin.display(description=_("places taken"), ordering="places_taken")
+    def places_taken(self, obj: TrainingSession) -> int:
+        return int(getattr(obj, "places_taken", 0))
+
     search_fields = ["place", "external_id", "programme__name"]
     date_hierarchy = "date"
 
@@ -97,6 +139,7 @@ class TrainingCompletionAdmin(FiguresTouchingAdmin, ImportExportMixin, ScopedHis
         "confirmed_by",
         "confirmed_at",
         "status_changed_at",
+        "status_changed_by",
     ]
     list_select_related = ["person", "session", "session__supplier"]
     search_fields = ["person__last_name", "person__employee_number", "person__email"]
@@ -116,6 +159,7 @@ class TrainingCompletionAdmin(FiguresTouchingAdmin, ImportExportMixin, ScopedHis
         # cancellations are measured from it.
         if "status" in form.changed_data:
             obj.status_changed_at = timezone.now()
+            obj.status_changed_by = request.user
         super().save_model(request, obj, form, change)
 
     def get_export_queryset(self, request: HttpRequest) -> QuerySet[TrainingCompletion]:
@@ -138,6 +182,59 @@ class EvaluationAdmin(ScopedAdmin):
     search_fields = ["person__last_name", "session__place"]
     raw_id_fields = ["session"]
     autocomplete_fields = ["person"]
+
+
+class WaitlistEntryForm(ScopedModelForm):
+    """Putting someone on a waiting list by hand: only for a full, upcoming session."""
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ["session", "person"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        session, person = data.get("session"), data.get("person")
+        if session is None or person is None:
+            return data
+        open_session = (
+            TrainingSession.objects.upcoming().with_places_left().filter(pk=session.pk).first()
+        )
+        if open_session is None:
+            raise forms.ValidationError(_("Only an upcoming session has a waiting list."))
+        if open_session.capacity is None or getattr(open_session, "places_left", 0) > 0:
+            raise forms.ValidationError(
+                _("This session still has places: register the person instead.")
+            )
+        if session.completions.filter(person=person, status__in=TAKEN_STATUSES).exists():
+            raise forms.ValidationError(_("This person already has a place in this session."))
+        return data
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ScopedAdmin):
+    """Who waits for which session. A new entry goes through trainings.services (as on the
+    pages), so the list keeps its order; people move up when a place comes free."""
+
+    form = WaitlistEntryForm
+    list_display = ["session", "person", "created_at", "created_by"]
+    list_select_related = ["session", "session__supplier", "person", "created_by"]
+    search_fields = ["person__last_name", "person__email"]
+    raw_id_fields = ["session"]
+    autocomplete_fields = ["person"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None and obj.pk:
+            return ["session", "person", "created_at", "created_by"]
+        return []
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            return
+        place = waitlist_join(person=obj.person, session=obj.session, user=request.user)
+        if place.waitlist_entry is not None:
+            obj.pk = place.waitlist_entry.pk
+            obj.created_at = place.waitlist_entry.created_at
+            obj.created_by = place.waitlist_entry.created_by
 
 
 # --- attendance imports ----------------------------------------------------------------

@@ -6,13 +6,19 @@ from typing import TYPE_CHECKING, Self
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import DateField, ExpressionWrapper, F, Q
-from django.db.models.functions import Now, TruncDate
+from django.db.models import Count, DateField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Now, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from departments.access import DepartmentScopedQuerySet, sees_all_departments
+from departments.access import (
+    DepartmentScopedQuerySet,
+    Role,
+    sees_all_departments,
+    staff_department_ids,
+    user_roles,
+)
 from departments.models import Department, Person
 
 if TYPE_CHECKING:
@@ -98,6 +104,59 @@ class TrainingProgramme(models.Model):
         return f"{self.name} {self.version}".strip()
 
 
+class TrainingSessionQuerySet(models.QuerySet["TrainingSession"]):
+    """Sessions as O&P staff may choose them.
+
+    A session with a department is that ministry's own; without one it belongs to the
+    Rijk-wide offer, which everyone sees.
+    """
+
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        """The programme bureau and administrators see every session; O&P staff the
+        Rijk-wide offer plus their own ministries' own sessions; anyone else none."""
+        if sees_all_departments(user):
+            return self
+        if Role.OP_STAFF not in user_roles(user):
+            return self.none()
+        return self.filter(
+            Q(department__isnull=True) | Q(department__in=staff_department_ids(user))
+        )
+
+    def open_to(self, *department_ids: int) -> Self:
+        """The Rijk-wide offer plus the own sessions of these departments."""
+        return self.filter(Q(department__isnull=True) | Q(department__in=department_ids))
+
+    def upcoming(self, today: datetime.date | None = None) -> Self:
+        """Sessions one can still register for: from today on, not cancelled, not a
+        training entered by hand."""
+        return self.filter(
+            cancelled=False,
+            entered_by_hand=False,
+            date__gte=today or timezone.localdate(),
+        )
+
+    def with_places_left(self) -> Self:
+        """Annotate `places_taken` and `places_left` (None: no capacity known), in the
+        same query (a correlated count of the places registered or attended)."""
+        taken = (
+            TrainingCompletion.objects.filter(session=OuterRef("pk"), status__in=TAKEN_STATUSES)
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        return self.annotate(
+            places_taken=Coalesce(Subquery(taken, output_field=models.IntegerField()), 0)
+        ).annotate(
+            places_left=ExpressionWrapper(
+                F("capacity") - F("places_taken"), output_field=models.IntegerField()
+            )
+        )
+
+    def soonest_first(self) -> Self:
+        return self.order_by("date", F("starts_at").asc(nulls_first=True), "pk")
+
+
 class TrainingSession(models.Model):
     supplier = models.ForeignKey(
         Supplier, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("supplier")
@@ -116,9 +175,24 @@ class TrainingSession(models.Model):
         null=True,
         blank=True,
     )
+    # A ministry's own session (its own people only); empty: the Rijk-wide offer.
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="own_sessions",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        help_text=_("Only for a session a ministry organises for its own people."),
+    )
     date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("start time"), null=True, blank=True)
+    ends_at = models.TimeField(_("end time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     is_online = models.BooleanField(_("online"), default=False)
+    online_link = models.URLField(
+        _("online link"), max_length=500, blank=True, default="", db_default=""
+    )
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     external_id = models.CharField(
         _("supplier's session id"), max_length=100, blank=True, db_index=True
@@ -131,6 +205,8 @@ class TrainingSession(models.Model):
     # (A database default too: the attendance import writes rows with COPY.)
     entered_by_hand = models.BooleanField(_("entered by hand"), default=False, db_default=False)
 
+    objects = TrainingSessionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "supplier"]
         verbose_name = _("training session")
@@ -142,11 +218,21 @@ class TrainingSession(models.Model):
                 condition=~Q(external_id=""),
                 name="session_unique_external_id",
             ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
         where = _("online") if self.is_online else self.place
         return f"{self.date:%d-%m-%Y} {self.supplier} ({where})"
+
+    @property
+    def where(self) -> str:
+        return str(_("online")) if self.is_online else self.place
 
 
 class CompletionStatus(models.TextChoices):
@@ -159,6 +245,12 @@ class CompletionStatus(models.TextChoices):
 class CompletionSource(models.TextChoices):
     IMPORT = "import", _("Supplier file")
     HAND = "hand", _("Entered by hand")
+    # Registered for an upcoming session in the app (committee page or a member's link).
+    APP = "app", _("Registered in the app")
+
+
+# A place in a session is taken by a registration, or by attending it.
+TAKEN_STATUSES = (CompletionStatus.REGISTERED, CompletionStatus.ATTENDED)
 
 
 # A hand entry that nobody has confirmed yet: it counts nowhere (compliance, reports).
@@ -227,6 +319,16 @@ class TrainingCompletion(models.Model):
     # inserts that do not name it.
     status_changed_at = models.DateTimeField(
         _("status changed at"), default=timezone.now, db_default=Now()
+    )
+    # Who made the last status change in the app (a registration or cancellation); empty
+    # for imports, and for a member registering through their own link.
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("status changed by"),
     )
     # Hand entries (O&P staff with a certificate in hand) count only once a second
     # person has confirmed them; see trainings/hand_entry.py. The database defaults
@@ -389,6 +491,49 @@ class Evaluation(models.Model):
     @property
     def is_aggregate(self) -> bool:
         return self.person_id is None
+
+
+class WaitlistEntryQuerySet(DepartmentScopedQuerySet):
+    department_lookup = "person__department"
+
+
+class WaitlistEntry(models.Model):
+    """A person waiting for a place in a full session; the first moves up when a place
+    comes free (trainings.services.registration_cancel)."""
+
+    session = models.ForeignKey(
+        TrainingSession,
+        on_delete=models.CASCADE,
+        related_name="waitlist",
+        verbose_name=_("session"),
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="waitlist_entries", verbose_name=_("person")
+    )
+    created_at = models.DateTimeField(_("on the waiting list since"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("put on it by"),
+    )
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "created_at", "pk"]
+        verbose_name = _("waiting list entry")
+        verbose_name_plural = _("waiting list entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person"], name="waitlist_unique_person_per_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.session}"
 
 
 # --- Supplier attendance imports -----------------------------------------------------

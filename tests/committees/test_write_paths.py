@@ -462,6 +462,9 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "completions:enter": "enters a completion by hand (counts once confirmed)",
     "completions:confirm": "confirms a completion entered by hand",
     "completions:reject": "rejects a completion entered by hand",
+    "committees:member_register": "registers a member for a session (or the waiting list)",
+    "committees:registration_cancel": "cancels a member's registration (warns when relied on)",
+    "member-registration": "a member registers through their own signed link (a completion)",
     "reports:compile": "starts compiling a quarterly report",
     "reports:job_retry": "restarts a failed report job",
     "reports:interventions": "records an intervention for the reports",
@@ -497,6 +500,7 @@ OTHER_ADMIN_MODELS: dict[str, str] = {
     "trainings.trainingcompletion": "completions",
     "trainings.trainingprogramme": "programmes",
     "trainings.trainingsession": "sessions",
+    "trainings.waitlistentry": "waiting lists (a new entry through trainings.services)",
 }
 
 

@@ -131,3 +131,13 @@ def test_the_demo_modes_are_in_force_in_past_quarters_too() -> None:
 
     assert modes[codes["BZK"]] == EnforcementMode.JUSTIFY
     assert modes[codes["FIN"]] == EnforcementMode.STRICT
+
+
+def test_the_demo_has_an_upcoming_offer_with_one_session_nearly_full() -> None:
+    seed(scale=0.2, password="demo")
+    upcoming = TrainingSession.objects.upcoming(TODAY).with_places_left()
+    assert upcoming.filter(starts_at__isnull=False).count() == upcoming.count() > 0
+    assert upcoming.filter(places_left=1).exists()  # type: ignore[misc]
+    assert set(
+        upcoming.filter(department__isnull=False).values_list("department__code", flat=True)
+    ) == {"BZK", "FIN"}
