@@ -75,7 +75,7 @@ def _director_drafts(quarter: Quarter, rows: list[DepartmentFigures]) -> list[Dr
             "memberships": percent(row.membership_share),
             "committees": percent(row.committee_share),
             "department": department,
-            "dashboard_url": site_url(reverse("department", args=[department.code])),
+            "dashboard_url": site_url(reverse("dashboard:department", args=[department.code])),
         }
         drafts.append(
             Draft(

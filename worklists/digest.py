@@ -119,7 +119,7 @@ def weekly_digest_drafts(*, today: datetime.date) -> list[Draft]:
             ],
             "more_urgent": max(len(figures.urgent) - URGENT_LISTED, 0),
             "urgent_days": URGENT_DAYS,
-            "dashboard_url": site_url(reverse("department", args=[department.code])),
+            "dashboard_url": site_url(reverse("dashboard:department", args=[department.code])),
         }
         drafts.append(
             Draft(
