@@ -24,10 +24,15 @@ def test_the_same_key_twice_writes_one_row_and_says_so(django_capture_on_commit_
     assert len(callbacks) == 1
 
 
-def test_a_rolled_back_decision_leaves_no_row() -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
+def decide_then_fail() -> None:
+    with transaction.atomic():
         notification_queue(key="b", to="x@example.nl", message=MESSAGE)
         raise RuntimeError("the decision failed")
+
+
+def test_a_rolled_back_decision_leaves_no_row() -> None:
+    with pytest.raises(RuntimeError):
+        decide_then_fail()
     assert not Notification.objects.exists()
 
 

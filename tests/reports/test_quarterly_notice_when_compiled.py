@@ -37,7 +37,8 @@ def test_the_bureau_and_the_directors_hear_once_that_the_quarter_is_compiled(wor
     assert to_bureau.key == f"quarterly:{LAST_ENDED}:bureau:{bureau.pk}"
     for snapshot in job.snapshots.all():
         assert f"/reports/{snapshot.pk}/" in to_bureau.body_text
-    assert "AAA:" in to_bureau.body_text and "BBB:" in to_bureau.body_text
+    assert "AAA:" in to_bureau.body_text
+    assert "BBB:" in to_bureau.body_text
 
     to_director = rows["directeur@aaa.example.nl"]
     assert to_director.department == world.aaa
