@@ -35,10 +35,12 @@ class Received:
         return str(body.get_content())
 
     def attachments(self) -> list[tuple[str, str, bytes]]:
-        return [
-            (str(part.get_filename()), part.get_content_type(), part.get_payload(decode=True))
-            for part in self.message.iter_attachments()
-        ]
+        found = []
+        for part in self.message.iter_attachments():
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            found.append((str(part.get_filename()), part.get_content_type(), payload))
+        return found
 
 
 @dataclass
@@ -61,7 +63,7 @@ class SmtpServer:
         parsed = message_from_bytes(envelope.original_content, policy=policy.default)
         with self._lock:
             self.messages.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), parsed)  # type: ignore[arg-type]
+                Received(envelope.mail_from, list(envelope.rcpt_tos), parsed)
             )
         return "250 OK"
 
