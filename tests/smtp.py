@@ -62,9 +62,7 @@ class SmtpServer:
             return "554 5.0.0 Transaction failed (the test refuses)"
         parsed = message_from_bytes(envelope.original_content, policy=policy.default)
         with self._lock:
-            self.messages.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), parsed)
-            )
+            self.messages.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return "250 OK"
 
     def received(self) -> list[Received]:
