@@ -484,6 +484,8 @@ OTHER_ADMIN_MODELS: dict[str, str] = {
     "django_celery_beat.solarschedule": "Celery beat: sun-based times (unused)",
     "departments.departmentalias": "other names of departments in suppliers' files",
     "departments.person": "people; committee seats are not edited here",
+    "notifications.notification": "the outbox, read only; its action only retries a send",
+    "notifications.notificationpreference": "who wants the weekly overview",
     "reports.intervention": "interventions",
     "reports.reportjob": "report jobs",
     "reports.reportsnapshot": "frozen reports",
