@@ -162,12 +162,12 @@ def main() -> None:
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = sink.host, sink.port
-    # The sending is measured on its own, not run from the commit of the decisions.
+    # The sending is measured on its own, not run from the commit of the decisions
+    # (without CELERY_BROKER_URL the broker is in memory: the task waits there).
     settings.CELERY_TASK_ALWAYS_EAGER = False
     from training_monitor.celery import app
 
     app.conf.task_always_eager = False
-    app.conf.broker_url = "memory://"
     today = datetime.date.fromisoformat(args.today) if args.today else timezone.localdate()
 
     def send_all() -> int:
