@@ -398,8 +398,9 @@ IMPORT_FILE_RETENTION_DAYS: int = env.int("IMPORT_FILE_RETENTION_DAYS", default=
 # or filemail:///sent-mail (a file per connection, under the project when the path is
 # relative). The demo (DEBUG) writes files to sent-mail/; production sends to an SMTP
 # relay, by default one on the machine itself.
-EMAIL_URL: str = env.str(
-    "EMAIL_URL", default="filemail:///sent-mail" if DEBUG else "smtp://localhost:25"
+# Empty counts as unset.
+EMAIL_URL: str = env.str("EMAIL_URL", default="") or (
+    "filemail:///sent-mail" if DEBUG else "smtp://localhost:25"
 )
 _email = env.email_url_config(EMAIL_URL)
 EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
