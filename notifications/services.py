@@ -242,3 +242,18 @@ def notifications_retry(*, ids: Sequence[int]) -> int:
         if count:
             transaction.on_commit(notifications_enqueue_sending)
     return count
+
+
+# Sent messages keep their key (so a decision stays made) but lose what they said and to
+# whom after this many days: the monthly retention run (privacy/retention.py) scrubs them.
+SENT_KEEP_DAYS = 90
+
+
+def notifications_scrub_sent(*, before: datetime.datetime) -> int:
+    """Blank the subject, texts, attachments and address of messages sent before
+    `before`; their key, kind, status and times stay. Returns the rows scrubbed."""
+    return (
+        Notification.objects.filter(status=NotificationStatus.SENT, sent_at__lt=before)
+        .exclude(recipient_email="")
+        .update(subject="", body_text="", body_html="", attachments=[], recipient_email="")
+    )
