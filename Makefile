@@ -101,7 +101,7 @@ demo-check: install-dev compile-messages
 
 # Static security analysis of our own code: no high-severity findings allowed.
 security: $(VENV)/.dev
-	$(BIN)/bandit -q -r training_monitor departments committees trainings imports reports privacy worklists demo -lll
+	$(BIN)/bandit -q -r training_monitor departments notifications committees trainings imports reports privacy worklists demo -lll
 
 # Known vulnerabilities in the installed packages; skips (exit 0) when offline.
 audit: $(VENV)/.dev
