@@ -46,7 +46,7 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 
 class Notification(models.Model):
-    key = models.CharField(_("key"), max_length=200, unique=True)
+    key = models.CharField(_("key"), max_length=300, unique=True)
     kind = models.CharField(
         _("kind"), max_length=20, choices=NotificationKind.choices, default=NotificationKind.OTHER
     )

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             name='Notification',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200, unique=True, verbose_name='key')),
+                ('key', models.CharField(max_length=300, unique=True, verbose_name='key')),
                 ('kind', models.CharField(choices=[('member_reminder', 'Reminder to a committee member'), ('escalation', 'Escalation to the O&P director'), ('weekly_digest', 'Weekly overview for O&P staff'), ('quarterly', 'Quarterly reports compiled'), ('other', 'Other')], default='other', max_length=20, verbose_name='kind')),
                 ('recipient_email', models.EmailField(max_length=254, verbose_name='recipient')),
                 ('language', models.CharField(default='nl, en', max_length=20, verbose_name='language')),
