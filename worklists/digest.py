@@ -120,6 +120,7 @@ def weekly_digest_drafts(*, today: datetime.date) -> list[Draft]:
             "more_urgent": max(len(figures.urgent) - URGENT_LISTED, 0),
             "urgent_days": URGENT_DAYS,
             "dashboard_url": site_url(reverse("dashboard:department", args=[department.code])),
+            "preferences_url": site_url(reverse("message_preferences")),
         }
         drafts.append(
             Draft(

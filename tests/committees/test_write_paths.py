@@ -449,6 +449,7 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "logout": "signs out",
     "password_change": "changes the user's own password",
     "set_language": "stores the chosen language",
+    "message_preferences": "the user's own choice of e-mail messages",
     "committees:member_remove": "removes a member: leaves no untrained member behind",
     "people:person_edit": "edits a person's name, e-mail and employee number",
     "worklists:download": "starts a long list download as a background job",

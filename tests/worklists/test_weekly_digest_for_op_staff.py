@@ -66,6 +66,7 @@ def test_each_staff_member_gets_their_own_ministrys_overview(ministries) -> None
     assert "FIN-1" not in text
     assert "2 nieuwe commissies" in text  # BZK's two committees were made just now
     assert "/departments/BZK/" in text
+    assert "/accounts/messages/" in text  # where to turn it off
 
 
 def test_a_user_who_turned_it_off_gets_nothing(ministries) -> None:
