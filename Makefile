@@ -57,6 +57,7 @@ demo: install compile-messages .demo-password
 	DEBUG=true $(PY) manage.py migrate --verbosity 0
 	DEBUG=true $(PY) manage.py seed_demo --password "$$(cat .demo-password)"
 	DEBUG=true $(PY) manage.py compile_reports --latest
+	@echo "E-mail (reminders, overviews) is not sent: each message is written to a file in $(CURDIR)/sent-mail/ (EMAIL_URL)."
 	@echo "Serving on http://$(DEMO_ADDR)/ - log in with one of the logins above (Ctrl-C stops)."
 	DEBUG=true $(PY) manage.py runserver --noreload $(DEMO_ADDR)
 
@@ -100,7 +101,7 @@ demo-check: install-dev compile-messages
 
 # Static security analysis of our own code: no high-severity findings allowed.
 security: $(VENV)/.dev
-	$(BIN)/bandit -q -r training_monitor departments committees trainings imports reports privacy worklists demo -lll
+	$(BIN)/bandit -q -r training_monitor departments notifications committees trainings imports reports privacy worklists demo -lll
 
 # Known vulnerabilities in the installed packages; skips (exit 0) when offline.
 audit: $(VENV)/.dev

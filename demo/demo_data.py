@@ -192,11 +192,18 @@ def ensure_demo_users(password: str) -> None:
         user, _created = User.objects.get_or_create(username=username)
         # Only administrators use the Django admin; the others work on the pages.
         user.is_staff = role is Role.ADMINISTRATOR
+        # An address, so the demo's weekly overviews and quarterly messages have a recipient.
+        user.email = user.email or f"{username}@demo.example"
         user.set_password(password)
         user.save()
         user.groups.set([Group.objects.get(name=GROUP_NAMES[role])])
         for department in Department.objects.filter(code__in=codes):
             department.staff.add(user)
+    # The O&P directors of the demo's two ministries get the escalations (send_reminders).
+    for code in ("BZK", "FIN"):
+        Department.objects.filter(code=code, op_director_email="").update(
+            op_director_email=f"op-directeur@{code.lower()}.demo.example"
+        )
 
 
 def is_seeded() -> bool:

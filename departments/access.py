@@ -69,6 +69,9 @@ GROUP_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "imports.importprofile": _EDIT,
         "imports.importbatch": _EDIT,
         "imports.importrow": _EDIT,
+        # The outbox (read, and "retry now") and who wants which messages.
+        "notifications.notification": _VIEW,
+        "notifications.notificationpreference": _EDIT,
         # Celery beat's schedule (django-celery-beat): which job runs when.
         "django_celery_beat.periodictask": _EDIT,
         "django_celery_beat.crontabschedule": _EDIT,

@@ -20,8 +20,15 @@ class DepartmentAliasInline(ScopedInline, admin.TabularInline[DepartmentAlias, D
 
 @admin.register(Department)
 class DepartmentAdmin(ScopedAdmin):
-    list_display = ["code", "name_nl", "name_en", "in_tender", "enforcement_mode"]
-    list_filter = ["in_tender", "enforcement_mode"]
+    list_display = [
+        "code",
+        "name_nl",
+        "name_en",
+        "in_tender",
+        "enforcement_mode",
+        "reminders_enabled",
+    ]
+    list_filter = ["in_tender", "enforcement_mode", "reminders_enabled"]
     search_fields = ["code", "name_nl", "name_en", "aliases__name"]
     filter_horizontal = ["staff"]
     inlines = [DepartmentAliasInline]

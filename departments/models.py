@@ -56,6 +56,24 @@ def normalise_department_name(text: str) -> str:
     return " ".join(_ALIAS_NOISE.sub(" ", folded).split())
 
 
+def parse_day_list(value: str) -> list[int]:
+    """ "21, 7,2" as [21, 7, 2]: days before an interview, largest first, no repeats."""
+    days = {int(part) for part in value.replace(" ", "").split(",") if part}
+    return sorted(days, reverse=True)
+
+
+def validate_day_list(value: str) -> None:
+    try:
+        days = parse_day_list(value)
+    except ValueError:
+        days = [-1]
+    if any(day < 1 or day > 365 for day in days):
+        raise ValidationError(
+            _("Enter whole numbers of days from 1 to 365, separated by commas, such as 21,7,2."),
+            code="invalid_days",
+        )
+
+
 class DepartmentQuerySet(models.QuerySet["Department"]):
     def visible_to(self, user: User | AnonymousUser) -> Self:
         if sees_all_departments(user):
@@ -109,6 +127,36 @@ class Department(models.Model):
         related_name="staff_departments",
         help_text=_("Users who may see and change this department's committees."),
     )
+    # Reminders and escalation (committees/reminders.py).
+    op_director_email = models.EmailField(
+        _("O&P director's e-mail address"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "The ministry's O&P director (member of the ICOP) gets a message about "
+            "committees that are still not fully trained shortly before their interviews, "
+            "and the quarterly reports. Empty: no such messages."
+        ),
+    )
+    reminders_enabled = models.BooleanField(
+        _("send reminders to committee members"),
+        default=True,
+        db_default=True,
+        help_text=_("Untrained members of upcoming committees get an e-mail before the interview."),
+    )
+    reminder_days = models.CharField(
+        _("reminder days"),
+        max_length=50,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_day_list],
+        help_text=_(
+            "Days before the interview on which members are reminded, such as 21,7,2. "
+            "Empty: the standard days of the application."
+        ),
+    )
 
     # The enforcement mode in force in a past quarter is read from this history
     # (`DepartmentQuerySet.with_enforcement_mode_at`); see reports/figures.py.
@@ -126,6 +174,12 @@ class Department(models.Model):
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+    def reminder_day_list(self) -> list[int]:
+        """The days before an interview on which its members are reminded."""
+        if self.reminder_days.strip():
+            return parse_day_list(self.reminder_days)
+        return list(settings.REMINDER_DAYS)
 
     def lookup_keys(self) -> set[str]:
         names = [self.code, self.name_nl, self.name_en, *(a.name for a in self.aliases.all())]

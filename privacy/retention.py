@@ -27,6 +27,7 @@ from departments.models import Person
 from departments.touched import figures_touched
 from imports.models import ImportRow
 from imports.services import import_files_expire
+from notifications.services import SENT_KEEP_DAYS, notifications_scrub_sent
 from privacy.scrub import ANONYMOUS_NAME, texts_scrub
 from reports.frozen import snapshots_unlocked_for_retention
 from trainings.models import Evaluation, TrainingCompletion
@@ -46,6 +47,8 @@ class RetentionResult:
     # Rows changed per table and column: {"committeejustification.text": 2, ...}
     texts_scrubbed: dict[str, int] = field(default_factory=dict)
     import_files_deleted: int = 0
+    # Sent e-mails older than notifications.services.SENT_KEEP_DAYS, blanked.
+    notifications_scrubbed: int = 0
     dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -139,7 +142,10 @@ def people_apply_retention(
         with transaction.atomic(), snapshots_unlocked_for_retention():
             result = _apply(years=years, today=today, cutoff=cutoff, dry_run=dry_run)
             files = import_files_expire(days=import_file_days, now=_start_of(today))
-            result = replace(result, import_files_deleted=files)
+            scrubbed = notifications_scrub_sent(
+                before=_start_of(today) - datetime.timedelta(days=SENT_KEEP_DAYS)
+            )
+            result = replace(result, import_files_deleted=files, notifications_scrubbed=scrubbed)
             if dry_run:
                 raise _DryRun(result)
     except _DryRun as rolled_back:

@@ -25,6 +25,7 @@ from reports.models import (
     ReportSnapshot,
     Trigger,
 )
+from reports.notices import quarterly_notice_queue
 from reports.presentation.csv_export import export_csv_zip
 from reports.presentation.pdf import render_pdf
 from reports.presentation.tables import Report, Row, Table
@@ -396,7 +397,10 @@ def job_run(
             message=_("Compiling failed: %(error)s") % {"error": error},
         )
         raise
-    _set(job, status=JobStatus.DONE, progress=100, finished_at=timezone.now())
+    with transaction.atomic():
+        _set(job, status=JobStatus.DONE, progress=100, finished_at=timezone.now())
+        # With the job marked done: the bureau and the O&P directors hear of it once.
+        quarterly_notice_queue(job=job, today=timezone.localdate())
     return job
 
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from departments.models import Department
 from tests.factories import DepartmentFactory, administrator, bureau_user, op_staff
+from tests.smtp import SmtpServer
 from training_monitor.celery import app as celery_app
 
 
@@ -52,3 +54,19 @@ def dead_broker() -> Iterator[None]:
     app.conf.update(saved)
     app._pool = None
     app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a free port; Django sends to it meanwhile."""
+    server = SmtpServer()
+    controller = server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = server.host
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield server
+    finally:
+        controller.stop()

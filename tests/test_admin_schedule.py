@@ -71,3 +71,24 @@ def test_op_staff_and_the_bureau_get_no_schedule_page(
     response = client.get(reverse("admin:django_celery_beat_periodictask_changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("hour", ["-1", "", "-" + "9" * 25])
+def test_a_crontab_hour_celery_cannot_read_is_a_form_error_not_a_server_error(
+    client: Any, admin_user_: Any, hour: str
+) -> None:
+    """django-celery-beat's own check lets "-1" through; Celery's parser then fails."""
+    client.force_login(admin_user_)
+    response = client.post(
+        reverse("admin:django_celery_beat_crontabschedule_add"),
+        {
+            "minute": "0",
+            "hour": hour,
+            "day_of_month": "*",
+            "month_of_year": "*",
+            "day_of_week": "*",
+            "timezone": "Europe/Amsterdam",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["hour"]

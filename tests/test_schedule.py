@@ -33,12 +33,22 @@ def crontabs() -> dict[str, tuple[str, str, str]]:
     }
 
 
-def test_migrate_puts_the_quarterly_compile_the_clean_up_and_retention_in_the_database() -> None:
+def test_migrate_puts_the_compile_clean_up_reminders_outbox_and_retention_in_the_database() -> None:
     assert crontabs() == {
         COMPILE: ("reports.tasks.compile_ended_quarter", "0 6 5 1,4,7,10 *", "Europe/Amsterdam"),
         "forget-old-list-downloads": (
             "worklists.tasks.forget_old_list_downloads",
             "15 * * * *",
+            "Europe/Amsterdam",
+        ),
+        "send-daily-reminders": (
+            "worklists.tasks.send_daily_reminders",
+            "0 7 * * *",
+            "Europe/Amsterdam",
+        ),
+        "send-pending-notifications": (
+            "notifications.tasks.send_pending_notifications",
+            "*/5 * * * *",
             "Europe/Amsterdam",
         ),
         "apply-retention": ("privacy.tasks.apply_retention", "30 3 1 * *", "Europe/Amsterdam"),

@@ -137,3 +137,36 @@ def test_media_storage_refuses_an_unknown_kind_or_s3_without_a_bucket() -> None:
     assert "MEDIA_STORAGE must be filesystem or s3, not 'nfs'" in unknown.stderr
     no_bucket = run_settings("STORAGES", SECRET_KEY="x", MEDIA_STORAGE="s3")
     assert "MEDIA_STORAGE=s3 needs S3_BUCKET" in no_bucket.stderr
+
+
+def test_email_goes_to_the_smtp_relay_email_url_names(tmp_path) -> None:
+    url = "smtp+tls://tm:pw%2Fx@relay.example.nl:587"
+    result = run_settings(
+        "EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS, "
+        "settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD",
+        SECRET_KEY="x",
+        EMAIL_URL=url,
+    )
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "relay.example.nl",
+        "587",
+        "True",
+        "tm",
+        "pw/x",
+    ]
+    # A URL with a password may come from a file, as the other secrets.
+    secret = tmp_path / "email_url"
+    secret.write_text("smtp://relay2.example.nl:25\n")
+    from_file = run_settings("EMAIL_HOST", SECRET_KEY="x", EMAIL_URL_FILE=str(secret))
+    assert from_file.stdout.strip() == "relay2.example.nl"
+
+
+def test_production_mails_the_local_relay_and_the_demo_writes_files() -> None:
+    production = run_settings("EMAIL_BACKEND, settings.EMAIL_HOST", SECRET_KEY="x")
+    assert production.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "localhost"]
+    demo = run_settings("EMAIL_BACKEND, settings.EMAIL_FILE_PATH", DEBUG="true")
+    assert demo.stdout.split() == [
+        "django.core.mail.backends.filebased.EmailBackend",
+        str(settings.BASE_DIR / "sent-mail"),
+    ]

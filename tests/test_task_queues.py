@@ -49,6 +49,8 @@ def test_the_queues_are_imports_reports_and_notifications_with_their_limits() ->
         ("reports.tasks.compile_ended_quarter", "reports"),
         ("worklists.tasks.prepare_list_download", "reports"),
         ("worklists.tasks.forget_old_list_downloads", "notifications"),
+        ("worklists.tasks.send_daily_reminders", "notifications"),
+        ("notifications.tasks.send_pending_notifications", "notifications"),
     ],
 )
 def test_a_task_is_routed_to_its_queue(task: str, queue: str) -> None:

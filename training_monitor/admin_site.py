@@ -83,9 +83,52 @@ def make_formfield_safe(formfield: forms.Field | None) -> None:
         widget.__class__ = SafeAutocompleteSelectMultiple if multiple else SafeAutocompleteSelect
 
 
+# Each crontab field, as Celery beat will parse it: (largest value, smallest value).
+CRONTAB_FIELDS = {
+    "minute": (60, 0),
+    "hour": (24, 0),
+    "day_of_week": (7, 0),
+    "day_of_month": (31, 1),
+    "month_of_year": (12, 1),
+}
+
+
+class CrontabForm(forms.ModelForm):  # type: ignore[type-arg]
+    """django-celery-beat's crontab form, with every field also checked by Celery's own
+    parser: the library's validator lets some values through ("-1" as an hour) that
+    Celery then refuses with an error the admin does not catch (a server error)."""
+
+    def clean(self) -> dict[str, Any]:
+        from celery.schedules import ParseException, crontab_parser
+
+        cleaned: dict[str, Any] = super().clean() or {}
+        for name, (largest, smallest) in CRONTAB_FIELDS.items():
+            value = cleaned.get(name)
+            if value is None:
+                continue
+            try:
+                crontab_parser(largest, smallest).parse(str(value))
+            except (ParseException, ValueError) as error:
+                self.add_error(name, ValidationError(str(error), code="invalid_crontab"))
+        return cleaned
+
+
 class TrainingMonitorAdminSite(admin.AdminSite):
     site_header = "Training Monitor"
     site_title = "Training Monitor"
+
+    def register(self, model_or_iterable: Any, admin_class: Any = None, **options: Any) -> None:
+        """As Django's, with the crontab admin of django-celery-beat given CrontabForm."""
+        from django_celery_beat.models import CrontabSchedule
+
+        models = (
+            list(model_or_iterable)
+            if isinstance(model_or_iterable, list | tuple)
+            else [model_or_iterable]
+        )
+        if CrontabSchedule in models and admin_class is not None:
+            admin_class = type(admin_class.__name__, (admin_class,), {"form": CrontabForm})
+        super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
         # is_administrator is false for inactive users and true for superusers.

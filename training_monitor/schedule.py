@@ -73,6 +73,22 @@ DEFAULT_SCHEDULE: tuple[DefaultEntry, ...] = (
         minute="15",
     ),
     DefaultEntry(
+        name="send-daily-reminders",
+        task="worklists.tasks.send_daily_reminders",
+        description=(
+            "Herinneringen aan leden, escalaties aan O&P-directeuren en het weekoverzicht "
+            "voor O&P-medewerkers in de outbox zetten (elk bericht één keer)."
+        ),
+        minute="0",
+        hour="7",
+    ),
+    DefaultEntry(
+        name="send-pending-notifications",
+        task="notifications.tasks.send_pending_notifications",
+        description="Wachtende e-mails uit de outbox versturen; mislukte opnieuw na hun wachttijd.",
+        minute="*/5",
+    ),
+    DefaultEntry(
         name="apply-retention",
         task="privacy.tasks.apply_retention",
         description="Bewaartermijnen toepassen: oude gegevens anonimiseren of verwijderen.",

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "reports",
     "privacy",
     "worklists",
+    # The outbox: every e-mail the app sends is a row first (notifications/).
+    "notifications",
     # `seed_demo` and its data; installed everywhere, so the command is always there.
     "demo",
 ]
@@ -286,8 +288,10 @@ CELERY_TASK_ROUTES: dict[str, dict[str, str]] = {
     # Compiles, the quarterly compile, and list downloads (a user waits for those too).
     "reports.tasks.*": {"queue": "reports"},
     "worklists.tasks.prepare_list_download": {"queue": "reports"},
-    # Small, short housekeeping; reminders will go here too.
+    # Small, short housekeeping, the daily reminders and sending the outbox.
     "worklists.tasks.forget_old_list_downloads": {"queue": "notifications"},
+    "worklists.tasks.send_daily_reminders": {"queue": "notifications"},
+    "notifications.tasks.*": {"queue": "notifications"},
 }
 CELERY_TASK_DEFAULT_QUEUE = "notifications"
 # Anything unrouted gets the longest limit; the routed tasks set their queue's own.
@@ -390,3 +394,40 @@ RETENTION_YEARS: int = env.int("RETENTION_YEARS", default=7)
 # upload by the same monthly job; the import record and its counts stay. Refused,
 # discarded and dry-run files are deleted at once.
 IMPORT_FILE_RETENTION_DAYS: int = env.int("IMPORT_FILE_RETENTION_DAYS", default=90)
+
+# E-mail (notifications/): one URL, as django-environ reads it: smtp://user:pw@host:25,
+# smtp+tls://...:587 (STARTTLS), smtp+ssl://...:465, consolemail:// (the process's output)
+# or filemail:///sent-mail (a file per connection, under the project when the path is
+# relative). The demo (DEBUG) writes files to sent-mail/; production sends to an SMTP
+# relay, by default one on the machine itself.
+# Empty counts as unset.
+EMAIL_URL: str = env.str("EMAIL_URL", default="") or (
+    "filemail:///sent-mail" if DEBUG else "smtp://localhost:25"
+)
+_email = env.email_url_config(EMAIL_URL)
+EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
+EMAIL_HOST: str = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT: int = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER: str = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD: str = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS: bool = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL: bool = bool(_email.get("EMAIL_USE_SSL", False))
+EMAIL_TIMEOUT: int = int(_email.get("OPTIONS", {}).get("TIMEOUT", 30))
+EMAIL_FILE_PATH: str = str(BASE_DIR / (_email.get("EMAIL_FILE_PATH") or "sent-mail"))
+# The sender of every message; its domain also ends each Message-ID.
+DEFAULT_FROM_EMAIL: str = env.str(
+    "DEFAULT_FROM_EMAIL", default="Training Monitor <noreply@training-monitor.localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the links in messages point: the address users open the app at.
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Reminders (committees/reminders.py): days before the interview on which an untrained
+# member is reminded (a department may set its own), and how close to the interview a
+# committee that is still not compliant is reported to the ministry's O&P director.
+REMINDER_DAYS: list[int] = sorted(
+    {int(day) for day in env.list("REMINDER_DAYS", default=["21", "7", "2"])}, reverse=True
+)
+ESCALATION_DAYS: int = env.int("ESCALATION_DAYS", default=7)
+# A failed send is tried again after 1, 2, 4, ... minutes, up to this many attempts in
+# all; then it waits for an administrator ("Nu opnieuw proberen" in the admin).
+NOTIFICATION_MAX_ATTEMPTS: int = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)

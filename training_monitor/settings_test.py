@@ -10,7 +10,10 @@ from .settings import *  # noqa: F403
 from .settings import STORAGES as _PRODUCTION_STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory, unless a test's worker process is pointed at the test's SMTP server
+# (tests/smtp.py) with EMAIL_URL.
+if "EMAIL_URL" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The test client and live server speak plain HTTP; production redirects to HTTPS.
 SECURE_SSL_REDIRECT = False
 # Uploads stay in memory, except for tests whose worker process must read them too: those

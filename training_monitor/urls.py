@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from notifications import views as notification_views
 from reports import dashboard_views
 from training_monitor import health
 
@@ -26,6 +27,11 @@ urlpatterns = [
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
+    ),
+    path(
+        "accounts/messages/",
+        notification_views.message_preferences,
+        name="message_preferences",
     ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", health.health, name="health"),

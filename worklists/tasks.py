@@ -18,3 +18,12 @@ def prepare_list_download(job_id: int) -> None:
 def forget_old_list_downloads() -> None:
     """Celery beat, hourly: delete prepared list downloads older than EXPORT_KEEP_HOURS."""
     services.export_forget_old()
+
+
+@shared_task(acks_late=True, **queue_time_limits("notifications"))
+def send_daily_reminders() -> int:
+    """Celery beat, daily: queue today's reminders, escalations and weekly overviews in the
+    outbox; the outbox's own task sends them. Safe to run twice: keys are unique."""
+    from worklists.reminders import reminders_run
+
+    return len(reminders_run().new)

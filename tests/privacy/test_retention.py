@@ -164,6 +164,7 @@ def test_the_task_takes_no_arguments_and_uses_the_setting(settings) -> None:
         "import_rows_scrubbed": 0,
         "texts_scrubbed": {},
         "import_files_deleted": 0,
+        "notifications_scrubbed": 0,
         "dry_run": False,
     }
 

@@ -594,5 +594,15 @@ def test_beat_schedules_the_quarterly_compile_and_retention(deployment, django_d
             f"15 * * * * {amsterdam}",
             True,
         ),
+        "send-daily-reminders": (
+            "worklists.tasks.send_daily_reminders",
+            f"0 7 * * * {amsterdam}",
+            True,
+        ),
+        "send-pending-notifications": (
+            "notifications.tasks.send_pending_notifications",
+            f"*/5 * * * * {amsterdam}",
+            True,
+        ),
         "apply-retention": ("privacy.tasks.apply_retention", f"30 3 1 * * {amsterdam}", True),
     }

@@ -1,0 +1,175 @@
+"""Untrained members of upcoming committees are reminded at the reminder days before the
+interview, once per stage; a registered member gets a short reminder of their session."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from committees.models import CommitteeStatus, MembershipRole
+from committees.reminders import member_reminder_drafts, reminder_stage
+from notifications.models import Notification
+from tests.factories import (
+    CommitteeFactory,
+    CompletionFactory,
+    DepartmentFactory,
+    MembershipFactory,
+    SessionFactory,
+    op_staff,
+)
+from trainings.models import CompletionStatus
+from worklists.reminders import reminders_run
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 3, 2)
+
+
+def in_days(days: int) -> datetime.date:
+    return TODAY + datetime.timedelta(days=days)
+
+
+@pytest.mark.parametrize(
+    ("days_left", "stage"),
+    [
+        (30, None),
+        (22, None),
+        (21, 21),
+        (15, 21),
+        (8, 21),
+        (7, 7),
+        (3, 7),
+        (2, 2),
+        (1, 2),
+        (0, None),
+    ],
+)
+def test_the_stage_is_the_smallest_reminder_day_not_passed(days_left, stage) -> None:
+    assert reminder_stage(days_left, [21, 7, 2]) == stage
+
+
+@pytest.fixture
+def ministry():
+    department = DepartmentFactory(code="BZK", name_nl="Binnenlandse Zaken")
+    contact = op_staff(department, username="op.bzk")
+    contact.email = "op@bzk.example.nl"
+    contact.save()
+    return department
+
+
+def test_an_untrained_member_gets_the_reminder_with_sessions_and_whom_to_ask(ministry) -> None:
+    committee = CommitteeFactory(
+        department=ministry,
+        interview_date=in_days(7),
+        vacancy_title="Jurist",
+        vacancy_reference="BZK-1",
+    )
+    member = MembershipFactory(
+        committee=committee, person__first_name="Cees", person__email="cees@bzk.example.nl"
+    )
+    SessionFactory(date=in_days(3), place="Utrecht", capacity=10)
+    SessionFactory(date=in_days(4), place="Zwolle", capacity=1)
+    full = SessionFactory(date=in_days(5), place="Vol", capacity=1)
+    CompletionFactory(session=full, status=CompletionStatus.REGISTERED)
+    SessionFactory(date=in_days(9), place="Te laat")
+
+    [draft] = member_reminder_drafts(today=TODAY)
+    assert draft.key == f"member-reminder:{member.pk}:{in_days(7).isoformat()}:7"
+    assert draft.to == "cees@bzk.example.nl"
+    text = draft.message.text
+    dutch, english = text.split("English")
+    assert "Beste Cees," in dutch
+    assert "Dear Cees," in english
+    assert "Jurist" in dutch
+    assert "BZK-1" in dutch
+    assert "Utrecht" in text
+    assert "Zwolle" in text
+    assert "Vol" not in text  # full
+    assert "Te laat" not in text  # after the interview
+    assert "1 plaats vrij" in dutch
+    assert "1 place left" in english
+    assert "op@bzk.example.nl" in text
+    assert draft.message.subject.startswith("Volg de workshop")
+    assert '<div lang="nl">' in draft.message.html
+
+
+def test_trained_external_and_far_away_members_get_nothing(ministry) -> None:
+    soon = CommitteeFactory(department=ministry, interview_date=in_days(7))
+    trained = MembershipFactory(committee=soon)
+    CompletionFactory(person=trained.person, session__date=in_days(-30))
+    MembershipFactory(committee=soon, role=MembershipRole.EXTERNAL)
+    MembershipFactory(committee=soon, person__email=None)
+    MembershipFactory(committee=CommitteeFactory(department=ministry, interview_date=in_days(40)))
+    MembershipFactory(
+        committee=CommitteeFactory(
+            department=ministry, interview_date=in_days(7), status=CommitteeStatus.CANCELLED
+        )
+    )
+    assert member_reminder_drafts(today=TODAY) == []
+
+
+def test_a_registered_member_gets_a_short_reminder_of_their_session(ministry) -> None:
+    member = MembershipFactory(
+        committee=CommitteeFactory(department=ministry, interview_date=in_days(2))
+    )
+    session = SessionFactory(date=in_days(1), place="Den Haag, Turfmarkt")
+    CompletionFactory(person=member.person, session=session, status=CompletionStatus.REGISTERED)
+    [draft] = member_reminder_drafts(today=TODAY)
+    assert draft.key.endswith(":2")
+    assert draft.message.subject.startswith("Herinnering: uw workshop")
+    assert "Den Haag, Turfmarkt" in draft.message.text
+    assert "U bent ingeschreven" in draft.message.text
+
+
+def test_a_department_turns_reminders_off_or_chooses_its_own_days(ministry) -> None:
+    member = MembershipFactory(
+        committee=CommitteeFactory(department=ministry, interview_date=in_days(10))
+    )
+    ministry.reminders_enabled = False
+    ministry.save()
+    assert member_reminder_drafts(today=TODAY) == []
+    ministry.reminders_enabled = True
+    ministry.reminder_days = "10, 3"
+    ministry.save()
+    [draft] = member_reminder_drafts(today=TODAY)
+    assert draft.key == f"member-reminder:{member.pk}:{in_days(10).isoformat()}:10"
+
+
+def reminders(run) -> list[str]:
+    return [draft.key for draft in run.new if draft.kind == "member_reminder"]
+
+
+def test_running_the_day_twice_writes_each_reminder_once(ministry) -> None:
+    committee = CommitteeFactory(department=ministry, interview_date=in_days(7))
+    MembershipFactory.create_batch(3, committee=committee)
+    first = reminders_run(today=TODAY)
+    second = reminders_run(today=TODAY)
+    assert len(reminders(first)) == 3
+    assert second.new == []
+    assert Notification.objects.filter(kind="member_reminder").count() == 3
+    # The next stage is a new message; a moved interview starts the days again.
+    assert len(reminders(reminders_run(today=in_days(5)))) == 3
+    committee.interview_date = in_days(9)
+    committee.save()
+    assert len(reminders(reminders_run(today=in_days(5)))) == 3
+
+
+def test_deciding_takes_the_same_queries_for_3_or_30_members(ministry) -> None:
+    def queries_for(count: int) -> int:
+        Notification.objects.all().delete()
+        committee = CommitteeFactory(department=ministry, interview_date=in_days(7))
+        MembershipFactory.create_batch(count, committee=committee)
+        for person in [m.person for m in committee.memberships.all()][: count // 3]:
+            CompletionFactory(
+                person=person, session__date=in_days(3), status=CompletionStatus.REGISTERED
+            )
+        SessionFactory(date=in_days(4))
+        with CaptureQueriesContext(connection) as queries:
+            drafts = member_reminder_drafts(today=TODAY)
+        assert len(drafts) >= count
+        committee.memberships.all().delete()
+        return len(queries)
+
+    assert queries_for(3) == queries_for(30) == 5
