@@ -949,7 +949,7 @@ def regiegroep_report(quarter: Quarter, *, generated_at: datetime.datetime | Non
         )
     # The share trained per department, as in the ICOP report (the same table, hidden
     # cells included): the summary page's headline, against the target.
-    section = compliance_section(build, items)
+    section = compliance_section(build, items, people)
     tables = (
         *(suppress(t, threshold=limit) for t in (participation, supplier_table, content)),
         *(
@@ -1174,11 +1174,16 @@ def icop_report(quarter: Quarter, *, generated_at: datetime.datetime | None = No
     )
 
 
-def compliance_section(build: _Build, items: list[Intervention]) -> _Compliance:
+def compliance_section(
+    build: _Build,
+    items: list[Intervention],
+    people: Mapping[tuple[Key, int], dict[str, int]] | None = None,
+) -> _Compliance:
+    """`people`: `people_by_department` over the build's quarters, if the caller has it."""
     quarter, first = build.quarter, build.first
     in_tender = tender_departments(build.quarters)
     registered = compliance_by_department(first, quarter)
-    people = people_by_department(first, quarter)
+    people = people if people is not None else people_by_department(first, quarter)
     reported = self_reported(build.quarters)
     departments = list(Department.objects.order_by("code"))
     target = target_share()
