@@ -28,11 +28,14 @@ from committees.services import (
     committee_create,
     committee_remove_member,
     committee_update,
+    member_registration_cancel,
     membership_change_role,
     membership_leaving_refusal,
 )
 from departments.admin_scoping import ScopedHistoryAdmin, ScopedInline, ScopedModelForm
 from departments.touched import FiguresTouchingAdmin, Touch, figures_touched
+from trainings.admin import TrainingCompletionAdmin
+from trainings.models import TrainingCompletion
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -399,3 +402,16 @@ class CommitteeMembershipAdmin(ScopedHistoryAdmin):
                 committee_remove_member(membership=membership, user=request.user)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+
+class CommitteeAwareCompletionAdmin(TrainingCompletionAdmin):
+    """trainings' completion admin, cancelling a registration through
+    committees.services.member_registration_cancel: as on the committee page, the O&P
+    staff of a confirmed committee that relied on it are told at once. (trainings may not
+    import committees, so the admin is registered again here, one layer up.)"""
+
+    cancel_registration = staticmethod(member_registration_cancel)
+
+
+admin.site.unregister(TrainingCompletion)
+admin.site.register(TrainingCompletion, CommitteeAwareCompletionAdmin)

@@ -25,10 +25,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
 from django.urls import reverse
 
 from committees.models import CommitteeMembership, SelectionCommittee
+from committees.registration_links import member_registration_url
 from committees.selectors import required_memberships
 from departments.models import Department, EnforcementMode
 from notifications.models import NotificationKind
@@ -53,27 +53,37 @@ class SessionOffer:
     places_left: int | None
 
 
-def upcoming_sessions(today: datetime.date, until: datetime.date) -> list[SessionOffer]:
+def upcoming_sessions(
+    today: datetime.date, until: datetime.date, department_ids: set[int]
+) -> list[SessionOffer]:
     """Sessions after today up to `until` that are not cancelled and have a place left,
-    soonest first (one query)."""
-    taken = Count(
-        "completions",
-        filter=Q(completions__status__in=[CompletionStatus.REGISTERED, CompletionStatus.ATTENDED]),
-    )
+    soonest first: the Rijk-wide offer and the own sessions of these departments (one
+    query). `offers_for` picks a committee's share."""
     sessions = (
-        TrainingSession.objects.filter(
-            cancelled=False, entered_by_hand=False, date__gt=today, date__lte=until
-        )
-        .annotate(taken=taken)
+        TrainingSession.objects.upcoming(today + datetime.timedelta(days=1))
+        .open_to(*sorted(department_ids))
+        .filter(date__lte=until)
+        .with_places_left()
         .select_related("programme", "supplier")
-        .order_by("date", "pk")
+        .soonest_first()
     )
     offers = []
     for session in sessions:
-        left = None if session.capacity is None else session.capacity - session.taken
+        left: int | None = getattr(session, "places_left", None)  # with_places_left()
         if left is None or left > 0:
             offers.append(SessionOffer(session=session, places_left=left))
     return offers
+
+
+def offers_for(offers: list[SessionOffer], committee: SelectionCommittee) -> list[SessionOffer]:
+    """The offers a member of `committee` may choose: the Rijk-wide sessions and the
+    committee ministry's own (as on the registration page), before the interview."""
+    return [
+        offer
+        for offer in offers
+        if offer.session.department_id in (None, committee.department_id)
+        and offer.session.date < committee.interview_date
+    ][:SESSIONS_OFFERED]
 
 
 def department_contacts(department_ids: set[int]) -> dict[int, str]:
@@ -154,7 +164,7 @@ def member_reminder_drafts(*, today: datetime.date) -> list[Draft]:
             due.append((membership, stage))
     if not due:
         return []
-    offers = upcoming_sessions(today, until)
+    offers = upcoming_sessions(today, until, {m.committee.department_id for m, _s in due})
     registered = registered_sessions({m.person_id for m, _stage in due}, today)
     contacts = department_contacts({m.committee.department_id for m, _stage in due})
     return [
@@ -189,10 +199,10 @@ def _member_draft(
         "department": committee.department,
         "days_left": (interview - today).days,
         "registered_session": own,
-        "offers": []
-        if own
-        else [o for o in offers if o.session.date < interview][:SESSIONS_OFFERED],
+        "offers": [] if own else offers_for(offers, committee),
         "contact": contact,
+        # The member's own signed link (no login): choose a session for this committee.
+        "registration_url": "" if own else site_url(member_registration_url(membership)),
     }
     template = "member_registered_reminder" if own else "member_reminder"
     return Draft(

@@ -11,6 +11,7 @@ from django.db.models import DateField, OuterRef, Value
 from django.utils.translation import gettext as _
 
 from committees import compliance
+from committees.cancellation_notices import relied_cancellation_notices_queue
 from committees.enforcement import (
     CONFIRMING_STATUSES,
     EnforcementCheck,
@@ -23,7 +24,7 @@ from committees.models import (
     CommitteeStatus,
     SelectionCommittee,
 )
-from committees.selectors import sessions_for_membership
+from committees.selectors import committees_relying_on, sessions_for_membership
 from departments.models import Department, Person
 from departments.people import person_save
 from departments.touched import figures_touched
@@ -375,10 +376,18 @@ def member_register(
     return join(person=membership.person, session=session, user=user, replace_later=True)
 
 
+@transaction.atomic
 def member_registration_cancel(
     *, completion: TrainingCompletion, user: User | AnonymousUser | None
 ) -> Cancellation:
     """Cancel a member's registration (the page warns first when a confirmed committee
-    relies on it: `committees_relying_on`); the first on the waiting list moves up."""
+    relies on it: `committees_relying_on`); the first on the waiting list moves up.
+
+    The O&P staff of each committee that relied on it are told at once, in the same
+    transaction (committees.cancellation_notices).
+    """
+    relying = list(committees_relying_on(completion))
     # trainings.services refreshes the figures of the person's committees too.
-    return registration_cancel(completion=completion, user=user)
+    cancellation = registration_cancel(completion=completion, user=user)
+    relied_cancellation_notices_queue(completion=cancellation.completion, committees=relying)
+    return cancellation

@@ -75,6 +75,48 @@ class UploadForm(forms.Form):
         return data
 
 
+class SessionsUploadForm(forms.Form):
+    """A supplier's schedule of upcoming sessions (imports.sessions)."""
+
+    supplier = forms.ModelChoiceField(Supplier.objects.all(), label=_("Supplier"))
+    profile = forms.ModelChoiceField(
+        ImportProfile.objects.select_related("supplier"),
+        label=_("Import profile"),
+        required=False,
+        help_text=_(
+            "Only needed when the supplier uses its own column headers (a profile that "
+            "names session fields)."
+        ),
+    )
+    file = forms.FileField(
+        label=_("Schedule of sessions"),
+        help_text=_(
+            "CSV, tab-separated text (.txt, .tsv), XLSX, XLS or ODS, with at least a "
+            "column with the date."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
+    )
+    hold_invalid = forms.BooleanField(
+        label=_("Save the good rows even when other rows have a problem"), required=False
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB."),
+                params={"limit": max_upload_bytes() // (1024 * 1024)},
+            )
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        profile, supplier = data.get("profile"), data.get("supplier")
+        if profile is not None and supplier is not None and profile.supplier_id != supplier.pk:
+            self.add_error("profile", _("This profile belongs to another supplier."))
+        return data
+
+
 class ApplyForm(forms.Form):
     hold_invalid = forms.BooleanField(
         label=_("Apply the valid rows and hold the others for review"), required=False

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.import_index, name="index"),
     path("profiles/new/", views.profile_create, name="profile_create"),
     path("review/", views.review_queue_page, name="review"),
+    path("sessions/", views.sessions_upload, name="sessions"),
     path("rows/<int:pk>/", views.row_action, name="row"),
     path("<int:pk>/", views.import_detail, name="detail"),
     path("<int:pk>/apply/", views.import_apply, name="apply"),

@@ -20,9 +20,11 @@ from imports.forms import (
     MappingForm,
     MatchForm,
     ProfileForm,
+    SessionsUploadForm,
     UploadForm,
 )
 from imports.models import ImportBatch, ImportProfile, ImportRow
+from imports.reading.safety import FileRejected
 from imports.selectors import file_problems_of, people_matching, review_queue, row_matches
 from imports.services import (
     ImportNotAllowed,
@@ -36,6 +38,7 @@ from imports.services import (
     import_row_discard,
     import_row_resolve,
 )
+from imports.sessions import sessions_import
 
 # Imports are for administrators only (departments.access.may_import).
 administrator_required = role_required(may_import)
@@ -243,3 +246,52 @@ def profile_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The import profile has been saved."))
         return redirect("imports:index")
     return render(request, "imports/profile_form.html", {"form": form})
+
+
+@administrator_required
+def sessions_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a supplier's schedule: check it first (nothing is saved), or import it.
+    Either way the page shows what was (or would be) new, updated and unchanged, and
+    each refused row with its number and the reason."""
+    form = SessionsUploadForm(request.POST or None, request.FILES or None)
+    result, applied = None, False
+    if request.method == "POST" and form.is_valid():
+        applied = request.POST.get("action") == "apply"
+        profile = form.cleaned_data["profile"]
+        upload = form.cleaned_data["file"]
+        try:
+            result = sessions_import(
+                supplier=form.cleaned_data["supplier"],
+                source=upload,
+                filename=upload.name,
+                profile=profile.mapping if profile else None,
+                dry_run=not applied,
+                hold_invalid=form.cleaned_data["hold_invalid"],
+            )
+        except FileRejected as refused:
+            form.add_error("file", refused.message)
+        else:
+            _sessions_message(request, result.written, bool(result.problems), applied)
+    return render(
+        request,
+        "imports/sessions_upload.html",
+        {"form": form, "result": result, "applied": applied},
+    )
+
+
+def _sessions_message(request: HttpRequest, written: bool, problems: bool, applied: bool) -> None:
+    if written:
+        messages.success(request, _("The schedule has been imported."))
+    elif not applied:
+        messages.info(
+            request,
+            _("Checked only: nothing has been saved. Choose the file again and click Import."),
+        )
+    elif problems:
+        messages.error(
+            request,
+            _(
+                "Nothing has been saved: some rows have a problem. Correct them, or tick "
+                "the box to save the good rows."
+            ),
+        )

@@ -32,6 +32,9 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalation to the O&P director")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly overview for O&P staff")
     QUARTERLY = "quarterly", _("Quarterly reports compiled")
+    REGISTRATION = "registration", _("Registration for a session (with invitation)")
+    REGISTRATION_CANCELLED = "registration_cancel", _("Registration cancelled")
+    RELIED_CANCELLATION = "relied_cancellation", _("Cancellation a committee relied on")
     OTHER = "other", _("Other")
 
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,6 +23,7 @@ from departments.touched import FiguresTouchingAdmin, Touch
 from training_monitor.admin_site import validate_upload_size
 from trainings.models import (
     TAKEN_STATUSES,
+    CompletionStatus,
     Evaluation,
     Supplier,
     Tender,
@@ -31,7 +33,7 @@ from trainings.models import (
     WaitlistEntry,
 )
 from trainings.resources import TrainingCompletionResource
-from trainings.services import waitlist_join
+from trainings.services import registration_cancel, waitlist_join
 
 
 @admin.register(Supplier)
@@ -154,7 +156,31 @@ class TrainingCompletionAdmin(FiguresTouchingAdmin, ImportExportMixin, ScopedHis
     def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return {**kwargs, "user": request.user}
 
+    # A registration set to cancelled here is cancelled by the same service as on the
+    # pages: the waiting list moves up and the e-mails go out. committees/admin.py
+    # registers this admin again with the committees' service, which also tells the O&P
+    # staff of a confirmed committee that relied on the registration.
+    cancel_registration: Callable[..., Any] = staticmethod(registration_cancel)
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if (
+            change
+            and "status" in form.changed_data
+            and form.initial.get("status") == CompletionStatus.REGISTERED
+            and obj.status == CompletionStatus.CANCELLED
+        ):
+            # The other edits first, as a registration; then the cancellation itself.
+            obj.status = CompletionStatus.REGISTERED
+            super().save_model(request, obj, form, change)
+            cancellation = self.cancel_registration(completion=obj, user=request.user)
+            obj.refresh_from_db()
+            if cancellation.promoted is not None:
+                messages.info(
+                    request,
+                    _("%(name)s moved up from the waiting list into the place.")
+                    % {"name": cancellation.promoted.person.full_name},
+                )
+            return
         # A status changed here records when, as the import and hand entry do: late
         # cancellations are measured from it.
         if "status" in form.changed_data:

@@ -28,7 +28,7 @@ def registration_uid(completion: TrainingCompletion) -> str:
     return f"registration-{completion.pk}@training-monitor"
 
 
-def _sequence(completion: TrainingCompletion) -> int:
+def registration_sequence(completion: TrainingCompletion) -> int:
     """Twice the registration's changes so far (its history rows): grows with every
     change, so a later message always supersedes an earlier one, also after registering
     again; the cancellation adds one to it."""
@@ -96,13 +96,19 @@ def _calendar(method: str, event: Event) -> bytes:
     return calendar.to_ical()
 
 
-def registration_invite(completion: TrainingCompletion) -> bytes:
-    """The invitation (METHOD:REQUEST) for `completion`'s session."""
-    return _calendar("REQUEST", _event(completion, sequence=_sequence(completion), cancelled=False))
+def registration_invite(completion: TrainingCompletion, *, sequence: int | None = None) -> bytes:
+    """The invitation (METHOD:REQUEST) for `completion`'s session (`sequence`: its
+    `registration_sequence`, when the caller has it already)."""
+    if sequence is None:
+        sequence = registration_sequence(completion)
+    return _calendar("REQUEST", _event(completion, sequence=sequence, cancelled=False))
 
 
-def registration_cancellation(completion: TrainingCompletion) -> bytes:
-    """The cancellation (METHOD:CANCEL) of the invitation: same UID, higher SEQUENCE."""
-    return _calendar(
-        "CANCEL", _event(completion, sequence=_sequence(completion) + 1, cancelled=True)
-    )
+def registration_cancellation(
+    completion: TrainingCompletion, *, sequence: int | None = None
+) -> bytes:
+    """The cancellation (METHOD:CANCEL) of the invitation: same UID, higher SEQUENCE
+    (`sequence`: the invite's `registration_sequence`, when the caller has it already)."""
+    if sequence is None:
+        sequence = registration_sequence(completion)
+    return _calendar("CANCEL", _event(completion, sequence=sequence + 1, cancelled=True))

@@ -10,7 +10,8 @@ these services, so capacity and the waiting list hold the same way everywhere:
 Each one locks the session's row (`select_for_update`) for its transaction: two people
 taking the last place at the same moment are served one after the other, so one gets the
 place and the other the waiting list. A cancellation and the move up of the first person
-waiting happen in the same transaction.
+waiting happen in the same transaction, and so do the e-mails they queue
+(trainings.registration_mail: the invitation, or its cancellation, with the ICS).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from trainings.models import (
     TrainingSession,
     WaitlistEntry,
 )
+from trainings.registration_mail import cancellation_mail_queue, registration_mail_queue
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -107,9 +109,12 @@ def _history_user(completion: TrainingCompletion, user: User | None) -> None:
         completion._history_user = user  # type: ignore[attr-defined]
 
 
-def _register(session: TrainingSession, person: Person, user: User | None) -> TrainingCompletion:
+def _register(
+    session: TrainingSession, person: Person, user: User | None, *, promoted: bool = False
+) -> TrainingCompletion:
     """Give `person` a place (the session is locked and has one). A cancelled place of
-    earlier is taken up again: a person has one row per session."""
+    earlier is taken up again: a person has one row per session. The invitation is
+    queued in the same transaction (`promoted`: the place came from the waiting list)."""
     now = timezone.now()
     completion = TrainingCompletion.objects.filter(session=session, person=person).first()
     if completion is None:
@@ -121,6 +126,7 @@ def _register(session: TrainingSession, person: Person, user: User | None) -> Tr
     completion.save()
     WaitlistEntry.objects.filter(session=session, person=person).delete()
     figures_touched(since=session.date, people=[person.pk])
+    registration_mail_queue(completion=completion, promoted=promoted)
     return completion
 
 
@@ -225,7 +231,7 @@ def _promote_waiting(session: TrainingSession, user: User | None) -> TrainingCom
         if existing is not None and existing.status != CompletionStatus.CANCELLED:
             entry.delete()  # meanwhile registered or recorded otherwise
             continue
-        return _register(session, entry.person, user)
+        return _register(session, entry.person, user, promoted=True)
     return None
 
 
@@ -233,8 +239,9 @@ def _promote_waiting(session: TrainingSession, user: User | None) -> TrainingCom
 def registration_cancel(
     *, completion: TrainingCompletion, user: User | AnonymousUser | None
 ) -> Cancellation:
-    """Cancel a registration, recording who and when; the first person on the waiting
-    list moves up into the place, in the same transaction."""
+    """Cancel a registration, recording who and when, and queue the cancellation of its
+    invitation; the first person on the waiting list moves up into the place (and gets
+    their invitation), in the same transaction."""
     acting = _acting(user)
     session = _locked_session(completion.session)
     locked = TrainingCompletion.objects.select_for_update().get(pk=completion.pk)
@@ -246,6 +253,7 @@ def registration_cancel(
     _history_user(locked, acting)
     locked.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
     figures_touched(since=session.date, people=[locked.person_id])
+    cancellation_mail_queue(completion=locked)
     promoted = None
     if session.date >= timezone.localdate() and not session.cancelled:
         left = _places_left(session)

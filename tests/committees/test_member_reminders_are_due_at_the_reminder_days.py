@@ -4,12 +4,14 @@ interview, once per stage; a registered member gets a short reminder of their se
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from committees.models import CommitteeStatus, MembershipRole
+from committees.registration_links import registration_token_read
 from committees.reminders import member_reminder_drafts, reminder_stage
 from notifications.models import Notification
 from tests.factories import (
@@ -173,3 +175,44 @@ def test_deciding_takes_the_same_queries_for_3_or_30_members(ministry) -> None:
         return len(queries)
 
     assert queries_for(3) == queries_for(30) == 5
+
+
+def test_a_member_is_offered_the_rijk_wide_and_their_own_ministrys_sessions(ministry) -> None:
+    other = DepartmentFactory(code="FIN", name_nl="Financiën")
+    MembershipFactory(committee=CommitteeFactory(department=ministry, interview_date=in_days(7)))
+    MembershipFactory(committee=CommitteeFactory(department=other, interview_date=in_days(7)))
+    SessionFactory(date=in_days(3), place="Rijksbreed Utrecht")
+    SessionFactory(date=in_days(3), place="Eigen BZK", department=ministry)
+    SessionFactory(date=in_days(4), place="Eigen FIN", department=other)
+
+    drafts = {
+        draft.department_id: draft.message.text for draft in member_reminder_drafts(today=TODAY)
+    }
+    assert "Rijksbreed Utrecht" in drafts[ministry.pk]
+    assert "Eigen BZK" in drafts[ministry.pk]
+    assert "Eigen FIN" not in drafts[ministry.pk]
+    assert "Rijksbreed Utrecht" in drafts[other.pk]
+    assert "Eigen FIN" in drafts[other.pk]
+    assert "Eigen BZK" not in drafts[other.pk]
+
+
+def test_the_reminder_carries_the_members_own_registration_link(ministry, settings) -> None:
+    settings.SITE_URL = "https://tm.example.nl"
+    member = MembershipFactory(
+        committee=CommitteeFactory(department=ministry, interview_date=in_days(7))
+    )
+    registered = MembershipFactory(
+        committee=CommitteeFactory(department=ministry, interview_date=in_days(7))
+    )
+    CompletionFactory(
+        person=registered.person, session__date=in_days(3), status=CompletionStatus.REGISTERED
+    )
+    drafts = {draft.to: draft.message for draft in member_reminder_drafts(today=TODAY)}
+    message = drafts[member.person.email]
+    [url] = set(re.findall(r"https://tm\.example\.nl/aanmelden/[^/\s]+/", message.text))
+    assert "Kies een sessie: " + url in message.text
+    assert f'href="{url}"' in message.html
+    token = url.rstrip("/").rpartition("/")[2]
+    assert registration_token_read(token) == member.pk
+    # A registered member's short reminder has no link.
+    assert "/aanmelden/" not in drafts[registered.person.email].text

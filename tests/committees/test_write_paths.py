@@ -454,6 +454,7 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "people:person_edit": "edits a person's name, e-mail and employee number",
     "worklists:download": "starts a long list download as a background job",
     "imports:index": "uploads a supplier's attendance file (completions only)",
+    "imports:sessions": "imports a supplier's schedule of sessions (sessions only)",
     "imports:profile_create": "saves how a supplier's file is read",
     "imports:row": "matches one imported row to a person (completions only)",
     "imports:apply": "writes an import's completions",
