@@ -77,12 +77,13 @@ def upcoming_sessions(
 
 def offers_for(offers: list[SessionOffer], committee: SelectionCommittee) -> list[SessionOffer]:
     """The offers a member of `committee` may choose: the Rijk-wide sessions and the
-    committee ministry's own (as on the registration page), before the interview."""
+    committee ministry's own (as on the registration page), on or before the interview date
+    (the rule of `compliance.registered_before`)."""
     return [
         offer
         for offer in offers
         if offer.session.department_id in (None, committee.department_id)
-        and offer.session.date < committee.interview_date
+        and offer.session.date <= committee.interview_date
     ][:SESSIONS_OFFERED]
 
 
@@ -191,7 +192,7 @@ def _member_draft(
 ) -> Draft:
     committee = membership.committee
     interview = committee.interview_date
-    own = next((s for s in registered if s.date < interview), None)
+    own = next((s for s in registered if s.date <= interview), None)
     context: dict[str, Any] = {
         "membership": membership,
         "person": membership.person,

@@ -125,6 +125,30 @@ def test_a_registered_member_gets_a_short_reminder_of_their_session(ministry) ->
     assert "U bent ingeschreven" in draft.message.text
 
 
+def test_a_session_on_the_interview_date_counts_as_in_time_as_in_the_compliance_rule(
+    ministry,
+) -> None:
+    # compliance.registered_before counts a session on the interview date itself: the
+    # reminder must say "registered", and offer such a session to the unregistered.
+    interview = in_days(7)
+    registered = MembershipFactory(
+        committee=CommitteeFactory(department=ministry, interview_date=interview)
+    )
+    same_day = SessionFactory(date=interview, place="Op de dag zelf", capacity=10)
+    CompletionFactory(
+        person=registered.person, session=same_day, status=CompletionStatus.REGISTERED
+    )
+    unregistered = MembershipFactory(
+        committee=CommitteeFactory(department=ministry, interview_date=interview)
+    )
+
+    drafts = {d.to: d for d in member_reminder_drafts(today=TODAY)}
+
+    reminder = drafts[registered.person.email].message
+    assert reminder.subject.startswith("Herinnering: uw workshop")
+    assert "Op de dag zelf" in drafts[unregistered.person.email].message.text
+
+
 def test_a_department_turns_reminders_off_or_chooses_its_own_days(ministry) -> None:
     member = MembershipFactory(
         committee=CommitteeFactory(department=ministry, interview_date=in_days(10))
