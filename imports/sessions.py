@@ -86,7 +86,7 @@ REQUIRED = (SessionField.DATE,)
 # timetable). A bare hour ("9") is refused: it could as well be a capacity or a typo.
 _TIME = re.compile(r"^(\d{1,2})(?:[:.u](\d{2})(?::\d{2})?|(\d{2}))(?:\s*uur)?$")
 # A time exported from Excel as its number: a fraction of a day (0.3958 is 9:30).
-_DAY_FRACTION = re.compile(r"^0?[.,]\d+$|^0$")
+_DAY_FRACTION = re.compile(r"^0?[.,]\d+$")
 # A text cell that a spreadsheet would run as a formula (training_monitor.spreadsheets):
 # refused rather than stored, as no place, link, programme or id starts this way.
 _FORMULA_START = tuple(trigger for trigger in FORMULA_TRIGGERS if trigger.strip())

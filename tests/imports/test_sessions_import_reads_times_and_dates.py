@@ -51,7 +51,7 @@ def test_a_time_is_read(value: object, expected: datetime.time | None) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["9", "25:00", "9:75", "2400", "12345", "1.5", 1.5, -0.25, "half tien", "9:3"]
+    "value", ["9", "0", "25:00", "9:75", "2400", "12345", "1.5", 1.5, -0.25, "half tien", "9:3"]
 )
 def test_an_impossible_time_is_a_problem(value: object) -> None:
     with pytest.raises(ValueProblem) as problem:
