@@ -8,8 +8,10 @@ values of `SessionField`) maps a supplier's own headers and wins from the aliase
 
 Each row becomes a session of the supplier: found again by the supplier's session id
 when the file has one, else by date, start time and place, so importing the same file
-twice changes nothing. A row with a problem is reported with its row number and writes
-nothing; a file with any problem row writes nothing unless `hold_invalid` is given.
+twice changes nothing. Rows of one file that describe the same session are all problems
+(never merged, the last row does not win). A row with problems is reported with each of
+them and its row number and writes nothing; a file with any problem row writes nothing
+unless `hold_invalid` is given.
 """
 
 from __future__ import annotations
