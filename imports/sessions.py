@@ -8,19 +8,22 @@ values of `SessionField`) maps a supplier's own headers and wins from the aliase
 
 Each row becomes a session of the supplier: found again by the supplier's session id
 when the file has one, else by date, start time and place, so importing the same file
-twice changes nothing. A row with a problem is reported with its row number and writes
-nothing; a file with any problem row writes nothing unless `hold_invalid` is given.
+twice changes nothing. Rows of one file that describe the same session are all problems
+(never merged, the last row does not win). A row with problems is reported with each of
+them and its row number and writes nothing; a file with any problem row writes nothing
+unless `hold_invalid` is given.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +38,7 @@ from imports.reading.safety import DEFAULT_MAX_BYTES, FileRejected, check_signat
 from imports.reading.sources import HEADER_SEARCH_ROWS, open_calamine, open_csv, open_xlsx
 from imports.reading.values import ValueProblem, cell_text, is_blank, parse_date
 from imports.reading.xlsx import Row
+from training_monitor.spreadsheets import FORMULA_TRIGGERS
 from trainings.models import Supplier, TrainingProgramme, TrainingSession
 
 
@@ -80,7 +84,22 @@ SESSION_ALIASES: dict[str, SessionField] = {
 }
 _NORMALISED = {normalise_header(header): name for header, name in SESSION_ALIASES.items()}
 REQUIRED = (SessionField.DATE,)
-_TIME = re.compile(r"^(\d{1,2})[:.u](\d{2})(?::\d{2})?$")
+# 9:30, 09.30, 9u30, 9:30:00, 9.30 uur; also 930 or 0930 (hours and minutes, as in a
+# timetable). A bare hour ("9") is refused: it could as well be a capacity or a typo.
+_TIME = re.compile(r"^(\d{1,2})(?:[:.u](\d{2})(?::\d{2})?|(\d{2}))(?:\s*uur)?$")
+# A time exported from Excel as its number: a fraction of a day (0.3958 is 9:30).
+_DAY_FRACTION = re.compile(r"^0?[.,]\d+$")
+# A text cell that a spreadsheet would run as a formula (training_monitor.spreadsheets):
+# refused rather than stored, as no place, link, programme or id starts this way.
+_FORMULA_START = tuple(trigger for trigger in FORMULA_TRIGGERS if trigger.strip())
+_LINK = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
+_T = TypeVar("_T")
+_TEXT_FIELDS = (
+    SessionField.PLACE,
+    SessionField.ONLINE_LINK,
+    SessionField.PROGRAMME,
+    SessionField.SESSION_ID,
+)
 
 
 @dataclass(frozen=True)
@@ -144,18 +163,35 @@ def _header(
     raise FileRejected("no_header", _("No column with the date of the session was found."))
 
 
+def _time_from_fraction(fraction: float, value: object) -> datetime.time:
+    if not 0 <= fraction < 1:
+        raise ValueProblem("invalid_time", _("“%(value)s” is not a time.") % {"value": value})
+    minutes = round(fraction * 24 * 60)
+    if minutes == 24 * 60:
+        minutes -= 1
+    return datetime.time(minutes // 60, minutes % 60)
+
+
 def parse_time(value: object) -> datetime.time | None:
-    """A time such as 9:30, 09.30, 13u00 or an Excel time; empty is no time."""
+    """A time such as 9:30, 09.30, 9u30, 930 or an Excel time (also its day fraction,
+    0.3958 is 9:30); empty is no time."""
     if is_blank(value):
         return None
     if isinstance(value, datetime.datetime):
         return value.time().replace(second=0, microsecond=0)
     if isinstance(value, datetime.time):
         return value.replace(second=0, microsecond=0)
-    match = _TIME.match(cell_text(value).strip().lower())
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+    if isinstance(value, datetime.timedelta):
+        return _time_from_fraction(value / datetime.timedelta(days=1), value)
+    if isinstance(value, float) and not value.is_integer():
+        return _time_from_fraction(value, value)
+    text = cell_text(value).strip().lower()
+    if _DAY_FRACTION.match(text):
+        return _time_from_fraction(float(text.replace(",", ".")), value)
+    match = _TIME.match(text)
+    if match is None or int(match[1]) > 23 or int(match[2] or match[3]) > 59:
         raise ValueProblem("invalid_time", _("“%(value)s” is not a time.") % {"value": value})
-    return datetime.time(int(match[1]), int(match[2]))
+    return datetime.time(int(match[1]), int(match[2] or match[3]))
 
 
 def _capacity(value: object) -> int | None:
@@ -168,7 +204,53 @@ def _capacity(value: object) -> int | None:
         raise ValueProblem(
             "invalid_capacity", _("“%(value)s” is not a number of places.") % {"value": value}
         )
+    if int(text) == 0:
+        raise ValueProblem("invalid_capacity", _("A session needs at least 1 place."))
     return int(text)
+
+
+def _text(value: object, name: SessionField) -> str:
+    text = cell_text(value).strip()
+    if text.startswith(_FORMULA_START):
+        raise ValueProblem(
+            "formula",
+            _("“%(value)s” looks like a spreadsheet formula; write the text itself.")
+            % {"value": text},
+        )
+    if name == SessionField.ONLINE_LINK and text and not _LINK.match(text):
+        raise ValueProblem(
+            "invalid_link",
+            _("“%(value)s” is not a web address (https://…).") % {"value": text},
+        )
+    return text
+
+
+class _Cells:
+    """One row's cells by field; `read` keeps every problem instead of stopping."""
+
+    def __init__(self, cells: Sequence[object], columns: Mapping[SessionField, int]) -> None:
+        self.cells, self.columns = cells, columns
+        self.problems: list[str] = []
+
+    def raw(self, name: SessionField) -> object:
+        index = self.columns.get(name)
+        return self.cells[index] if index is not None and index < len(self.cells) else None
+
+    def read(self, name: SessionField, parse: Callable[[object], _T], blank: _T) -> _T:
+        try:
+            return parse(self.raw(name))
+        except ValueProblem as problem:
+            self.problems.append(str(problem.message))
+            return blank
+
+
+def _department(text: str, departments: DepartmentIndex) -> Department | None:
+    department = departments.resolve(text) if text else None
+    if text and department is None:
+        raise ValueProblem(
+            "unknown_department", _("“%(value)s” is not a known ministry.") % {"value": text}
+        )
+    return department
 
 
 def _row(
@@ -176,41 +258,69 @@ def _row(
     cells: Sequence[object],
     columns: Mapping[SessionField, int],
     departments: DepartmentIndex,
-) -> PlannedSession | RowProblem | None:
-    def cell(name: SessionField) -> object:
-        index = columns.get(name)
-        return cells[index] if index is not None and index < len(cells) else None
-
+) -> PlannedSession | list[RowProblem] | None:
+    """The row's session, or every problem of the row (None for an empty row)."""
     if all(is_blank(value) for value in cells):
         return None
-    try:
-        starts_at, ends_at = (
-            parse_time(cell(SessionField.START)),
-            parse_time(cell(SessionField.END)),
-        )
-        if starts_at and ends_at and ends_at <= starts_at:
-            raise ValueProblem("invalid_time", _("The session ends before it starts."))
-        department_text = cell_text(cell(SessionField.DEPARTMENT)).strip()
-        department = departments.resolve(department_text) if department_text else None
-        if department_text and department is None:
-            raise ValueProblem(
-                "unknown_department",
-                _("“%(value)s” is not a known ministry.") % {"value": department_text},
+    row = _Cells(cells, columns)
+    date = row.read(SessionField.DATE, parse_date, None)
+    if date is not None and date < timezone.localdate():
+        row.problems.append(_("This session lies in the past."))
+    starts_at = row.read(SessionField.START, parse_time, None)
+    ends_at = row.read(SessionField.END, parse_time, None)
+    if starts_at and ends_at and ends_at <= starts_at:
+        row.problems.append(_("The session ends before it starts."))
+    texts = {name: row.read(name, partial(_text, name=name), "") for name in _TEXT_FIELDS}
+    if not texts[SessionField.PLACE] and not texts[SessionField.ONLINE_LINK]:
+        row.problems.append(_("The session has neither a place nor an online link."))
+    capacity = row.read(SessionField.CAPACITY, _capacity, None)
+    department = row.read(
+        SessionField.DEPARTMENT,
+        lambda value: _department(cell_text(value).strip(), departments),
+        None,
+    )
+    if row.problems or date is None:
+        return [RowProblem(number, message) for message in row.problems]
+    return PlannedSession(
+        row_number=number,
+        date=date,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=texts[SessionField.PLACE],
+        online_link=texts[SessionField.ONLINE_LINK],
+        programme=texts[SessionField.PROGRAMME],
+        capacity=capacity,
+        external_id=texts[SessionField.SESSION_ID],
+        department=department,
+    )
+
+
+def _session_key(row: PlannedSession) -> tuple[object, ...]:
+    """What finds a session again (see `_existing`): its id, else date, time and place."""
+    if row.external_id:
+        return ("id", row.external_id)
+    return ("slot", row.date, row.starts_at, row.place)
+
+
+def _duplicates(planned: list[PlannedSession]) -> list[RowProblem]:
+    """Rows that describe the same session: each is a problem naming the others.
+
+    Merging them would let the last row win silently, and a second import of the same
+    file would report changes; so none of them is written.
+    """
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for row in planned:
+        groups.setdefault(_session_key(row), []).append(row.row_number)
+    problems: list[RowProblem] = []
+    for numbers in groups.values():
+        for number in numbers if len(numbers) > 1 else ():
+            others = ", ".join(str(other) for other in numbers if other != number)
+            message = _(
+                "This row describes the same session as row %(rows)s; "
+                "neither is imported. Keep one of them."
             )
-        return PlannedSession(
-            row_number=number,
-            date=parse_date(cell(SessionField.DATE)),
-            starts_at=starts_at,
-            ends_at=ends_at,
-            place=cell_text(cell(SessionField.PLACE)).strip(),
-            online_link=cell_text(cell(SessionField.ONLINE_LINK)).strip(),
-            programme=cell_text(cell(SessionField.PROGRAMME)).strip(),
-            capacity=_capacity(cell(SessionField.CAPACITY)),
-            external_id=cell_text(cell(SessionField.SESSION_ID)).strip(),
-            department=department,
-        )
-    except ValueProblem as problem:
-        return RowProblem(number, str(problem.message))
+            problems.append(RowProblem(number, message % {"rows": others}))
+    return problems
 
 
 def read_schedule(
@@ -221,7 +331,11 @@ def read_schedule(
     sheet: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> tuple[list[PlannedSession], list[RowProblem]]:
-    """Read the schedule's rows (nothing is written); raises FileRejected for the file."""
+    """Read the schedule's rows (nothing is written); raises FileRejected for the file.
+
+    Every problem of a row is reported; rows that describe the same session (the same
+    supplier id, or without ids the same date, start time and place) are all problems.
+    """
     extension = Path(filename).suffix.lower()
     if extension not in FORMATS:
         raise FileRejected("unsupported_extension", _("Files of this type cannot be imported."))
@@ -237,11 +351,14 @@ def read_schedule(
             if isinstance(result, PlannedSession):
                 planned.append(result)
             elif result is not None:
-                problems.append(result)
-        return planned, problems
+                problems += result
     finally:
         if owned:
             stream.close()
+    duplicates = _duplicates(planned)
+    held = {problem.row_number for problem in duplicates}
+    planned = [row for row in planned if row.row_number not in held]
+    return planned, sorted(problems + duplicates, key=lambda problem: problem.row_number)
 
 
 def _programme(
@@ -315,11 +432,7 @@ def sessions_import(
     change the past; attendance lists do). Raises FileRejected for an unreadable file.
     """
     planned, problems = read_schedule(source, filename=filename, profile=profile)
-    today = timezone.localdate()
-    past = [row for row in planned if row.date < today]
-    problems += [RowProblem(row.row_number, _("This session lies in the past.")) for row in past]
-    planned = [row for row in planned if row.date >= today]
-    result = SessionsImportResult(problems=sorted(problems, key=lambda p: p.row_number))
+    result = SessionsImportResult(problems=problems)
     writes = not dry_run and not (problems and not hold_invalid)
     programmes: dict[str, TrainingProgramme] = {}
     with transaction.atomic():

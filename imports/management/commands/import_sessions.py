@@ -1,8 +1,10 @@
 """Import a supplier's schedule of upcoming sessions (the "sessions" profile).
 
-Exit status: 0 written (or a dry run without problems), 1 the file is refused or has
-problem rows, 2 usage error. `--profile NAME` reads the supplier's import profile whose
-mapping names session fields (imports.sessions.SessionField).
+Exit status: 0 no problems (written, or a dry run), 1 the file is refused or has problem
+rows (also with --hold-invalid, when the good rows were written: `written` in the
+output says so), 2 usage error (unknown supplier or profile, no such file).
+`--profile NAME` reads the supplier's import profile whose mapping names session fields
+(imports.sessions.SessionField).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from imports.models import ImportProfile
 from imports.reading.safety import FileRejected
@@ -42,7 +45,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         supplier = Supplier.objects.filter(code__iexact=options["supplier"]).first()
         if supplier is None:
-            self.stderr.write(f"Unknown supplier: {options['supplier']}")
+            self.stderr.write(_("Unknown supplier: %(code)s") % {"code": options["supplier"]})
+            sys.exit(EXIT_USAGE)
+        if not options["file"].is_file():
+            self.stderr.write(_("No such file: %(path)s") % {"path": options["file"]})
             sys.exit(EXIT_USAGE)
         mapping: dict[str, str] | None = None
         if options["profile"]:
@@ -50,7 +56,7 @@ class Command(BaseCommand):
                 supplier=supplier, name=options["profile"]
             ).first()
             if profile is None:
-                self.stderr.write(f"Unknown profile: {options['profile']}")
+                self.stderr.write(_("Unknown profile: %(name)s") % {"name": options["profile"]})
                 sys.exit(EXIT_USAGE)
             mapping = profile.mapping
         try:
@@ -82,5 +88,5 @@ class Command(BaseCommand):
             )
             for problem in result.problems:
                 self.stdout.write(f"row {problem.row_number}: {problem.message}")
-        if result.problems and not (options["hold_invalid"] and result.written):
+        if result.problems:
             sys.exit(EXIT_ERRORS)
