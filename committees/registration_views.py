@@ -14,7 +14,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -150,12 +150,16 @@ def member_register(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
     return _choice_page(request, membership, self_service=False)
 
 
-def _member_completion(membership: CommitteeMembership, completion_pk: int) -> TrainingCompletion:
+def _member_completion(
+    request: HttpRequest, membership: CommitteeMembership, completion_pk: int
+) -> TrainingCompletion:
+    """The member's place in a session the user may see (another ministry's own session,
+    arranged by that ministry for a lent member, stays theirs: 404)."""
     return get_object_or_404(
         TrainingCompletion.objects.select_related("session__supplier", "person"),
         pk=completion_pk,
         person=membership.person_id,
-        status=CompletionStatus.REGISTERED,
+        session__in=TrainingSession.objects.visible_to(request.user),
     )
 
 
@@ -173,7 +177,13 @@ def registration_cancel(
     """Cancel a member's registration; warns first when a confirmed committee relies on it."""
     committee = _editable_committee(request, pk)
     membership = get_object_or_404(committee.memberships.select_related("person"), pk=membership_pk)
-    completion = _member_completion(membership, completion_pk)
+    completion = _member_completion(request, membership, completion_pk)
+    back = redirect(f"{reverse('committees:detail', args=[pk])}#members")
+    if completion.status == CompletionStatus.CANCELLED:
+        messages.info(request, _("This registration has already been cancelled."))
+        return back
+    if completion.status != CompletionStatus.REGISTERED:
+        raise Http404
     relying, others = _relying(request, completion)
     if request.method == "POST":
         try:
@@ -195,7 +205,7 @@ def registration_cancel(
                         "replaced, or the interview is moved."
                     ),
                 )
-        return redirect(f"{reverse('committees:detail', args=[pk])}#members")
+        return back
     return render(
         request,
         "committees/registration_cancel.html",
