@@ -92,8 +92,10 @@ def test_a_session_after_the_interview_cannot_be_chosen(client, op_user, members
 
 
 def test_another_ministrys_own_session_cannot_be_chosen(membership, offer, op_user) -> None:
-    with pytest.raises(RegistrationRefused):
+    with pytest.raises(RegistrationRefused) as refused:
         services.member_register(membership=membership, session=offer["theirs"], user=op_user)
+    assert "niet beschikbaar voor deze commissie" in str(refused.value.message)
+    assert "gespreksdatum" not in str(refused.value.message)
 
 
 def test_a_nonsense_session_is_a_message_not_a_crash(client, op_user, membership) -> None:
