@@ -218,14 +218,38 @@ def waitlist_leave(*, entry: WaitlistEntry, user: User | AnonymousUser | None) -
     WaitlistEntry.objects.filter(pk=entry.pk).delete()
 
 
+def _registered_by(person: Person, session: TrainingSession) -> bool:
+    """`person` holds a place in another session on or before this one's date."""
+    return (
+        TrainingCompletion.objects.filter(
+            person=person,
+            status=CompletionStatus.REGISTERED,
+            session__cancelled=False,
+            session__date__lte=session.date,
+        )
+        .exclude(session=session)
+        .exists()
+    )
+
+
 def _promote_waiting(session: TrainingSession, user: User | None) -> TrainingCompletion | None:
-    """Give the free place to the first person waiting who can still take it."""
+    """Give the free place to the first person waiting who can still take it.
+
+    Someone who meanwhile got a place in this session, or in another one on or before
+    its date, leaves the list: this place would give them nothing. Whoever moves up
+    gives up their registrations for later sessions, the rule of choosing an earlier
+    session (`replace_later`): nobody holds two places.
+    """
     for entry in session.waitlist.select_related("person").order_by("created_at", "pk"):
         existing = TrainingCompletion.objects.filter(session=session, person=entry.person).first()
-        if existing is not None and existing.status != CompletionStatus.CANCELLED:
+        if (
+            existing is not None and existing.status != CompletionStatus.CANCELLED
+        ) or _registered_by(entry.person, session):
             entry.delete()  # meanwhile registered or recorded otherwise
             continue
-        return _register(session, entry.person, user)
+        completion = _register(session, entry.person, user)
+        _replace_later_registrations(entry.person, completion, user)
+        return completion
     return None
 
 
