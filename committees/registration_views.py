@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,8 +49,14 @@ class Choice:
 
     membership: CommitteeMembership
     sessions: list[TrainingSession]
+    # Upcoming places, and those lost because their session was cancelled.
     registrations: list[TrainingCompletion]
     waiting: list[WaitlistEntry]
+
+    @property
+    def registered_sessions(self) -> set[int]:
+        """The sessions the member holds a place in: no button to choose them again."""
+        return {c.session_id for c in self.registrations if c.status == CompletionStatus.REGISTERED}
 
 
 def _choice(membership: CommitteeMembership) -> Choice:
@@ -61,8 +67,10 @@ def _choice(membership: CommitteeMembership) -> Choice:
         membership=membership,
         sessions=list(sessions_for_membership(membership)),
         registrations=list(
-            TrainingCompletion.objects.filter(
-                person=person, status=CompletionStatus.REGISTERED, session__date__gte=today
+            TrainingCompletion.objects.filter(person=person, session__date__gte=today)
+            .filter(
+                Q(status=CompletionStatus.REGISTERED)
+                | Q(status=CompletionStatus.CANCELLED, session__cancelled=True)
             )
             .select_related("session__supplier")
             .order_by("session__date")

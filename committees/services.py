@@ -23,7 +23,7 @@ from committees.models import (
     CommitteeStatus,
     SelectionCommittee,
 )
-from committees.selectors import sessions_for_membership
+from committees.selectors import committees_relying_on, sessions_for_membership
 from departments.models import Department, Person
 from departments.people import person_save
 from departments.touched import figures_touched
@@ -34,6 +34,7 @@ from trainings.services import (
     RegistrationRefused,
     registration_cancel,
     registration_create,
+    session_mark_cancelled,
     waitlist_join,
 )
 
@@ -406,3 +407,15 @@ def member_registration_cancel(
     relies on it: `committees_relying_on`); the first on the waiting list moves up."""
     # trainings.services refreshes the figures of the person's committees too.
     return registration_cancel(completion=completion, user=user)
+
+
+@transaction.atomic
+def session_cancel(*, session: TrainingSession, user: User | AnonymousUser | None) -> int:
+    """Cancel a session (the admin's *cancelled*): its waiting list is cleared and each
+    registration cancelled as from the committee page (`member_registration_cancel`).
+    Returns how many confirmed committees relied on it (`committees_relying_on`)."""
+    relying: set[int] = set()
+    for completion in session_mark_cancelled(session=session, user=user):
+        relying.update(committees_relying_on(completion).values_list("pk", flat=True))
+        member_registration_cancel(completion=completion, user=user)
+    return len(relying)

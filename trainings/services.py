@@ -276,3 +276,26 @@ def registration_cancel(
         if left is None or left > 0:
             promoted = _promote_waiting(session, acting)
     return Cancellation(completion=locked, promoted=promoted)
+
+
+@transaction.atomic
+def session_mark_cancelled(
+    *, session: TrainingSession, user: User | AnonymousUser | None
+) -> list[TrainingCompletion]:
+    """Mark `session` cancelled and clear its waiting list; returns its registrations,
+    which the caller cancels one by one (`registration_cancel`: nobody moves up into
+    a cancelled session). `committees.services.session_cancel` is the whole step."""
+    locked = _locked_session(session)
+    if not locked.cancelled:
+        locked.cancelled = True
+        acting = _acting(user)
+        if acting is not None:
+            locked._history_user = acting  # type: ignore[attr-defined]
+        locked.save(update_fields=["cancelled"])
+    session.cancelled = True
+    WaitlistEntry.objects.filter(session=locked).delete()
+    return list(
+        locked.completions.filter(status=CompletionStatus.REGISTERED).select_related(
+            "session", "person"
+        )
+    )
