@@ -237,7 +237,15 @@ def _link_problem(request: HttpRequest, problem: str, status: int) -> HttpRespon
 
 
 def member_registration(request: HttpRequest, token: str) -> HttpResponse:
-    """A member's own page (no login): choose or change a session for this committee."""
+    """A member's own page (no login): choose or change a session for this committee.
+    Kept out of shared caches and search engines: the link is the key."""
+    response = _member_registration(request, token)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _member_registration(request: HttpRequest, token: str) -> HttpResponse:
     checked = registration_token_check(token)
     if checked is TokenProblem.EXPIRED:
         return _link_problem(request, "expired", 410)
