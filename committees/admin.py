@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from committees.enforcement import EnforcementError
 from committees.forms import JUSTIFICATION_NO_NAMES, CommitteeEnforcementForm
@@ -31,11 +31,12 @@ from committees.services import (
     member_registration_cancel,
     membership_change_role,
     membership_leaving_refusal,
+    session_cancel,
 )
 from departments.admin_scoping import ScopedHistoryAdmin, ScopedInline, ScopedModelForm
 from departments.touched import FiguresTouchingAdmin, Touch, figures_touched
-from trainings.admin import TrainingCompletionAdmin
-from trainings.models import TrainingCompletion
+from trainings.admin import TrainingCompletionAdmin, TrainingSessionAdmin
+from trainings.models import TrainingCompletion, TrainingSession
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -415,3 +416,38 @@ class CommitteeAwareCompletionAdmin(TrainingCompletionAdmin):
 
 admin.site.unregister(TrainingCompletion)
 admin.site.register(TrainingCompletion, CommitteeAwareCompletionAdmin)
+
+
+class SessionCancellingAdmin(TrainingSessionAdmin):
+    """The session admin, with *cancelled* going through `committees.services.session_cancel`:
+    its registrations are cancelled, its waiting list cleared, and a warning names how
+    many confirmed committees relied on it. (Here, not in trainings: only committees
+    know which committees rely on a registration.)"""
+
+    def save_model(
+        self, request: HttpRequest, obj: TrainingSession, form: Any, change: bool
+    ) -> None:
+        cancelling = change and obj.cancelled and "cancelled" in form.changed_data
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if not cancelling:
+                return
+            relying = session_cancel(session=obj, user=request.user)
+        messages.warning(request, _cancelled_message(relying))
+
+
+def _cancelled_message(relying: int) -> str:
+    text = gettext("The session is cancelled: its registrations and waiting list too.")
+    if relying:
+        text += " " + ngettext(
+            "%(count)d confirmed committee relied on it: it no longer meets the rule until "
+            "its members are registered again.",
+            "%(count)d confirmed committees relied on it: they no longer meet the rule until "
+            "their members are registered again.",
+            relying,
+        ) % {"count": relying}
+    return text
+
+
+admin.site.unregister(TrainingSession)
+admin.site.register(TrainingSession, SessionCancellingAdmin)

@@ -17,6 +17,7 @@ from django.core import signing
 from django.urls import reverse
 
 from committees.models import CommitteeMembership
+from training_monitor.form_fields import usable_pk
 
 SALT = "training_monitor.committees.registration_link"
 
@@ -47,7 +48,14 @@ def registration_token_check(token: str) -> int | TokenProblem:
         return TokenProblem.EXPIRED
     except signing.BadSignature:
         return TokenProblem.INVALID
-    return int(value) if value.isdigit() else TokenProblem.INVALID
+    # A validly signed value that is no usable id (another salt's payload, a huge or
+    # non-ASCII number) is as unusable as an altered link.
+    if not (value.isascii() and value.isdigit()):
+        return TokenProblem.INVALID
+    membership_id = int(value)
+    if not usable_pk(CommitteeMembership._meta.pk, membership_id):
+        return TokenProblem.INVALID
+    return membership_id
 
 
 def registration_token_read(token: str) -> int | None:

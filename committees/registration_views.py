@@ -13,8 +13,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,8 +49,14 @@ class Choice:
 
     membership: CommitteeMembership
     sessions: list[TrainingSession]
+    # Upcoming places, and those lost because their session was cancelled.
     registrations: list[TrainingCompletion]
     waiting: list[WaitlistEntry]
+
+    @property
+    def registered_sessions(self) -> set[int]:
+        """The sessions the member holds a place in: no button to choose them again."""
+        return {c.session_id for c in self.registrations if c.status == CompletionStatus.REGISTERED}
 
 
 def _choice(membership: CommitteeMembership) -> Choice:
@@ -61,8 +67,10 @@ def _choice(membership: CommitteeMembership) -> Choice:
         membership=membership,
         sessions=list(sessions_for_membership(membership)),
         registrations=list(
-            TrainingCompletion.objects.filter(
-                person=person, status=CompletionStatus.REGISTERED, session__date__gte=today
+            TrainingCompletion.objects.filter(person=person, session__date__gte=today)
+            .filter(
+                Q(status=CompletionStatus.REGISTERED)
+                | Q(status=CompletionStatus.CANCELLED, session__cancelled=True)
             )
             .select_related("session__supplier")
             .order_by("session__date")
@@ -150,12 +158,16 @@ def member_register(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
     return _choice_page(request, membership, self_service=False)
 
 
-def _member_completion(membership: CommitteeMembership, completion_pk: int) -> TrainingCompletion:
+def _member_completion(
+    request: HttpRequest, membership: CommitteeMembership, completion_pk: int
+) -> TrainingCompletion:
+    """The member's place in a session the user may see (another ministry's own session,
+    arranged by that ministry for a lent member, stays theirs: 404)."""
     return get_object_or_404(
         TrainingCompletion.objects.select_related("session__supplier", "person"),
         pk=completion_pk,
         person=membership.person_id,
-        status=CompletionStatus.REGISTERED,
+        session__in=TrainingSession.objects.visible_to(request.user),
     )
 
 
@@ -173,7 +185,13 @@ def registration_cancel(
     """Cancel a member's registration; warns first when a confirmed committee relies on it."""
     committee = _editable_committee(request, pk)
     membership = get_object_or_404(committee.memberships.select_related("person"), pk=membership_pk)
-    completion = _member_completion(membership, completion_pk)
+    completion = _member_completion(request, membership, completion_pk)
+    back = redirect(f"{reverse('committees:detail', args=[pk])}#members")
+    if completion.status == CompletionStatus.CANCELLED:
+        messages.info(request, _("This registration has already been cancelled."))
+        return back
+    if completion.status != CompletionStatus.REGISTERED:
+        raise Http404
     relying, others = _relying(request, completion)
     if request.method == "POST":
         try:
@@ -195,7 +213,7 @@ def registration_cancel(
                         "replaced, or the interview is moved."
                     ),
                 )
-        return redirect(f"{reverse('committees:detail', args=[pk])}#members")
+        return back
     return render(
         request,
         "committees/registration_cancel.html",
@@ -219,7 +237,15 @@ def _link_problem(request: HttpRequest, problem: str, status: int) -> HttpRespon
 
 
 def member_registration(request: HttpRequest, token: str) -> HttpResponse:
-    """A member's own page (no login): choose or change a session for this committee."""
+    """A member's own page (no login): choose or change a session for this committee.
+    Kept out of shared caches and search engines: the link is the key."""
+    response = _member_registration(request, token)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _member_registration(request: HttpRequest, token: str) -> HttpResponse:
     checked = registration_token_check(token)
     if checked is TokenProblem.EXPIRED:
         return _link_problem(request, "expired", 410)

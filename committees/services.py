@@ -35,6 +35,7 @@ from trainings.services import (
     RegistrationRefused,
     registration_cancel,
     registration_create,
+    session_mark_cancelled,
     waitlist_join,
 )
 
@@ -351,6 +352,34 @@ def person_create(
 # --- registering members for sessions -----------------------------------------------------
 
 
+def _check_needs_training(membership: CommitteeMembership) -> None:
+    """Refuse a member whose role needs no training, or who is trained already."""
+    if membership.role not in compliance.required_roles():
+        raise RegistrationRefused(
+            _("%(name)s does not need the training in this role: no registration is needed.")
+            % {"name": membership.person.full_name}
+        )
+    trained = CommitteeMembership.objects.filter(pk=membership.pk).filter(
+        compliance.membership_trained()
+    )
+    if trained.exists():
+        raise RegistrationRefused(
+            _("%(name)s is already trained for this committee: no registration is needed.")
+            % {"name": membership.person.full_name}
+        )
+
+
+def _session_refusal(membership: CommitteeMembership, session: TrainingSession) -> str:
+    """Why `sessions_for_membership` does not offer `session`."""
+    if session.cancelled:
+        return _("This session has been cancelled.")
+    if session.department_id not in (None, membership.committee.department_id):
+        return _("This session is not available for this committee.")
+    return _(
+        "This session cannot be chosen for this member: choose one on or before the interview date."
+    )
+
+
 def member_register(
     *,
     membership: CommitteeMembership,
@@ -365,13 +394,9 @@ def member_register(
     place is left `SessionFull` is raised, unless `waitlist`: then the member goes on
     the waiting list (or gets a place that came free meanwhile).
     """
+    _check_needs_training(membership)
     if not sessions_for_membership(membership).filter(pk=session.pk).exists():
-        raise RegistrationRefused(
-            _(
-                "This session cannot be chosen for this member: choose one before the "
-                "interview date."
-            )
-        )
+        raise RegistrationRefused(_session_refusal(membership, session))
     join = waitlist_join if waitlist else registration_create
     return join(person=membership.person, session=session, user=user, replace_later=True)
 
@@ -391,3 +416,15 @@ def member_registration_cancel(
     cancellation = registration_cancel(completion=completion, user=user)
     relied_cancellation_notices_queue(completion=cancellation.completion, committees=relying)
     return cancellation
+
+
+@transaction.atomic
+def session_cancel(*, session: TrainingSession, user: User | AnonymousUser | None) -> int:
+    """Cancel a session (the admin's *cancelled*): its waiting list is cleared and each
+    registration cancelled as from the committee page (`member_registration_cancel`).
+    Returns how many confirmed committees relied on it (`committees_relying_on`)."""
+    relying: set[int] = set()
+    for completion in session_mark_cancelled(session=session, user=user):
+        relying.update(committees_relying_on(completion).values_list("pk", flat=True))
+        member_registration_cancel(completion=completion, user=user)
+    return len(relying)

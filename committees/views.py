@@ -27,7 +27,7 @@ from committees.selectors import committee_list_filter, with_training_state
 from departments.access import is_htmx, may_edit_department_data
 from departments.models import Department, EnforcementMode, Person
 from departments.people import DuplicatePersonError, person_likely_matches
-from trainings.models import CompletionStatus, TrainingCompletion, WaitlistEntry
+from trainings.models import CompletionStatus, TrainingCompletion, TrainingSession, WaitlistEntry
 
 PAGE_SIZE = 25
 SEARCH_LIMIT = 20
@@ -124,6 +124,9 @@ class MemberRow:
     pending: TrainingCompletion | None = None
     # A spot on the waiting list of an upcoming session.
     waiting: WaitlistEntry | None = None
+    # The registration is for a session the user may see (not another ministry's own
+    # session, arranged by that ministry for a lent member): details and a cancel link.
+    registration_visible: bool = True
 
     @property
     def may_register(self) -> bool:
@@ -328,8 +331,15 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk__in=[row.membership.person_id for row in rows])
         .values_list("pk", flat=True)
     )
+    sessions = set(
+        TrainingSession.objects.visible_to(request.user)
+        .filter(pk__in=[row.registration.session_id for row in rows if row.registration])
+        .values_list("pk", flat=True)
+    )
     for row in rows:
         row.person_visible = row.membership.person_id in visible
+        if row.registration is not None:
+            row.registration_visible = row.registration.session_id in sessions
     return render(
         request,
         "committees/committee_detail.html",

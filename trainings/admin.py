@@ -58,8 +58,32 @@ class TrainingProgrammeAdmin(ScopedFieldsAdmin):
     search_fields = ["name", "version"]
 
 
+class TrainingSessionForm(ScopedModelForm):
+    """Refuses a capacity below the places already taken (registered or attended)."""
+
+    class Meta:
+        model = TrainingSession
+        fields = "__all__"
+
+    def clean_capacity(self) -> int | None:
+        capacity: int | None = self.cleaned_data.get("capacity")
+        if capacity is None or self.instance.pk is None:
+            return capacity
+        taken = self.instance.completions.filter(status__in=TAKEN_STATUSES).count()
+        if capacity < taken:
+            raise forms.ValidationError(
+                _(
+                    "%(taken)d places are taken already: the capacity cannot be lower. "
+                    "Cancel registrations first."
+                )
+                % {"taken": taken}
+            )
+        return capacity
+
+
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(FiguresTouchingAdmin, ScopedFieldsAdmin):
+    form = TrainingSessionForm
     list_display = [
         "date",
         "starts_at",

@@ -15,6 +15,17 @@ from trainings.models import TrainingSession
 PLACE_MAX_LENGTH = 100
 
 
+class SessionFilterForm(forms.Form):
+    """Refuses a date range that ends before it starts (the error at "Until")."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start is not None and end is not None and end < start:
+            self.add_error("date_to", _("“Until” is before “From”: choose a later date."))
+        return data
+
+
 class SessionFilter(django_filters.FilterSet):
     """Date range, place and online; the queryset is already scoped and annotated."""
 
@@ -47,6 +58,7 @@ class SessionFilter(django_filters.FilterSet):
     class Meta:
         model = TrainingSession
         fields: list[str] = []
+        form = SessionFilterForm
 
     def filter_place(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(place__icontains=value.strip())

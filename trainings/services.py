@@ -224,14 +224,38 @@ def waitlist_leave(*, entry: WaitlistEntry, user: User | AnonymousUser | None) -
     WaitlistEntry.objects.filter(pk=entry.pk).delete()
 
 
+def _registered_by(person: Person, session: TrainingSession) -> bool:
+    """`person` holds a place in another session on or before this one's date."""
+    return (
+        TrainingCompletion.objects.filter(
+            person=person,
+            status=CompletionStatus.REGISTERED,
+            session__cancelled=False,
+            session__date__lte=session.date,
+        )
+        .exclude(session=session)
+        .exists()
+    )
+
+
 def _promote_waiting(session: TrainingSession, user: User | None) -> TrainingCompletion | None:
-    """Give the free place to the first person waiting who can still take it."""
+    """Give the free place to the first person waiting who can still take it.
+
+    Someone who meanwhile got a place in this session, or in another one on or before
+    its date, leaves the list: this place would give them nothing. Whoever moves up
+    gives up their registrations for later sessions, the rule of choosing an earlier
+    session (`replace_later`): nobody holds two places.
+    """
     for entry in session.waitlist.select_related("person").order_by("created_at", "pk"):
         existing = TrainingCompletion.objects.filter(session=session, person=entry.person).first()
-        if existing is not None and existing.status != CompletionStatus.CANCELLED:
+        if (
+            existing is not None and existing.status != CompletionStatus.CANCELLED
+        ) or _registered_by(entry.person, session):
             entry.delete()  # meanwhile registered or recorded otherwise
             continue
-        return _register(session, entry.person, user, promoted=True)
+        completion = _register(session, entry.person, user, promoted=True)
+        _replace_later_registrations(entry.person, completion, user)
+        return completion
     return None
 
 
@@ -260,3 +284,26 @@ def registration_cancel(
         if left is None or left > 0:
             promoted = _promote_waiting(session, acting)
     return Cancellation(completion=locked, promoted=promoted)
+
+
+@transaction.atomic
+def session_mark_cancelled(
+    *, session: TrainingSession, user: User | AnonymousUser | None
+) -> list[TrainingCompletion]:
+    """Mark `session` cancelled and clear its waiting list; returns its registrations,
+    which the caller cancels one by one (`registration_cancel`: nobody moves up into
+    a cancelled session). `committees.services.session_cancel` is the whole step."""
+    locked = _locked_session(session)
+    if not locked.cancelled:
+        locked.cancelled = True
+        acting = _acting(user)
+        if acting is not None:
+            locked._history_user = acting  # type: ignore[attr-defined]
+        locked.save(update_fields=["cancelled"])
+    session.cancelled = True
+    WaitlistEntry.objects.filter(session=locked).delete()
+    return list(
+        locked.completions.filter(status=CompletionStatus.REGISTERED).select_related(
+            "session", "person"
+        )
+    )

@@ -92,8 +92,10 @@ def test_a_session_after_the_interview_cannot_be_chosen(client, op_user, members
 
 
 def test_another_ministrys_own_session_cannot_be_chosen(membership, offer, op_user) -> None:
-    with pytest.raises(RegistrationRefused):
+    with pytest.raises(RegistrationRefused) as refused:
         services.member_register(membership=membership, session=offer["theirs"], user=op_user)
+    assert "niet beschikbaar voor deze commissie" in str(refused.value.message)
+    assert "gespreksdatum" not in str(refused.value.message)
 
 
 def test_a_nonsense_session_is_a_message_not_a_crash(client, op_user, membership) -> None:
@@ -171,3 +173,14 @@ def test_a_lent_members_own_ministry_sessions_stay_hidden(
     response = client.get(url(lent))
     assert response.context["choice"].sessions == []
     assert "Alleen voor ZZZ" not in response.content.decode()
+
+
+def test_a_full_session_the_member_holds_a_place_in_offers_no_waiting_list(
+    client, op_user, membership
+) -> None:
+    full = SessionFactory(date=day(5), capacity=1)
+    CompletionFactory(session=full, status=CompletionStatus.REGISTERED, person=membership.person)
+    client.force_login(op_user)
+    page = client.get(url(membership)).content.decode()
+    assert "Op de wachtlijst" not in page
+    assert "Ingeschreven voor de sessie van" in page

@@ -145,3 +145,15 @@ def test_visible_to_upcoming_and_places_left_are_one_query(
     with django_assert_num_queries(1):
         rows = list(TrainingSession.objects.visible_to(op_user).upcoming().with_places_left())
     assert {s.pk for s in rows} == {sessions[n].pk for n in ("rijk", "own", "online")}
+
+
+def test_a_date_range_ending_before_it_starts_is_an_error_at_until(
+    client, op_user, sessions
+) -> None:
+    client.force_login(op_user)
+    response = client.get(URL, {"date_from": "2027-01-10", "date_to": "2026-12-20"})
+    assert response.status_code == 200
+    assert "date_to" in response.context["filter"].form.errors
+    page = response.content.decode()
+    assert "“Tot en met” ligt vóór “Vanaf”" in page
+    assert 'id="id_date_to_error"' in page
