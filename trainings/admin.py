@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -58,12 +59,20 @@ class TrainingProgrammeAdmin(ScopedFieldsAdmin):
     search_fields = ["name", "version"]
 
 
+def _https_formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    # An online link typed without a scheme is a web address: https, as Django 6 will assume.
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class TrainingSessionForm(ScopedModelForm):
     """Refuses a capacity below the places already taken (registered or attended)."""
 
     class Meta:
         model = TrainingSession
         fields = "__all__"
+        formfield_callback = _https_formfield
 
     def clean_capacity(self) -> int | None:
         capacity: int | None = self.cleaned_data.get("capacity")
@@ -84,6 +93,7 @@ class TrainingSessionForm(ScopedModelForm):
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(FiguresTouchingAdmin, ScopedFieldsAdmin):
     form = TrainingSessionForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the form's
     list_display = [
         "date",
         "starts_at",
