@@ -59,3 +59,10 @@ def test_a_run_queues_and_sends_and_a_second_run_sends_nothing_new(due_reminders
 def test_a_date_that_is_no_date_is_refused() -> None:
     with pytest.raises(CommandError, match="--today"):
         run("--today", "2-3-2026")
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2020-12-31"])
+def test_a_day_outside_the_years_of_the_programme_is_refused_not_a_traceback(day) -> None:
+    with pytest.raises(CommandError, match="is not between 2021-01-01 and 2099-12-31"):
+        run("--today", day)
+    assert not Notification.objects.exists()

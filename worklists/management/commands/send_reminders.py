@@ -24,12 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = None
-        if options["today"]:
-            try:
-                today = datetime.date.fromisoformat(options["today"])
-            except ValueError as error:
-                raise CommandError(f"--today: {error}") from error
+        today = _day(options["today"]) if options["today"] else None
         run = reminders_run(today=today, dry_run=options["dry_run"])
         for draft in run.new:
             self.stdout.write(f"{draft.kind}\t{draft.to}\t{draft.message.subject}")
@@ -38,3 +33,19 @@ class Command(BaseCommand):
             f"{run.today}: {len(run.new)} new messages {verb}, "
             f"{len(run.decided) - len(run.new)} sent before."
         )
+
+
+# A day outside these is a typing error, not a catch-up or a rehearsal: nothing was
+# registered before the central tender of 2021, and 9999-12-31 has no day after it.
+FIRST_DAY = datetime.date(2021, 1, 1)
+LAST_DAY = datetime.date(2099, 12, 31)
+
+
+def _day(text: str) -> datetime.date:
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise CommandError(f"--today: {error}") from error
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise CommandError(f"--today: {day} is not between {FIRST_DAY} and {LAST_DAY}")
+    return day
