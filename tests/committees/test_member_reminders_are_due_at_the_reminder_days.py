@@ -149,6 +149,42 @@ def test_a_session_on_the_interview_date_counts_as_in_time_as_in_the_compliance_
     assert "Op de dag zelf" in drafts[unregistered.person.email].message.text
 
 
+def test_a_registered_members_reminder_gives_the_start_time_and_the_online_link(
+    ministry,
+) -> None:
+    member = MembershipFactory(
+        committee=CommitteeFactory(department=ministry, interview_date=in_days(7))
+    )
+    session = SessionFactory(
+        date=in_days(5),
+        is_online=True,
+        place="",
+        starts_at=datetime.time(9, 30),
+        online_link="https://meet.example.nl/bias-workshop",
+    )
+    CompletionFactory(person=member.person, session=session, status=CompletionStatus.REGISTERED)
+
+    [draft] = member_reminder_drafts(today=TODAY)
+
+    dutch, english = draft.message.text.split("English")
+    assert "Begin: 09:30 uur." in dutch
+    assert "Start: 09:30." in english
+    assert "https://meet.example.nl/bias-workshop" in dutch
+    assert 'href="https://meet.example.nl/bias-workshop"' in draft.message.html
+
+
+def test_without_a_session_to_offer_the_reminder_does_not_point_to_these_sessions(
+    ministry,
+) -> None:
+    MembershipFactory(committee=CommitteeFactory(department=ministry, interview_date=in_days(7)))
+
+    [draft] = member_reminder_drafts(today=TODAY)
+
+    assert "geen sessie met een vrije plaats" in draft.message.text
+    assert "these sessions" not in draft.message.text
+    assert "Choose a session" not in draft.message.text
+
+
 def test_a_department_turns_reminders_off_or_chooses_its_own_days(ministry) -> None:
     member = MembershipFactory(
         committee=CommitteeFactory(department=ministry, interview_date=in_days(10))
