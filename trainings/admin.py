@@ -155,6 +155,29 @@ class SizeCheckedImportForm(ImportForm):
         return upload
 
 
+class TrainingCompletionForm(ScopedModelForm):
+    """Refuses giving a cancelled place back by hand: that would skip the capacity check,
+    the waiting list and the invitation. Registering again on the committee page does not."""
+
+    class Meta:
+        model = TrainingCompletion
+        fields = "__all__"
+
+    def clean_status(self) -> str:
+        status: str = self.cleaned_data["status"]
+        was = self.initial.get("status") if self.instance.pk else None
+        if was == CompletionStatus.CANCELLED and status == CompletionStatus.REGISTERED:
+            raise forms.ValidationError(
+                _(
+                    "A cancelled place cannot be given back here. Register the person again "
+                    "on the committee page: that checks the places left and sends the "
+                    "invitation."
+                ),
+                code="register_again",
+            )
+        return status
+
+
 @admin.register(TrainingCompletion)
 class TrainingCompletionAdmin(FiguresTouchingAdmin, ImportExportMixin, ScopedHistoryAdmin):
     """Completions with django-import-export's import (administrators) and export.
@@ -163,6 +186,7 @@ class TrainingCompletionAdmin(FiguresTouchingAdmin, ImportExportMixin, ScopedHis
     scoped, and the resource narrows the queryset again with the exporting user.
     """
 
+    form = TrainingCompletionForm
     list_display = ["person", "session", "status", "source"]
     list_filter = ["status", "source", "session__supplier", "person__department"]
     # Hand entries are entered and confirmed on their pages, through trainings.hand_entry,

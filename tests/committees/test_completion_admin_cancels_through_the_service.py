@@ -95,3 +95,20 @@ def test_o_and_p_staff_and_an_outsider_cannot_use_the_admin(
     completion.refresh_from_db()
     assert completion.status == CompletionStatus.REGISTERED
     assert not Notification.objects.exists()
+
+
+def test_a_cancelled_place_is_not_given_back_by_hand(client, world) -> None:
+    completion, waiting = world
+    client.force_login(administrator())
+    post_status(client, completion, CompletionStatus.CANCELLED)
+    Notification.objects.all().delete()
+
+    response = post_status(client, completion, CompletionStatus.REGISTERED)
+
+    assert response.status_code == 200
+    assert "Meld de persoon opnieuw" in response.content.decode()
+    completion.refresh_from_db()
+    assert completion.status == CompletionStatus.CANCELLED
+    # The place stays with whoever moved up: the session is not overbooked.
+    assert TrainingCompletion.objects.get(person=waiting).status == CompletionStatus.REGISTERED
+    assert not Notification.objects.exists()
