@@ -15,7 +15,8 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Demo:
+    base: str
+    run: Callable[..., str]  # manage.py in the demo's environment
+
+
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def demo_server(demo: Demo) -> str:
+    return demo.base
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     database = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     env = {
         **{
@@ -53,11 +65,12 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return result.stdout
 
     run("migrate", "--verbosity", "0")
-    seeded = run("seed_demo", "--scale", "0.1", "--password", PASSWORD)
+    # Scale 0.2: small and quick (4 s), and FIN's O&P staff have untrained members to act on.
+    seeded = run("seed_demo", "--scale", "0.2", "--password", PASSWORD)
     assert "op.bzk" in seeded
     assert PASSWORD in seeded
     # A second run (make demo twice) adds nothing.
-    assert "nothing was added" in run("seed_demo", "--scale", "0.1", "--password", PASSWORD)
+    assert "nothing was added" in run("seed_demo", "--scale", "0.2", "--password", PASSWORD)
 
     port = free_port()
     server = subprocess.Popen(
@@ -74,7 +87,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
             except OSError:
                 time.sleep(0.2)
-        yield base
+        yield Demo(base, run)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -118,3 +131,50 @@ def test_the_admin_opens_for_the_administrator(demo_server: str) -> None:
     page = opener.open(demo_server + "/admin/committees/selectioncommittee/").read().decode()
     assert "BZK-" in page
     assert opener.open(demo_server + "/static/css/app.css").status == 200
+
+
+def test_op_staff_see_the_upcoming_sessions(demo_server: str) -> None:
+    opener = logged_in_opener(demo_server, "op.bzk")
+    page = opener.open(demo_server + "/sessions/").read().decode()
+    assert "Sessies" in page
+    assert re.search(r"nog \d+ plaats", page)  # places left
+
+
+def post_form(opener: urllib.request.OpenerDirector, url: str, **fields: str) -> str:
+    """GET the form at `url`, POST it back with its CSRF token and `fields`; the answer."""
+    page = opener.open(url).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token
+    form = {"csrfmiddlewaretoken": token.group(1), **fields}
+    return str(opener.open(url, urllib.parse.urlencode(form).encode()).read().decode())
+
+
+def test_op_staff_cancel_a_registration_and_register_the_member_again(demo_server: str) -> None:
+    # FIN's untrained members of upcoming committees are all registered in the demo data:
+    # cancel one place from the committee page, then register the member again.
+    opener = logged_in_opener(demo_server, "op.fin")
+    dashboard = opener.open(demo_server + "/").read().decode()
+    committee = re.findall(r'href="(/committees/\d+/)"', dashboard)[0]
+    page = opener.open(demo_server + committee).read().decode()
+    cancel = re.search(r'href="(/committees/\d+/members/\d+/registrations/\d+/cancel/)"', page)
+    assert cancel
+    post_form(opener, demo_server + cancel.group(1))
+    page = opener.open(demo_server + committee).read().decode()
+    register = re.search(r'href="(/committees/\d+/members/\d+/register/)"', page)
+    assert register, "the member has no place now, so the page offers to register them"
+    choice = opener.open(demo_server + register.group(1)).read().decode()
+    session = re.search(r'name="session" value="(\d+)"', choice)
+    assert session
+
+    answer = post_form(opener, demo_server + register.group(1), session=session.group(1))
+
+    member = register.group(1).split("/members/")[1].split("/")[0]
+    assert register.group(1) not in answer
+    assert re.search(rf"/members/{member}/registrations/\d+/cancel/", answer)
+
+
+def test_a_dry_run_lists_the_reminders_of_the_demo_data(demo: Demo) -> None:
+    listed = demo.run("send_reminders", "--dry-run")
+    count = re.search(r"(\d+) new messages would be queued", listed)
+    assert count
+    assert int(count.group(1)) > 0
