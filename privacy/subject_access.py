@@ -24,6 +24,7 @@ from django.utils import timezone
 from committees.models import CommitteeJustification, CommitteeMembership
 from departments.models import Person
 from imports.models import ImportRow
+from notifications.models import Notification
 from privacy.retention import import_rows_mentioning
 from privacy.scrub import MIN_TERM_LENGTH, person_terms
 from trainings.models import Evaluation, TrainingCompletion
@@ -343,23 +344,45 @@ def _import_rows(
     return result
 
 
+def _messages(person: Person, person_history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The e-mails the outbox holds for any address the person has had (reminders,
+    invitations): what was sent to them is theirs. Retention blanks sent texts after 90
+    days; the subject and dates stay."""
+    addresses = {person.email, *(row.get("email") for row in person_history)} - {None, ""}
+    rows = Notification.objects.filter(recipient_email__in=addresses).order_by("created_at")
+    return [
+        {
+            "kind": row.kind,
+            "to": row.recipient_email,
+            "subject": row.subject,
+            "text": row.body_text,
+            "status": row.status,
+            "created_at": row.created_at,
+            "sent_at": row.sent_at,
+        }
+        for row in rows
+    ]
+
+
 def person_subject_access_export(*, person: Person) -> dict[str, Any]:
     """Everything the system holds on `person`, and nobody else's data, JSON-safe."""
     terms = person_terms([person])
     subject = _word_pattern(terms)
     justifications = _justifications_naming(person, terms)
     redact = _Redactor(terms, _other_people_terms(person, justifications, subject))
+    person_history = _history_rows(Person.history.model, redact, id=person.pk)
     return _json_safe(
         {
             "generated_at": timezone.now(),
             "person": _person_section(person),
+            "messages": _messages(person, person_history),
             "committee_memberships": _memberships(person),
             "training_completions": _completions(person, redact),
             "evaluations": _evaluations(person),
             "justifications_naming_them": _justification_section(justifications, subject, redact),
             "import_rows": _import_rows(person, subject, redact),
             "history": {
-                "person": _history_rows(Person.history.model, redact, id=person.pk),
+                "person": person_history,
                 "committee_memberships": _history_rows(
                     CommitteeMembership.history.model, redact, person_id=person.pk
                 ),

@@ -9,6 +9,9 @@ import pytest
 from committees.models import CommitteeJustification, CommitteeStatus
 from departments.models import Person
 from imports.models import ImportBatch, ImportRow, RowOutcome
+from notifications.models import NotificationKind
+from notifications.rendering import Rendered
+from notifications.services import notification_queue
 from privacy.subject_access import OTHER_PERSON, person_subject_access_export
 from tests.factories import (
     CommitteeFactory,
@@ -78,7 +81,7 @@ def test_the_export_needs_the_same_queries_whatever_the_number_of_records(
     for _ in range(5):
         MembershipFactory(person=person, committee__department=department)
         CompletionFactory(person=person)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # 12, and 1 for the messages
         person_subject_access_export(person=person)
 
 
@@ -290,3 +293,25 @@ def test_a_colleague_with_a_particle_is_removed_from_the_texts(subject) -> None:
     assert "Weetal" not in dump
     assert "Buiten" not in dump
     assert "Ineke Inzage volgt de training" in dump
+
+
+def test_the_export_holds_the_messages_sent_to_any_address_the_person_had(subject) -> None:
+    for key, address in (
+        ("reminder-old", "ineke@example.nl"),
+        ("invite-new", "ineke.inzage@example.nl"),
+        ("someone-else", "ander@example.nl"),
+    ):
+        notification_queue(
+            key=key,
+            to=address,
+            kind=NotificationKind.OTHER,
+            message=Rendered(subject=f"Onderwerp {key}", text="Beste Ineke,", html=""),
+        )
+
+    export = person_subject_access_export(person=subject)
+
+    assert [m["subject"] for m in export["messages"]] == [
+        "Onderwerp reminder-old",
+        "Onderwerp invite-new",
+    ]
+    assert export["messages"][0]["text"] == "Beste Ineke,"
