@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -130,3 +131,20 @@ def stop_worker(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_until(
+    condition: Callable[[], bool], seconds: float, what: str, *, every: float = 0.1
+) -> None:
+    """Poll `condition` until it holds; fail the test after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(every)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def worker_output(process: subprocess.Popen[bytes]) -> str:
+    """What a stopped worker printed (for a failing assertion's message)."""
+    return process.stdout.read().decode() if process.stdout else ""

@@ -14,10 +14,9 @@ import datetime
 import io
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +37,7 @@ from privacy.retention import people_apply_retention
 from tests.factories import DepartmentFactory, ProgrammeFactory, SupplierFactory
 from tests.imports.conftest import csv_file
 from tests.production.deployment import VENV_BIN
-from tests.workers import app_sending_to, redis_url_or_skip, start_worker, stop_worker
+from tests.workers import app_sending_to, redis_url_or_skip, start_worker, stop_worker, wait_until
 from training_monitor.storage import media_storage
 from trainings.models import TrainingCompletion
 
@@ -55,15 +54,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _answers(url: str) -> bool:
@@ -86,7 +76,7 @@ def s3_endpoint() -> Iterator[str]:
     )
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        _wait(lambda: _answers(endpoint), 20, "moto_server")
+        wait_until(lambda: _answers(endpoint), 20, "moto_server")
         yield endpoint
     finally:
         server.terminate()
@@ -196,7 +186,7 @@ def test_an_upload_in_the_bucket_is_applied_by_a_worker_without_media_and_retent
         assert worker.poll() is None, worker.stdout.read().decode() if worker.stdout else ""
         return ImportBatch.objects.get(pk=batch.pk).is_finished
 
-    _wait(applied, 60, "the worker to apply the file")
+    wait_until(applied, 60, "the worker to apply the file")
     batch.refresh_from_db()
     assert batch.status == ImportStatus.APPLIED, batch.error
     assert TrainingCompletion.objects.filter(import_rows__batch=batch).distinct().count() == 3

@@ -8,8 +8,7 @@ reads and matches every row and leaves the batch previewed with its counts.
 from __future__ import annotations
 
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from imports.models import ImportBatch, ImportStatus
 from tests.factories import DepartmentFactory, ProgrammeFactory, SupplierFactory, administrator
 from tests.imports.conftest import csv_file
-from tests.workers import app_sending_to, redis_url_or_skip, start_worker, stop_worker
+from tests.workers import app_sending_to, redis_url_or_skip, start_worker, stop_worker, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 QUEUE = "tm-imports-preview-integration"
@@ -62,15 +61,6 @@ def _rows(count: int) -> bytes:
     )  # fmt: skip
 
 
-def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 def test_a_worker_previews_a_100000_row_upload_and_the_upload_request_stays_cheap(
     client: Any, worker: subprocess.Popen[bytes]
 ) -> None:
@@ -98,7 +88,7 @@ def test_a_worker_previews_a_100000_row_upload_and_the_upload_request_stays_chea
         assert worker.poll() is None, worker.stdout.read().decode() if worker.stdout else ""
         return not ImportBatch.objects.filter(status=ImportStatus.PREVIEWING).exists()
 
-    _wait(previewed, 600, "the previews")
+    wait_until(previewed, 600, "the previews", every=0.2)
     large.refresh_from_db()
     small = ImportBatch.objects.get(file_name="klein.csv")
     assert small.status == large.status == ImportStatus.PREVIEWED, large.error

@@ -36,7 +36,14 @@ from imports.services import (
 )
 from tests.factories import DepartmentFactory, ProgrammeFactory, SupplierFactory
 from tests.imports.conftest import csv_file
-from tests.workers import app_sending_to, redis_url_or_skip, start_worker, stop_worker
+from tests.workers import (
+    app_sending_to,
+    redis_url_or_skip,
+    start_worker,
+    stop_worker,
+    wait_until,
+    worker_output,
+)
 from trainings.models import TrainingCompletion
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -94,19 +101,6 @@ def workers(redis_url: str, shared_media: Path) -> Iterator[Callable[..., subpro
             client.delete(QUEUE, "unacked", "unacked_index")
 
 
-def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _output(process: subprocess.Popen[bytes]) -> str:
-    return process.stdout.read().decode() if process.stdout else ""
-
-
 def _queued_file() -> ImportBatch:
     """A previewed file of ROWS new people, queued for the worker."""
     DepartmentFactory(code="AAA")
@@ -128,10 +122,10 @@ def _queued_file() -> ImportBatch:
 
 def _wait_for_a_chunk(batch: ImportBatch, worker: subprocess.Popen[bytes]) -> None:
     def chunk_committed() -> bool:
-        assert worker.poll() is None, _output(worker)
+        assert worker.poll() is None, worker_output(worker)
         return ImportBatch.objects.get(pk=batch.pk).rows_done >= CHUNK_SIZE
 
-    _wait(chunk_committed, 120, "the first chunk")
+    wait_until(chunk_committed, 120, "the first chunk")
 
 
 def _assert_committed_matches_checkpoint(batch: ImportBatch) -> int:
@@ -148,10 +142,10 @@ def _assert_committed_matches_checkpoint(batch: ImportBatch) -> int:
 
 def _assert_applied_once(batch: ImportBatch, worker: subprocess.Popen[bytes]) -> None:
     def applied() -> bool:
-        assert worker.poll() is None, _output(worker)
+        assert worker.poll() is None, worker_output(worker)
         return ImportBatch.objects.get(pk=batch.pk).is_finished
 
-    _wait(applied, 180, "the rest of the import")
+    wait_until(applied, 180, "the rest of the import")
     batch.refresh_from_db()
     assert batch.status == ImportStatus.APPLIED, batch.error
     assert batch.counts == {

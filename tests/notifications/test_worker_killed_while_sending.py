@@ -28,7 +28,14 @@ from notifications.models import Notification, NotificationStatus
 from notifications.tasks import send_pending_notifications
 from tests.factories import CommitteeFactory, DepartmentFactory, MembershipFactory
 from tests.smtp import SmtpServer
-from tests.workers import app_sending_to, redis_url_or_skip, start_worker, stop_worker
+from tests.workers import (
+    app_sending_to,
+    redis_url_or_skip,
+    start_worker,
+    stop_worker,
+    wait_until,
+    worker_output,
+)
 from worklists.tasks import send_daily_reminders
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -92,25 +99,12 @@ def members() -> list[str]:
     return [str(MembershipFactory(committee=committee).person.email) for _ in range(MEMBERS)]
 
 
-def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _output(process: subprocess.Popen[bytes]) -> str:
-    return process.stdout.read().decode() if process.stdout else ""
-
-
 def _run_killed_then_finish(workers: Callable[..., subprocess.Popen[bytes]], kill_at: str) -> None:
     first = workers(kill_at=kill_at)
     send_daily_reminders.apply_async()
     # The worker decides, commits the rows, enqueues the sending and dies on the first send.
     first.wait(timeout=120)
-    assert first.returncode == -9, _output(first)
+    assert first.returncode == -9, worker_output(first)
     rows = Notification.objects.filter(kind="member_reminder")
     assert rows.count() == MEMBERS
     assert rows.filter(status=NotificationStatus.SENT).count() == 0
@@ -122,10 +116,10 @@ def _run_killed_then_finish(workers: Callable[..., subprocess.Popen[bytes]], kil
     send_pending_notifications.apply_async()
 
     def all_sent() -> bool:
-        assert second.poll() is None, _output(second)
+        assert second.poll() is None, worker_output(second)
         return rows.filter(status=NotificationStatus.SENT).count() == MEMBERS
 
-    _wait(all_sent, 120, "every reminder sent")
+    wait_until(all_sent, 120, "every reminder sent")
     assert Notification.objects.filter(kind="member_reminder").count() == MEMBERS
 
 

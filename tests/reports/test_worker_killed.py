@@ -23,7 +23,14 @@ import redis
 
 from reports.models import JobStatus, ReportJob, ReportSnapshot, Trigger
 from reports.services import job_request
-from tests.workers import app_sending_to, redis_url_or_skip, start_worker, stop_worker
+from tests.workers import (
+    app_sending_to,
+    redis_url_or_skip,
+    start_worker,
+    stop_worker,
+    wait_until,
+    worker_output,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 QUEUE = "tm-reports-killed-integration"
@@ -67,19 +74,6 @@ def workers(redis_url: str, step_log: Path) -> Iterator[Callable[..., subprocess
             client.delete(QUEUE, "unacked", "unacked_index")
 
 
-def _wait(condition: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _output(process: subprocess.Popen[bytes]) -> str:
-    return process.stdout.read().decode() if process.stdout else ""
-
-
 def test_a_worker_killed_midway_through_a_compile_leaves_the_rest_to_a_new_worker_once(
     world: Any, workers: Callable[..., subprocess.Popen[bytes]], step_log: Path
 ) -> None:
@@ -89,10 +83,10 @@ def test_a_worker_killed_midway_through_a_compile_leaves_the_rest_to_a_new_worke
     )
 
     def first_report_linked() -> bool:
-        assert first.poll() is None, _output(first)
+        assert first.poll() is None, worker_output(first)
         return ReportJob.objects.get(pk=job.pk).snapshots.exists()
 
-    _wait(first_report_linked, 120, "the first report")
+    wait_until(first_report_linked, 120, "the first report")
     os.killpg(first.pid, signal.SIGKILL)  # while it pauses before the second report
     first.wait(timeout=10)
     job.refresh_from_db()
@@ -104,10 +98,10 @@ def test_a_worker_killed_midway_through_a_compile_leaves_the_rest_to_a_new_worke
     second = workers(slow=False)
 
     def finished() -> bool:
-        assert second.poll() is None, _output(second)
+        assert second.poll() is None, worker_output(second)
         return ReportJob.objects.get(pk=job.pk).is_finished
 
-    _wait(finished, 180, "the redelivered compile")
+    wait_until(finished, 180, "the redelivered compile")
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.message
     assert (job.progress, job.attempts) == (100, 2)
