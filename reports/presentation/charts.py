@@ -25,7 +25,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .formatting import format_number, suppression_footnote
+from .formatting import format_number, report_thresholds, suppression_footnote
 from .tables import SUPPRESSED, CellValue, Chart, Column, ColumnKind, Number, Report, Row, Table
 
 COLOURS: Final = ("#0072B2", "#D55E00", "#000000", "#009E73", "#CC79A7", "#882255")
@@ -256,8 +256,7 @@ def report_tables(report: Report) -> tuple[Table, ...]:
     return (*report.tables, *(chart_table(chart, threshold) for chart in report.charts))
 
 
-def report_threshold(report: Report) -> int | None:
+def report_threshold(report: Report) -> int:
     """The threshold a report's charts were hidden under: its tables' (one setting at
     compile time; the highest if they ever differ)."""
-    used = [t.suppression_threshold for t in report.tables if t.suppression_threshold]
-    return max(used) if used else None
+    return max(report_thresholds(report))
