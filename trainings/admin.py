@@ -78,7 +78,7 @@ class TrainingSessionForm(ScopedModelForm):
         capacity: int | None = self.cleaned_data.get("capacity")
         if capacity is None or self.instance.pk is None:
             return capacity
-        taken = self.instance.completions.filter(status__in=TAKEN_STATUSES).count()
+        taken = self.instance.taken_count()
         if capacity < taken:
             raise forms.ValidationError(
                 _(

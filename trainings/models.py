@@ -234,6 +234,10 @@ class TrainingSession(models.Model):
     def where(self) -> str:
         return str(_("online")) if self.is_online else self.place
 
+    def taken_count(self) -> int:
+        """Places registered or attended now (1 query); pages read `with_places_left()`."""
+        return self.completions.filter(status__in=TAKEN_STATUSES).count()
+
 
 class CompletionStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")

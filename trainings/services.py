@@ -26,7 +26,6 @@ from django.utils.translation import gettext_lazy as _
 from departments.models import Person
 from departments.touched import figures_touched
 from trainings.models import (
-    TAKEN_STATUSES,
     CompletionSource,
     CompletionStatus,
     TrainingCompletion,
@@ -89,8 +88,7 @@ def _locked_session(session: TrainingSession) -> TrainingSession:
 def _places_left(session: TrainingSession) -> int | None:
     if session.capacity is None:
         return None
-    taken = session.completions.filter(status__in=TAKEN_STATUSES).count()
-    return session.capacity - taken
+    return session.capacity - session.taken_count()
 
 
 def _check_open(session: TrainingSession) -> None:
