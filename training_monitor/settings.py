@@ -206,11 +206,13 @@ SECURE_REDIRECT_EXEMPT = [r"^health/"]
 # Joining the browsers' HSTS preload list is the domain owner's decision (it covers the
 # whole domain and is hard to undo), so the warning asking for it is silenced.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
-# Sessions end after SESSION_IDLE_SECONDS without a request (the cookie age is renewed on
-# every request) and, whatever the activity, SESSION_ABSOLUTE_SECONDS after logging in
+# Sessions end after SESSION_IDLE_SECONDS without a request and, whatever the activity,
+# SESSION_ABSOLUTE_SECONDS after logging in. The idle clock is renewed at most once per
+# SESSION_REFRESH_SECONDS, not on every request, so that a page view writes nothing
 # (training_monitor.security.SessionLifetimeMiddleware).
 SESSION_COOKIE_AGE: int = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_ABSOLUTE_SECONDS: int = env.int("SESSION_ABSOLUTE_SECONDS", default=10 * 60 * 60)
 
 # Login lockout (django-axes): per user name and address together, so one attacker cannot
