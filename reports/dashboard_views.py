@@ -25,7 +25,7 @@ from departments.names import display_name
 from reports import dashboard, stored
 from reports.charts import trend_chart
 from reports.quarters import Quarter
-from trainings.hand_entry import pending_for
+from trainings.hand_entry import pending_for, pending_in_department
 
 # Rows of the action list per page; the rest on the next pages and in the downloads.
 ACTION_LIST_LIMIT = 25
@@ -62,7 +62,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    department = get_object_or_404(Department.objects.visible_to(request.user), code=code)
+    department = get_object_or_404(
+        Department.objects.visible_to(request.user).annotate(
+            to_confirm=pending_in_department(request.user)
+        ),
+        code=code,
+    )
     today = timezone.localdate()
     # The department itself, not a queryset of it: no subquery to build and plan.
     figures = stored.quarterly_figures([department], today)
@@ -100,7 +105,8 @@ def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "action_last": (page - 1) * ACTION_LIST_LIMIT
             + min(len(action_rows), ACTION_LIST_LIMIT),
             "today": today,
-            "to_confirm": pending_for(request.user).count(),
+            # The hand entries of this department that wait for the user.
+            "to_confirm": department.to_confirm,  # type: ignore[attr-defined]
         },
     )
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +104,21 @@ def pending_for(user: User | AnonymousUser) -> models.QuerySet[TrainingCompletio
         .select_related("person__department", "session__supplier", "entered_by")
         .order_by("entered_at", "pk")
     )
+
+
+def pending_in_department(user: User | AnonymousUser) -> models.Func:
+    """For a `Department` annotation: how many of `pending_for(user)` belong to the
+    annotated department. The dashboard reads the count with the department itself, one
+    round trip fewer on the page viewed most."""
+    counts = (
+        TrainingCompletion.objects.confirmable_by(user)
+        .filter(person__department=models.OuterRef("pk"))
+        .order_by()
+        .values("person__department")
+        .annotate(count=models.Count("pk"))
+        .values("count")
+    )
+    return Coalesce(models.Subquery(counts), 0)
 
 
 def _check_session(session: TrainingSession, person: Person) -> None:

@@ -342,6 +342,16 @@ def test_the_dashboard_links_to_the_list_to_confirm(
     assert "/completions/to-confirm/" in response.content.decode()
 
 
+def test_the_dashboard_does_not_ask_the_author_to_confirm_their_own_entry(
+    client, op_user, department, person, session
+) -> None:
+    pending(person, session, op_user)
+    client.force_login(op_user)
+    response = client.get(f"/departments/{department.code}/")
+    assert response.context["to_confirm"] == 0
+    assert "/completions/to-confirm/" not in response.content.decode()
+
+
 @pytest.mark.parametrize("next_url", ["on", "committees:list", "javascript:alert(1)", "//evil"])
 def test_a_next_that_is_not_a_path_of_this_site_goes_to_the_default_page(
     client, op_user, colleague, person, session, next_url: str
