@@ -16,11 +16,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 LOCALE_DIRS := $(wildcard locale */locale)
 
 .PHONY: help demo test install install-dev messages compile-messages extract-messages \
-        services lint lint-imports lint-deploy typecheck migrations-check lint-migrations pytest demo-check clean security audit
+        services lint lint-imports lint-deploy typecheck migrations-check lint-migrations pytest demo-check clean security audit bench
 
 help:
 	@echo "make demo   - install, create the SQLite demo database and serve http://$(DEMO_ADDR)"
 	@echo "make test   - lint, type-check and run every test on PostgreSQL and Redis"
+	@echo "make bench  - every benchmark at scale 50 (not CI, long); figures in artifacts/bench.json"
 
 $(PY):
 	@scripts/system-deps.sh venv
@@ -108,6 +109,11 @@ audit: $(VENV)/.dev
 	$(PY) scripts/dependency_audit.py
 
 test: security lint lint-imports lint-deploy typecheck migrations-check lint-migrations pytest demo-check
+
+# Not part of `make test`: the benchmarks print ratios against baselines of the same run
+# and take the better part of an hour at Rijk scale.
+bench: install-dev compile-messages services
+	$(PY) benchmarks/run_all.py --scale 50
 
 clean:
 	rm -rf $(VENV) staticfiles .mypy_cache .ruff_cache .pytest_cache artifacts

@@ -1,5 +1,7 @@
 """Page latency and throughput at 1x and 10x data, against a naive baseline.
 
+    python benchmarks/pages.py --scale 50 [--rounds 15]
+        every page of every role against the floor page, in-process: see page_matrix.py
     python benchmarks/pages.py [--scales 1 10] [--seconds 10] [--users 8] [--workers 4]
     python benchmarks/pages.py --search-scale 50 [--seconds 10] [--users 8] [--workers 4]
 
@@ -384,8 +386,19 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--search-scale", type=float, help="only the committee search")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        help="every page of every role against the floor, at 10 and at SCALE (page_matrix.py)",
+    )
+    parser.add_argument("--rounds", type=int, default=15, help="with --scale: requests per page")
     parser.add_argument("--seed-only", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.scale is not None:
+        import page_matrix  # type: ignore[import-not-found]
+
+        page_matrix.run(args.scale, args.rounds)
+        return
     if args.seed_only is not None:
         seed(args.seed_only)
         return
