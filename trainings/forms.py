@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import validate_plausible_date
 from training_monitor.form_fields import DateInput
-from trainings.hand_entry import REASON_MAX_LENGTH, sessions_to_choose
+from trainings.hand_entry import REASON_MAX_LENGTH, session_window, sessions_to_choose
 from trainings.models import Supplier, TrainingProgramme
 
 ACCEPTED = ".csv,.tsv,.txt,.xlsx,.xls,.ods"
@@ -27,6 +29,21 @@ class _ProgrammeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.supplier.name}: {obj}" if obj.supplier else str(obj)
 
 
+class SessionWindowForm(forms.Form):
+    """Which sessions the hand-entry form lists: those around a date the user knows."""
+
+    around = forms.DateField(
+        label=_("Date of the session"),
+        required=False,
+        widget=DateInput,
+        validators=[validate_plausible_date],
+        help_text=_("The list shows the sessions of two weeks before and after this date."),
+    )
+
+    def date(self) -> datetime.date | None:
+        return self.cleaned_data.get("around") if self.is_valid() else None
+
+
 class HandEntryForm(forms.Form):
     """A session from the list, or a training the supplier files do not describe."""
 
@@ -35,7 +52,6 @@ class HandEntryForm(forms.Form):
         label=_("Session"),
         required=False,
         empty_label=_("– Not in the list: describe the training below –"),
-        help_text=_("Sessions held by the suppliers, newest first."),
     )
     supplier = forms.ModelChoiceField(Supplier.objects.all(), label=_("Supplier"), required=False)
     programme = _ProgrammeChoiceField(
@@ -59,10 +75,17 @@ class HandEntryForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, around: datetime.date | None = None, **kwargs: Any) -> None:
+        """`around`: the date of SessionWindowForm. The form posts to its own address, so
+        the session chosen is checked against the list it was chosen from."""
         super().__init__(*args, **kwargs)
         # Built per form, so "today" is the day of the request, not of the import.
-        self.fields["session"].queryset = sessions_to_choose()  # type: ignore[attr-defined]
+        field = self.fields["session"]
+        field.queryset = sessions_to_choose(around=around)  # type: ignore[attr-defined]
+        first, last = session_window(around)
+        field.help_text = _(
+            "Sessions held by the suppliers from %(first)s to %(last)s, newest first."
+        ) % {"first": date_format(first, "j F Y"), "last": date_format(last, "j F Y")}
 
     def clean_evidence_note(self) -> str:
         note = " ".join(self.cleaned_data["evidence_note"].split())

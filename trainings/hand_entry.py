@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 # How far back a session may be chosen when no validity period limits it.
 DEFAULT_LOOKBACK = datetime.timedelta(days=3 * 365)
+# The hand-entry form offers the sessions of this many days either side of a date.
+SESSION_WINDOW = datetime.timedelta(days=14)
 # simple-history keeps the reason in a column of this length.
 REASON_MAX_LENGTH = 100
 
@@ -77,15 +79,28 @@ def earliest_session_date(today: datetime.date) -> datetime.date:
     return today - (datetime.timedelta(days=days) if days else DEFAULT_LOOKBACK)
 
 
-def sessions_to_choose() -> models.QuerySet[TrainingSession]:
-    """Sessions a hand entry may name: held, not cancelled, not themselves hand entries."""
+def session_window(around: datetime.date | None) -> tuple[datetime.date, datetime.date]:
+    """The dates of the sessions offered: SESSION_WINDOW_DAYS either side of `around`, or
+    the last twice that many days; never after today nor before earliest_session_date."""
     today = timezone.localdate()
+    if around is None:
+        first, last = today - 2 * SESSION_WINDOW, today
+    else:
+        first, last = around - SESSION_WINDOW, around + SESSION_WINDOW
+    return max(first, earliest_session_date(today)), min(last, today)
+
+
+def sessions_to_choose(*, around: datetime.date | None = None) -> models.QuerySet[TrainingSession]:
+    """Sessions a hand entry may name: held, not cancelled, not themselves hand entries,
+    within `session_window(around)`.
+
+    Not every session since the earliest date: across the Rijk that is some 20,000, a list
+    nobody can choose from that took seconds to send.
+    """
+    first, last = session_window(around)
     return (
         TrainingSession.objects.filter(
-            cancelled=False,
-            entered_by_hand=False,
-            date__lte=today,
-            date__gte=earliest_session_date(today),
+            cancelled=False, entered_by_hand=False, date__range=(first, last)
         )
         .select_related("supplier")
         .order_by("-date", "supplier__name", "pk")

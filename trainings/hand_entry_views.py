@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from departments.models import Person
-from trainings.forms import HandEntryForm, RejectForm
+from trainings.forms import HandEntryForm, RejectForm, SessionWindowForm
 from trainings.hand_entry import (
     HandEntryRefused,
     completion_confirm,
@@ -52,7 +52,8 @@ def completion_enter(request: HttpRequest, person_pk: int) -> HttpResponse:
     if not people_enterable_by(request.user).filter(pk=person.pk).exists():
         raise PermissionDenied
     back = _next_url(request, reverse("people:person", args=[person.pk]))
-    form = HandEntryForm(request.POST or None)
+    window = SessionWindowForm(request.GET or None)
+    form = HandEntryForm(request.POST or None, around=window.date())
     if request.method == "POST" and form.is_valid():
         try:
             completion_enter_by_hand(
@@ -74,7 +75,7 @@ def completion_enter(request: HttpRequest, person_pk: int) -> HttpResponse:
     return render(
         request,
         "trainings/hand_entry_form.html",
-        {"person": person, "form": form, "back": back},
+        {"person": person, "form": form, "window": window, "back": back},
     )
 
 

@@ -42,8 +42,13 @@ def session() -> TrainingSession:
     return SessionFactory(date=datetime.date(2025, 5, 1))
 
 
-def enter_url(person: Person) -> str:
+def form_path(person: Person) -> str:
     return f"/completions/people/{person.pk}/new/"
+
+
+def enter_url(person: Person, around: str = "2025-05-01") -> str:
+    """The form with the sessions around `around` (the `session` fixture's date)."""
+    return f"{form_path(person)}?around={around}"
 
 
 def pending(person: Person, session: TrainingSession, user) -> TrainingCompletion:
@@ -185,6 +190,54 @@ def test_sessions_entered_by_hand_cancelled_or_to_come_are_not_offered(
     assert not offered & set(hidden)
 
 
+def test_the_form_offers_the_sessions_of_the_last_four_weeks_by_default(
+    client, op_user, person, session
+) -> None:
+    today = datetime.date.today()
+    recent = SessionFactory(date=today - datetime.timedelta(days=20))
+    older = SessionFactory(date=today - datetime.timedelta(days=40))
+    client.force_login(op_user)
+    response = client.get(f"/completions/people/{person.pk}/new/")
+    offered = set(response.context["form"].fields["session"].queryset)
+    assert recent in offered
+    assert not offered & {older, session}
+
+
+def test_a_date_shows_the_sessions_of_two_weeks_either_side(
+    client, op_user, person, session
+) -> None:
+    near = SessionFactory(date=datetime.date(2025, 5, 14))
+    far = SessionFactory(date=datetime.date(2025, 5, 16))
+    client.force_login(op_user)
+    response = client.get(enter_url(person))
+    offered = set(response.context["form"].fields["session"].queryset)
+    assert {session, near} <= offered
+    assert far not in offered
+    assert "15 mei 2025" in response.content.decode()  # the help text names the window
+
+
+def test_a_session_outside_the_dates_shown_is_refused_and_nothing_is_entered(
+    client, op_user, person, session
+) -> None:
+    client.force_login(op_user)
+    response = client.post(
+        f"/completions/people/{person.pk}/new/",
+        {"session": session.pk, "evidence_note": EVIDENCE},
+    )
+    assert response.status_code == 200
+    assert "session" in response.context["form"].errors
+    assert not TrainingCompletion.objects.filter(person=person).exists()
+
+
+def test_a_date_that_is_no_date_is_said_and_the_last_weeks_are_shown(
+    client, op_user, person
+) -> None:
+    client.force_login(op_user)
+    response = client.get(f"/completions/people/{person.pk}/new/?around=31-02-2025")
+    assert response.status_code == 200
+    assert "around" in response.context["window"].errors
+
+
 def test_a_link_elsewhere_is_not_followed_after_entering(client, op_user, person, session) -> None:
     client.force_login(op_user)
     response = client.post(
@@ -302,7 +355,7 @@ def test_the_person_page_links_to_entering_and_shows_the_pending_entry(
     response = client.get(f"/people/{person.pk}/")
     body = response.content.decode()
     assert response.context["may_enter"]
-    assert enter_url(person) in body
+    assert form_path(person) in body
     assert "Wacht op bevestiging" in body
     assert EVIDENCE in body
 
@@ -329,7 +382,7 @@ def test_the_committee_page_shows_the_pending_member_as_untrained_with_the_state
     assert not response.context["committee"].is_compliant
     body = response.content.decode()
     assert "Wacht op bevestiging" in body
-    assert enter_url(other.person) in body
+    assert form_path(other.person) in body
 
 
 def test_the_dashboard_links_to_the_list_to_confirm(
