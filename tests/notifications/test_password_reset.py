@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 
 import pytest
 from django.test import Client
@@ -230,6 +231,16 @@ def test_with_oidc_on_there_is_no_password_reset() -> None:
         **OIDC_ENV,
     )
     assert result.stdout.split("\n")[:4] == ["no reverse", "404", "404", "False"], result.stderr
+
+
+def test_asking_while_redis_is_down_answers_at_once_and_keeps_the_message(
+    client, dead_broker, anna
+) -> None:
+    started = time.monotonic()
+    assert "Kijk in uw e-mail" in ask(client, anna.email)
+    assert time.monotonic() - started < 10
+    # Beat's send-pending-notifications sends it once Redis is back.
+    assert Notification.objects.get().status == NotificationStatus.PENDING
 
 
 def test_the_sent_page_says_to_wait_the_interval_before_asking_again(client) -> None:
