@@ -196,6 +196,7 @@ def test_a_new_password_ends_the_lockout_of_the_old_one(client, smtp_server, sit
         client.post("/accounts/login/", {"username": "anna.devries", "password": "fout"})
     locked = client.post("/accounts/login/", {"username": "anna.devries", "password": "x"})
     assert locked.status_code == 429
+    assert f'<a href="{RESET}">Wachtwoord vergeten?</a>' in locked.content.decode()
 
     ask(client, anna.email)
     choose(client, received_link(smtp_server), "Nieuw-wachtwoord-2027")
