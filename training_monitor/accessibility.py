@@ -60,8 +60,7 @@ KNOWN_PROBLEMS = (
         ),
         plan=_(
             "We test the management pages with keyboard and screen reader and repair what "
-            "we find. Until then, another administrator or the programme bureau can make "
-            "the change for you."
+            "we find. Until then, another administrator can make the change for you."
         ),
         planned_for=datetime.date(2027, 4, 1),
     ),

@@ -5,8 +5,10 @@ address has an account; the link works once, for its own account only."""
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -18,7 +20,8 @@ from notifications.models import Notification, NotificationKind, NotificationSta
 from notifications.password_reset import RESET_INTERVAL, password_reset_queue
 from notifications.reset_links import LINK_MARKER
 from notifications.services import notifications_send_pending
-from tests.factories import UserFactory, op_staff
+from privacy.subject_access import person_subject_access_export
+from tests.factories import PersonFactory, UserFactory, op_staff
 from tests.security.helpers import run_python
 from tests.security.test_oidc import OIDC_ENV
 
@@ -119,6 +122,20 @@ def test_a_user_resets_the_password_with_the_link_from_a_dutch_e_mail(
     assert "Uw nieuwe wachtwoord is opgeslagen" in done.content.decode()
     assert logs_in("anna.devries", "Nieuw-wachtwoord-2027")
     assert not logs_in("anna.devries", "wachtwoord-123")
+
+
+def test_a_subject_access_export_shows_the_message_without_a_working_link(
+    client, smtp_server, site, anna, department
+) -> None:
+    anna.email = "anna.devries@bzk.example.nl"  # people's addresses are lower case
+    anna.save(update_fields=["email"])
+    person = PersonFactory(department=department, email=anna.email)
+    ask(client, anna.email)
+    link = received_link(smtp_server)
+    export = json.dumps(person_subject_access_export(person=person), default=str)
+    assert "Kies een nieuw wachtwoord" in export
+    assert LINK_MARKER in export
+    assert urlsplit(link).path not in export
 
 
 def test_the_link_works_only_once(client, smtp_server, site, anna) -> None:
