@@ -35,6 +35,8 @@ class NotificationKind(models.TextChoices):
     REGISTRATION = "registration", _("Registration for a session (with invitation)")
     REGISTRATION_CANCELLED = "registration_cancel", _("Registration cancelled")
     RELIED_CANCELLATION = "relied_cancellation", _("Cancellation a committee relied on")
+    # The row holds no link: the sender makes it (notifications/reset_links.py).
+    PASSWORD_RESET = "password_reset", _("Link to choose a new password")
     OTHER = "other", _("Other")
 
 

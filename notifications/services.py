@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from notifications.models import Notification, NotificationKind, NotificationStatus
 from notifications.rendering import CONTENT_LANGUAGE, Rendered
+from notifications.reset_links import ResetNotSendable, password_reset_fill
 
 logger = logging.getLogger(__name__)
 
@@ -135,10 +136,12 @@ def notifications_enqueue_sending() -> bool:
 
 
 def email_message(row: Notification, connection: Any = None) -> EmailMultiAlternatives:
-    """The message of `row`, with its fixed Message-ID, languages and attachments."""
+    """The message of `row`, with its fixed Message-ID, languages and attachments (and,
+    for a password reset, the link made now: ResetNotSendable when it may not be)."""
+    text, html = password_reset_fill(row)
     message = EmailMultiAlternatives(
         subject=row.subject,
-        body=row.body_text,
+        body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[row.recipient_email],
         connection=connection,
@@ -148,8 +151,8 @@ def email_message(row: Notification, connection: Any = None) -> EmailMultiAltern
             "Auto-Submitted": "auto-generated",
         },
     )
-    if row.body_html:
-        message.attach_alternative(row.body_html, "text/html")
+    if html:
+        message.attach_alternative(html, "text/html")
     for item in row.attachments:
         message.attach(item["filename"], base64.b64decode(item["content_base64"]), item["mimetype"])
     return message
@@ -193,7 +196,10 @@ def _send_one(connection: Any, now: datetime.datetime) -> bool | None:
             _deliver(email_message(row, connection))
         except Exception as error:  # Any SMTP or network failure: retried with back-off.
             logger.warning("sending notification %s failed: %s", row.pk, error)
-            give_up = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+            # A reset the account may no longer make stays refused: no point in retrying.
+            give_up = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS or isinstance(
+                error, ResetNotSendable
+            )
             Notification.objects.filter(pk=row.pk).update(
                 status=NotificationStatus.FAILED,
                 attempts=attempts,

@@ -241,6 +241,26 @@ if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("departments.oidc.OIDCBackend")
 
+# Password reset by e-mail (notifications/password_reset.py), only without OIDC (its
+# provider resets passwords then). The link is made when the outbox sends the message and
+# works once, for an hour: long enough to read the mail, short enough for a forwarded one.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# The accessibility statement at /toegankelijkheid/ (training_monitor/accessibility.py,
+# README "Accessibility statement"): who publishes it, where people report a barrier, how
+# many working days they wait for an answer, and the day it was last reviewed. Review it at
+# least once a year and after a large change, then move the date.
+ACCESSIBILITY_ORGANISATION: str = env.str(
+    "ACCESSIBILITY_ORGANISATION", default="Programmabureau O&P Rijk"
+)
+ACCESSIBILITY_CONTACT_EMAIL: str = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="toegankelijkheid@training-monitor.localhost"
+)
+ACCESSIBILITY_RESPONSE_DAYS: int = env.int("ACCESSIBILITY_RESPONSE_DAYS", default=5)
+ACCESSIBILITY_STATEMENT_DATE: date = date.fromisoformat(
+    env.str("ACCESSIBILITY_STATEMENT_DATE", default="2026-12-06")
+)
+
 # List downloads (action list, committee list): longer lists are prepared by a worker,
 # with a progress page, instead of in the web request. Prepared files are deleted after
 # EXPORT_KEEP_HOURS.

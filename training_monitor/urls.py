@@ -7,8 +7,34 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from notifications import views as notification_views
+from notifications.password_reset import OutboxPasswordResetForm, PasswordResetConfirmView
 from reports import dashboard_views
-from training_monitor import health
+from training_monitor import accessibility, health
+
+# Password reset by e-mail, only without OIDC: with it, people reset their password at the
+# organisation's provider, and these addresses do not exist.
+password_reset_urls = [
+    path(
+        "accounts/password/reset/",
+        auth_views.PasswordResetView.as_view(form_class=OutboxPasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
 
 urlpatterns = [
     path("", dashboard_views.home, name="home"),
@@ -28,12 +54,18 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    *([] if settings.OIDC_ENABLED else password_reset_urls),
     path(
         "accounts/messages/",
         notification_views.message_preferences,
         name="message_preferences",
     ),
     path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "toegankelijkheid/",
+        accessibility.accessibility_statement,
+        name="accessibility_statement",
+    ),
     path("health/", health.health, name="health"),
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),

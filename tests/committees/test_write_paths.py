@@ -448,6 +448,8 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "login": "signs in",
     "logout": "signs out",
     "password_change": "changes the user's own password",
+    "password_reset": "queues a message with a link to choose a new password",
+    "password_reset_confirm": "sets a new password with the link from that message",
     "set_language": "stores the chosen language",
     "message_preferences": "the user's own choice of e-mail messages",
     "committees:member_remove": "removes a member: leaves no untrained member behind",

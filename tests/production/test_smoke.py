@@ -363,6 +363,8 @@ def test_every_page_answers_without_a_server_error_and_pages_use_the_manifest(
     # The pages were really shown, not refused: each role's own pages answered 200.
     shown = {path for path, status in answered.items() if status == 200}
     assert {"/committees/", "/people/", "/reports/"} <= shown
+    # The public pages: the accessibility statement and the password reset (OIDC is off).
+    assert {"/toegankelijkheid/", "/privacy/", "/accounts/password/reset/"} <= shown
     if user == "admin":  # the lists of the project's own models (axes' are superusers')
         own = ("departments", "committees", "trainings", "reports", "django_celery_beat")
         lists = {p for p in answered if p.startswith("/admin/") and not p.endswith("/add/")}
