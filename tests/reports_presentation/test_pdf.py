@@ -102,7 +102,7 @@ def test_the_html_repeats_table_headers_on_every_page(report: Report) -> None:
 
 def test_the_language_follows_the_active_language(report: Report) -> None:
     with translation.override("nl"):
-        assert '<html lang="nl">' in report_html(report)
+        assert '<html lang="nl-NL">' in report_html(report)
     with translation.override("en"):
         assert '<html lang="en">' in report_html(report)
 
