@@ -11,7 +11,8 @@ but leaves three things to the caller; `finish_tagged` adds them through WeasyPr
 - header cells carry no /Scope: here a header in a table head gets /Column, one in a
   body row (the row's name, `<th scope="row">`) gets /Row;
 - the PDF/A variant writes the PDF/A identification only: `declare_pdfua` adds the
-  PDF/UA one, because an archived file has the same tags as a downloaded one.
+  PDF/UA one (with the extension schema PDF/A asks for it), because an archived file
+  has the same tags as a downloaded one.
 
 The objects are pydyf's (untyped): dictionaries, arrays, and references as b"12 0 R".
 """
@@ -26,6 +27,25 @@ PDFUA_IDENTIFICATION: Final = (
     b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"'
     b' pdfuaid:part="1"/>'
 )
+# PDF/A-2 allows only the XMP properties it knows, or ones a file declares in an extension
+# schema: pdfuaid:part is not one it knows, so the file declares it (ISO 14289-1, 5).
+PDFUA_EXTENSION_SCHEMA: Final = b"""<rdf:Description rdf:about=""
+ xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates which part of ISO 14289 standard is followed\
+</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>"""
 
 
 def _object(pdf: Any, reference: Any) -> Any:
@@ -105,5 +125,6 @@ def declare_pdfua(document: Any, pdf: Any) -> None:
     metadata = _object(pdf, pdf.catalog["Metadata"])
     packet = b"\n".join(metadata.stream)
     if b"pdfuaid:part" not in packet:
-        packet = packet.replace(b"</rdf:RDF>", PDFUA_IDENTIFICATION + b"</rdf:RDF>", 1)
+        added = PDFUA_EXTENSION_SCHEMA + PDFUA_IDENTIFICATION
+        packet = packet.replace(b"</rdf:RDF>", added + b"</rdf:RDF>", 1)
     metadata.stream[:] = [packet]
