@@ -137,20 +137,33 @@ SUMMARIES: Final[Mapping[str, SummarySpec]] = {
 }
 
 
-def change_text(change: CellValue, column: Column, threshold: int | None) -> str:
-    """A change in percentage points since the previous quarter as an arrow and words: the
-    arrow alone would say nothing to a screen reader or on a grey print."""
+@dataclass(frozen=True)
+class SummaryFigure:
+    """A figure of the summary page. `arrow` ("up", "down", "same" or "") is drawn before
+    the text as a background image: visible on the page and in grey print, but an
+    artifact in the tagged PDF, since the words already say it to a screen reader."""
+
+    text: str
+    arrow: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def change_figure(change: CellValue, column: Column, threshold: int | None) -> SummaryFigure:
+    """A change in percentage points since the previous quarter in words, with an arrow for
+    the eye: the arrow alone would say nothing to a screen reader."""
     if isinstance(change, bool) or not isinstance(change, int | float | Decimal):
-        return display_value(column, change, threshold)
+        return SummaryFigure(display_value(column, change, threshold))
     exact = Decimal(str(change))
     if exact == 0:
-        return "= " + gettext("unchanged")
+        return SummaryFigure(gettext("unchanged"), "same")
     words = (
         gettext("%(amount)s percentage points higher")
         if exact > 0
         else gettext("%(amount)s percentage points lower")
     ) % {"amount": format_number(abs(exact), decimals=column.decimals)}
-    return ("▲ " if exact > 0 else "▼ ") + words
+    return SummaryFigure(words, "up" if exact > 0 else "down")
 
 
 def _below_target(value: CellValue, column: Column, target: Decimal, threshold: int | None) -> str:
@@ -180,14 +193,16 @@ def summary_context(report: Report) -> dict[str, Any] | None:
     rows = []
     for row in table.all_rows():
         figures = [
-            display_value(value, row.get(value.key), threshold),
-            change_text(row.get(change.key), change, threshold),
+            SummaryFigure(display_value(value, row.get(value.key), threshold)),
+            change_figure(row.get(change.key), change, threshold),
         ]
         if target is not None:
-            figures.append(_below_target(row.get(value.key), value, target, threshold))
+            below = _below_target(row.get(value.key), value, target, threshold)
+            figures.append(SummaryFigure(below))
         if "no_data" in row.flags:
             # As the table says it: no figures at all, not "not applicable".
-            figures = [gettext("No data")] + [""] * (len(figures) - 1)
+            blanks = [SummaryFigure("")] * (len(figures) - 1)
+            figures = [SummaryFigure(gettext("No data")), *blanks]
         shown = [display_value(c, row.get(c.key), threshold) for c in names]
         if row is table.total_row and "no_data" in {flag for r in table.rows for flag in r.flags}:
             # The rows above say which ministries have no data: the total need not list
