@@ -20,8 +20,6 @@ from reports.models import ReportSnapshot, Trigger
 from reports.services import (
     RENDERER_VERSIONS,
     report_compile,
-    report_file_render,
-    report_for_departments,
     snapshot_file,
     snapshot_report,
 )
@@ -134,15 +132,3 @@ def test_a_table_that_runs_onto_the_next_page_has_its_header_cells_on_each_page(
         (head,) = (kid for kid in table.node.K if kid.get("/S") == "/THead")
         assert [cell.S for row in head.K for cell in row.K] == ["/TH"] * len(head.K[0].K)
     assert all(e.node.A.Headers for e in tagged if e.type == "/TD")
-
-
-def test_a_ministrys_own_download_is_tagged_but_not_claimed_archivable(world: World) -> None:
-    own = report_for_departments(snapshot_report(compile_quarter()), {"AAA"})
-
-    document = open_pdf(report_file_render(report=own, fmt="pdf"))
-
-    metadata = document.open_metadata()
-    assert metadata.get("pdfuaid:part") == "1"
-    assert metadata.get("pdfaid:part") is None
-    assert is_true(document.Root.MarkInfo.Marked)
-    assert set(painted_content(document)) == {"tagged", "artifact"}
