@@ -7,7 +7,8 @@ but leaves three things to the caller; `finish_tagged` adds them through WeasyPr
 - the page footer (title and page number, in the @page margin boxes) is drawn as marked
   content whose structure elements hang in no tree. PDF/UA wants it an artifact: here
   it becomes a pagination artifact, so a screen reader skips it and nothing is left
-  half tagged;
+  half tagged (the report template has margin boxes at the bottom only: a header at
+  the top would be marked a footer too);
 - header cells carry no /Scope: here a header in a table head gets /Column, one in a
   body row (the row's name, `<th scope="row">`) gets /Row;
 - the PDF/A variant writes the PDF/A identification only: `declare_pdfua` adds the
@@ -28,7 +29,7 @@ PDFUA_IDENTIFICATION: Final = (
     b' pdfuaid:part="1"/>'
 )
 # PDF/A-2 allows only the XMP properties it knows, or ones a file declares in an extension
-# schema: pdfuaid:part is not one it knows, so the file declares it (ISO 14289-1, 5).
+# schema (ISO 19005-2, 6.6.2.3): pdfuaid:part is not one it knows, so the file declares it.
 PDFUA_EXTENSION_SCHEMA: Final = b"""<rdf:Description rdf:about=""
  xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
  xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
@@ -64,6 +65,11 @@ def _elements(pdf: Any, element: Any, in_head: bool = False) -> Iterator[tuple[A
             continue
         yield child, in_head
         yield from _elements(pdf, child, in_head or child.get("S") == "/THead")
+
+
+def _with_kids(pdf: Any, element: Any) -> Iterator[tuple[Any, bool]]:
+    yield element, False
+    yield from _elements(pdf, element)
 
 
 def _scope_headers(elements: list[tuple[Any, bool]]) -> None:
@@ -112,11 +118,6 @@ def finish_tagged(document: Any, pdf: Any) -> None:
     tree = [element for kid in root["K"] for element in _with_kids(pdf, _object(pdf, kid))]
     _scope_headers(tree)
     _mark_artifacts(pdf, _untagged_content(pdf, {element.number for element, _ in tree}))
-
-
-def _with_kids(pdf: Any, element: Any) -> Iterator[tuple[Any, bool]]:
-    yield element, False
-    yield from _elements(pdf, element)
 
 
 def declare_pdfua(document: Any, pdf: Any) -> None:
