@@ -44,12 +44,13 @@ logger = logging.getLogger(__name__)
 REPORT_LANGUAGE = "nl"
 # Raise a format's number when its renderer changes how a file looks (PDF 2: A4 landscape
 # with a summary page; PDF 3 and XLSX 2: the interventions section says "none" when there
-# were none). The next compile of a quarter then adds a file of the new version
-# to its snapshot: same figures, same hash, same version, one more file.
+# were none; PDF 4: tagged for screen readers and archivable, PDF/A-2a). The next compile
+# of a quarter then adds a file of the new version to its snapshot: same figures, same
+# hash, same version, one more file.
 RENDERER_VERSIONS: Final[Mapping[str, int]] = {
     FileFormat.XLSX.value: 2,
     FileFormat.CSV.value: 1,
-    FileFormat.PDF.value: 3,
+    FileFormat.PDF.value: 4,
 }
 
 
@@ -63,19 +64,21 @@ def content_hash(data: dict[str, Any]) -> str:
 
 
 def report_files(report: Report) -> dict[str, bytes]:
-    """The XLSX, CSV (ZIP) and PDF of a report, by format."""
+    """The XLSX, CSV (ZIP) and PDF of a report, by format, as a snapshot stores them (the
+    PDF archivable: PDF/A)."""
     with translation.override(REPORT_LANGUAGE):
         xlsx = io.BytesIO()
         write_xlsx(report, xlsx)
         return {
             FileFormat.XLSX.value: xlsx.getvalue(),
             FileFormat.CSV.value: export_csv_zip(report),
-            FileFormat.PDF.value: render_pdf(report),
+            FileFormat.PDF.value: render_pdf(report, archival=True),
         }
 
 
-def report_file_render(*, report: Report, fmt: str) -> bytes:
-    """One export of a report (used for filtered, per-department downloads)."""
+def report_file_render(*, report: Report, fmt: str, archival: bool = False) -> bytes:
+    """One export of a report (used for filtered, per-department downloads, and with
+    `archival` for a file a snapshot stores)."""
     with translation.override(REPORT_LANGUAGE):
         if fmt == FileFormat.XLSX:
             out = io.BytesIO()
@@ -84,7 +87,7 @@ def report_file_render(*, report: Report, fmt: str) -> bytes:
         if fmt == FileFormat.CSV:
             return export_csv_zip(report)
         if fmt == FileFormat.PDF:
-            return render_pdf(report)
+            return render_pdf(report, archival=archival)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -169,7 +172,7 @@ def snapshot_files_add(*, snapshot: ReportSnapshot) -> int:
     if not missing:
         return 0
     report = snapshot_report(snapshot)
-    files = {fmt: report_file_render(report=report, fmt=fmt) for fmt in missing}
+    files = {fmt: report_file_render(report=report, fmt=fmt, archival=True) for fmt in missing}
     try:
         with transaction.atomic():
             ReportFile.objects.bulk_create(_file_rows(snapshot, files))

@@ -12,6 +12,12 @@ names only generic font families, so WeasyPrint takes fonts from the server. A r
 can therefore be rendered in a worker without outbound access, and a name in the data
 cannot make the renderer fetch anything. The language is the active one (Dutch unless
 the caller activates another).
+
+Every PDF is tagged (PDF/UA-1): a title shown as the window title, the language, headings,
+tables with header cells, the charts as figures with alternative text, and the page
+footer as an artifact (pdf_structure.py adds what WeasyPrint leaves out). The file stored
+with a snapshot is also archivable: PDF/A-2a, the same tags, fonts embedded, and the
+PDF/UA identification as well (README, "Accessible and archivable PDFs").
 """
 
 from __future__ import annotations
@@ -38,11 +44,18 @@ from .formatting import (
     require_suppressed,
     suppression_footnote,
 )
+from .pdf_structure import declare_pdfua, finish_tagged
 from .tables import FLAG_HELP, FLAG_LABELS, SUPPRESSED, CellValue, Column, Report, Table
 
 TEMPLATE = "reports/pdf/report.html"
 # Tagged PDF: screen readers get headings, tables and reading order.
-PDF_OPTIONS: Mapping[str, Any] = {"pdf_tags": True}
+PDF_OPTIONS: Mapping[str, Any] = {"pdf_variant": "pdf/ua-1", "finisher": finish_tagged}
+# A snapshot's stored PDF: PDF/A-2 level A is tagged too. Not PDF/A-3: it only adds
+# attachments of any kind, and a report has none. WeasyPrint writes one variant per file,
+# so the PDF/UA identification is added by the finisher (pdf_structure.declare_pdfua).
+ARCHIVE_PDF_OPTIONS: Mapping[str, Any] = {"pdf_variant": "pdf/a-2a", "finisher": declare_pdfua}
+# The document language as a BCP 47 tag for /Lang; a language not listed is written as is.
+PDF_LANGUAGES: Final[Mapping[str, str]] = {"nl": "nl-NL", "en": "en"}
 # Tables with more columns than this are set in smaller, condensed type to fit the page.
 WIDE_TABLE_COLUMNS: Final = 9
 
@@ -65,6 +78,9 @@ class OfflineURLFetcher(URLFetcher):
 class _Cell:
     text: str
     numeric: bool
+    # The row's name (its first column, when that is text): a row header, so a screen
+    # reader says which ministry or quarter a figure belongs to.
+    header: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,10 +99,12 @@ def _table_context(table: Table) -> dict[str, Any]:
     hidden = False
     for row in table.all_rows():
         cells = []
-        for column in table.columns:
+        for index, column in enumerate(table.columns):
             value = row.get(column.key)
             hidden = hidden or value is SUPPRESSED
-            cells.append(_Cell(display_value(column, value, threshold), column.kind != "text"))
+            text = display_value(column, value, threshold)
+            numeric = column.kind != "text"
+            cells.append(_Cell(text, numeric, header=index == 0 and not numeric))
         if table.has_flags:
             cells.append(_Cell(flags_text(row.flags), numeric=False))
         classes = sorted(row.flags) + (["total"] if row is table.total_row else [])
@@ -119,20 +137,33 @@ SUMMARIES: Final[Mapping[str, SummarySpec]] = {
 }
 
 
-def change_text(change: CellValue, column: Column, threshold: int | None) -> str:
-    """A change in percentage points since the previous quarter as an arrow and words: the
-    arrow alone would say nothing to a screen reader or on a grey print."""
+@dataclass(frozen=True)
+class SummaryFigure:
+    """A figure of the summary page. `arrow` ("up", "down", "same" or "") is drawn before
+    the text as a background image: visible on the page and in grey print, but an
+    artifact in the tagged PDF, since the words already say it to a screen reader."""
+
+    text: str
+    arrow: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def change_figure(change: CellValue, column: Column, threshold: int | None) -> SummaryFigure:
+    """A change in percentage points since the previous quarter in words, with an arrow for
+    the eye: the arrow alone would say nothing to a screen reader."""
     if isinstance(change, bool) or not isinstance(change, int | float | Decimal):
-        return display_value(column, change, threshold)
+        return SummaryFigure(display_value(column, change, threshold))
     exact = Decimal(str(change))
     if exact == 0:
-        return "= " + gettext("unchanged")
+        return SummaryFigure(gettext("unchanged"), "same")
     words = (
         gettext("%(amount)s percentage points higher")
         if exact > 0
         else gettext("%(amount)s percentage points lower")
     ) % {"amount": format_number(abs(exact), decimals=column.decimals)}
-    return ("▲ " if exact > 0 else "▼ ") + words
+    return SummaryFigure(words, "up" if exact > 0 else "down")
 
 
 def _below_target(value: CellValue, column: Column, target: Decimal, threshold: int | None) -> str:
@@ -162,14 +193,16 @@ def summary_context(report: Report) -> dict[str, Any] | None:
     rows = []
     for row in table.all_rows():
         figures = [
-            display_value(value, row.get(value.key), threshold),
-            change_text(row.get(change.key), change, threshold),
+            SummaryFigure(display_value(value, row.get(value.key), threshold)),
+            change_figure(row.get(change.key), change, threshold),
         ]
         if target is not None:
-            figures.append(_below_target(row.get(value.key), value, target, threshold))
+            below = _below_target(row.get(value.key), value, target, threshold)
+            figures.append(SummaryFigure(below))
         if "no_data" in row.flags:
             # As the table says it: no figures at all, not "not applicable".
-            figures = [gettext("No data")] + [""] * (len(figures) - 1)
+            blanks = [SummaryFigure("")] * (len(figures) - 1)
+            figures = [SummaryFigure(gettext("No data")), *blanks]
         shown = [display_value(c, row.get(c.key), threshold) for c in names]
         if row is table.total_row and "no_data" in {flag for r in table.rows for flag in r.flags}:
             # The rows above say which ministries have no data: the total need not list
@@ -193,7 +226,8 @@ def report_html(report: Report) -> str:
             "title": chart.title,
             "src": "data:image/svg+xml;base64,"
             + base64.b64encode(render_svg(chart).encode("utf-8")).decode("ascii"),
-            "alt": alt_text(chart),
+            # The PDF shows the chart's figures in a table right under it: the alt says so.
+            "alt": f"{alt_text(chart)} {gettext('The figures are in the table under the chart.')}",
             "table": _table_context(chart_table(chart, report_threshold(report))),
         }
         for chart in report.charts
@@ -203,8 +237,9 @@ def report_html(report: Report) -> str:
     )
     context = {
         "report": report,
-        "language": get_language(),
-        "created": report.generated_at.isoformat(),
+        "language": PDF_LANGUAGES.get(get_language(), get_language()),
+        # Whole seconds: PDF/A wants the XMP date equal to the info date, which has no fraction.
+        "created": report.generated_at.replace(microsecond=0).isoformat(),
         "generated": moment_text(report.generated_at),
         "footnotes": [suppression_footnote(t) for t in report_thresholds(report)],
         "summary": summary_context(report),
@@ -218,10 +253,11 @@ def report_html(report: Report) -> str:
 def render_document(html: str, url_fetcher: OfflineURLFetcher | None = None) -> Document:
     """Lay out `html` into pages without any network or file access."""
     fetcher = url_fetcher if url_fetcher is not None else OfflineURLFetcher()
-    return HTML(string=html, url_fetcher=fetcher).render(**PDF_OPTIONS)
+    return HTML(string=html, url_fetcher=fetcher).render(pdf_tags=True)
 
 
-def render_pdf(report: Report) -> bytes:
-    """The report as PDF bytes."""
-    pdf: bytes = render_document(report_html(report)).write_pdf(**PDF_OPTIONS)
+def render_pdf(report: Report, *, archival: bool = False) -> bytes:
+    """The report as tagged PDF bytes; `archival` makes it PDF/A as well (for snapshots)."""
+    options = ARCHIVE_PDF_OPTIONS if archival else PDF_OPTIONS
+    pdf: bytes = render_document(report_html(report)).write_pdf(**options)
     return pdf
