@@ -95,7 +95,7 @@ def test_op_staff_log_a_committee_and_meet_the_enforcement_rule(
     # Justify: the same step needs a written reason, which is then shown and kept.
     set_mode(department, "justify")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_role("alert")).to_contain_text("Leg uit waarom")
+    expect(page.get_by_role("alert")).to_contain_text("Schrijf op waarom")
     assert_accessible(page, "committee-justify-asked")
     page.get_by_label("Toelichting").fill("De workshop van januari is vol; Cor volgt hem in maart.")
     page.get_by_role("button", name="Opslaan").click()
