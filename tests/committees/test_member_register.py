@@ -148,7 +148,7 @@ def test_the_committee_page_offers_registration_to_untrained_members_only(
     MembershipFactory(committee=committee, role=MembershipRole.EXTERNAL)
     client.force_login(op_user)
     page = client.get(reverse("committees:detail", args=[committee.pk])).content.decode()
-    assert page.count("Aanmelden voor een sessie") == 1
+    assert page.count("Inschrijven voor een sessie") == 1
     assert url(untrained) in page
 
 
