@@ -63,7 +63,7 @@ def dutch_strings(path: Path) -> list[tuple[str, str]]:
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        found.extend((msgid, string) for string in strings if string)
+        found.extend((msgid, str(string)) for string in strings if string)
     return found
 
 

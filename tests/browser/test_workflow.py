@@ -97,7 +97,8 @@ def test_op_staff_log_a_committee_and_meet_the_enforcement_rule(
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("alert")).to_contain_text("Schrijf op waarom")
     assert_accessible(page, "committee-justify-asked")
-    page.get_by_label("Verantwoording").fill("De workshop van januari is vol; Cor volgt hem in maart.")
+    reason = "De workshop van januari is vol; Cor volgt hem in maart."
+    page.get_by_label("Verantwoording").fill(reason)
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("De workshop van januari is vol")).to_be_visible()
     assert_accessible(page, "committee-justified")
@@ -130,7 +131,7 @@ def test_remove_a_member_by_keyboard(page: Page, department) -> None:
     )
     log_in(page, "op.test")
     page.goto(f"/committees/{membership.committee.pk}/")
-    page.get_by_role("link", name="Verwijderen Dirk Weg").focus()
+    page.get_by_role("link", name="Verwijderen: Dirk Weg").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Lid verwijderen")
     assert_accessible(page, "member-remove")
