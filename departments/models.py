@@ -106,7 +106,13 @@ class DepartmentQuerySet(models.QuerySet["Department"]):
 class Department(models.Model):
     """A ministry (departement) of the Rijk."""
 
-    code = models.CharField(_("code"), max_length=10, unique=True)
+    # Django's own unique message reads "Er bestaat al een Ministerie met eenzelfde Code".
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        unique=True,
+        error_messages={"unique": _("Another ministry already has this code.")},
+    )
     name_nl = models.CharField(_("name (Dutch)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     in_tender = models.BooleanField(
@@ -192,7 +198,12 @@ class DepartmentAlias(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("department")
     )
-    name = models.CharField(_("alias"), max_length=200, unique=True)
+    name = models.CharField(
+        _("alias"),
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("This name already belongs to a ministry.")},
+    )
 
     class Meta:
         ordering = ["name"]
@@ -266,8 +277,15 @@ def normalise_employee_number(value: str | None) -> str | None:
 class Person(models.Model):
     """A civil servant who sits on committees and/or follows the workshop."""
 
+    # Django's own unique message capitalises the names: "Er bestaat al een Persoon met
+    # eenzelfde Personeelsnummer". These say it plainly.
     employee_number = models.CharField(
-        _("employee number"), max_length=30, null=True, blank=True, unique=True
+        _("employee number"),
+        max_length=30,
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("Someone else already has this employee number.")},
     )
     first_name = models.CharField(_("first name"), max_length=100)
     # The tussenvoegsel on its own, as the civil registry keeps it: shown in the name
@@ -283,7 +301,13 @@ class Person(models.Model):
     last_name = models.CharField(
         _("last name"), max_length=150, help_text=_("Without the name particle: 'Vries'.")
     )
-    email = models.EmailField(_("email"), null=True, blank=True, unique=True)
+    email = models.EmailField(
+        _("email"),
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": _("Someone else already has this email address.")},
+    )
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,

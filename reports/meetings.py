@@ -22,6 +22,7 @@ Definitions (also in the tables' help texts):
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Collection, Iterable
 
 from django.conf import settings
@@ -77,8 +78,9 @@ def enforcement_modes(quarter: Quarter) -> dict[int, str]:
 
 
 def mode_label(mode: str) -> str:
-    """The mode's short name ("Justify"), without the explanation after the colon."""
-    return str(EnforcementMode(mode).label).split(":")[0]
+    """The mode's short name ("Justify"), without its explanation: after a colon in English,
+    in brackets in Dutch ("Verantwoorden (bevestigen mag alleen met een verantwoording)")."""
+    return re.split(r":| \(", str(EnforcementMode(mode).label), maxsplit=1)[0]
 
 
 def late_cancellations_by_supplier(first: Quarter, last: Quarter) -> dict[tuple[Key, int], int]:

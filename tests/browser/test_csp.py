@@ -28,7 +28,7 @@ def test_the_login_page_and_the_bureaus_home_page_run_without_csp_violations(pag
     bureau = bureau_user()
     page.goto("/accounts/login/")
     page.get_by_label("Taal", exact=True).select_option("en")
-    page.get_by_role("button", name="Wissel").click()
+    page.get_by_role("button", name="Taal wijzigen").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_label("Username").fill(bureau.username)
     page.get_by_label("Password").fill("wachtwoord-123")

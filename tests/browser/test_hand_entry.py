@@ -45,9 +45,10 @@ def test_a_hand_entry_counts_once_a_colleague_confirms_it(page: Page, department
     page.get_by_role(
         "link", name="Eén met de hand ingevoerde training wacht op uw bevestiging."
     ).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Trainingen om te bevestigen")
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Trainingen die wachten op bevestiging")
     assert_accessible(page, "hand-entry-to-confirm")
-    page.get_by_role("button", name="Bevestigen de training van Dirk Dekker").click()
+    page.get_by_role("button", name="Bevestigen – training van Dirk Dekker").click()
     expect(page.get_by_role("status")).to_contain_text("is bevestigd")
 
     page.goto(f"/committees/{committee.pk}/")

@@ -38,6 +38,6 @@ def test_op_staff_log_in_by_keyboard_and_see_their_department(page: Page, depart
 def test_the_language_can_be_switched_to_english(page: Page) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Taal").select_option("en")
-    page.get_by_role("button", name="Wissel").click()
+    page.get_by_role("button", name="Taal wijzigen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
     assert_accessible(page, "login-en")

@@ -22,9 +22,9 @@ def test_people_are_found_by_employee_number_and_email(page: Page, department) -
     )
 
     log_in(page, "op.personen")
-    page.get_by_role("link", name="Personen", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Personen")
-    page.get_by_label("Personen zoeken").fill("880011")
+    page.get_by_role("link", name="Mensen", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mensen")
+    page.get_by_label("Mensen zoeken").fill("880011")
     page.get_by_role("button", name="Zoeken").click()
     table = page.get_by_role("table")
     expect(table).to_contain_text("Sanne de Wit")
@@ -33,7 +33,7 @@ def test_people_are_found_by_employee_number_and_email(page: Page, department) -
     expect(page.get_by_role("status")).to_contain_text("1 persoon gevonden")
     assert_accessible(page, "people-search")
 
-    page.get_by_label("Personen zoeken").fill("kees.b@example")
+    page.get_by_label("Mensen zoeken").fill("kees.b@example")
     page.get_by_role("button", name="Zoeken").click()
     page.get_by_role("link", name="Kees Bakker").click()
     page.get_by_role("link", name="Gegevens wijzigen").click()

@@ -24,8 +24,8 @@ def test_the_bureau_compiles_a_quarter_and_reads_it(page: Page, world: World) ->
     page.get_by_role("button", name="Maken").click()
     expect(page.locator("#job-status")).to_contain_text("Klaar")
     assert_accessible(page, "reports-job")
-    page.get_by_role("link", name="Overzicht voor het ICOP 2025Q1 v1").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Overzicht voor het ICOP")
+    page.get_by_role("link", name="Overzicht voor de ICOP 2025Q1 v1").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Overzicht voor de ICOP")
     expect(page.locator("img.chart-image").first).to_be_visible()
     assert_accessible(page, "reports-snapshot-icop")
 

@@ -67,11 +67,11 @@ def test_register_from_the_strict_refusal_and_fill_the_last_place(page: Page, de
     page.get_by_label("Status").select_option(label="Bevestigd")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("alert")).to_contain_text("Cees Bakker")
-    expect(page.get_by_role("heading", name="Wat wel kan")).to_be_visible()
+    expect(page.get_by_role("heading", name="Wat u kunt doen")).to_be_visible()
     assert_accessible(page, "committee-strict-what-would-work")
-    page.get_by_role("link", name=re.compile("Cees Bakker aanmelden voor een sessie")).click()
+    page.get_by_role("link", name=re.compile("Cees Bakker inschrijven voor een sessie")).click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelden voor een sessie")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inschrijven voor een sessie")
     assert_accessible(page, "member-register")
     page.get_by_role("button", name=re.compile("Deze sessie kiezen")).click()
     expect(page.get_by_role("status")).to_contain_text("Cees Bakker is ingeschreven voor de sessie")
@@ -86,7 +86,7 @@ def test_register_from_the_strict_refusal_and_fill_the_last_place(page: Page, de
 
     # That was the last place: the next member is offered the waiting list.
     page.goto(f"/committees/{other.committee.pk}/")
-    page.get_by_role("link", name=re.compile("Aanmelden voor een sessie")).click()
+    page.get_by_role("link", name=re.compile("Inschrijven voor een sessie")).click()
     expect(page.get_by_role("table")).to_contain_text("Vol")
     assert_accessible(page, "member-register-full")
     page.get_by_role("button", name=re.compile("Op de wachtlijst")).click()

@@ -27,10 +27,10 @@ def set_mode(department, mode: str) -> None:
 
 
 def add_existing_member(page: Page, search: str, role: str) -> None:
-    page.get_by_label("Personen zoeken").fill(search)
+    page.get_by_label("Mensen zoeken").fill(search)
     # With JavaScript htmx shows the results as you type; pressing Enter is the same
     # search as the plain form.
-    page.get_by_label("Personen zoeken").press("Enter")
+    page.get_by_label("Mensen zoeken").press("Enter")
     results = page.locator("#people-results")
     expect(results).to_contain_text(search)
     results.get_by_label("Rol").select_option(label=role)
@@ -52,7 +52,7 @@ def test_op_staff_log_a_committee_and_meet_the_enforcement_rule(
     assert_accessible(page, "dashboard")
 
     page.get_by_role("link", name="Commissies", exact=True).first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sollicitatiecommissies")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Selectiecommissies")
     assert_accessible(page, "committee-list")
 
     page.get_by_role("link", name="Nieuwe commissie").click()
@@ -95,9 +95,10 @@ def test_op_staff_log_a_committee_and_meet_the_enforcement_rule(
     # Justify: the same step needs a written reason, which is then shown and kept.
     set_mode(department, "justify")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_role("alert")).to_contain_text("Leg uit waarom")
+    expect(page.get_by_role("alert")).to_contain_text("Schrijf op waarom")
     assert_accessible(page, "committee-justify-asked")
-    page.get_by_label("Toelichting").fill("De workshop van januari is vol; Cor volgt hem in maart.")
+    reason = "De workshop van januari is vol; Cor volgt hem in maart."
+    page.get_by_label("Verantwoording").fill(reason)
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("De workshop van januari is vol")).to_be_visible()
     assert_accessible(page, "committee-justified")
@@ -151,7 +152,7 @@ def test_the_bureau_sees_the_overview_and_the_what_if_view(
     log_in(page, user.username)
     expect(page.get_by_role("table")).to_contain_text(department.code)
     assert_accessible(page, "bureau-home")
-    page.get_by_role("link", name="Wat als elk departement streng was?").click()
+    page.get_by_role("link", name="Wat als elk ministerie streng handhaaft?").click()
     expect(page.get_by_role("table")).to_contain_text(department.code)
     assert_accessible(page, "what-if-strict")
     page.goto(f"/departments/{department.code}/")

@@ -54,13 +54,13 @@ def test_op_staff_paste_a_list_of_members_preview_and_add_them(page: Page, depar
     expect(plan).to_contain_text("Niet gevonden")
     assert_accessible(page, "bulk-add-preview")
 
-    page.get_by_role("button", name="2 personen toevoegen").click()
+    page.get_by_role("button", name="2 mensen toevoegen").click()
     expect(page.get_by_role("alert")).to_contain_text("Bram Bosman")
     assert_accessible(page, "bulk-add-justification-asked")
-    page.get_by_label("Toelichting voor de leden die niet getraind zijn").fill(
+    page.get_by_label("Verantwoording voor de leden die niet getraind zijn").fill(
         "Bram volgt de training in december."
     )
-    page.get_by_role("button", name="2 personen toevoegen").click()
+    page.get_by_role("button", name="2 mensen toevoegen").click()
     expect(page.get_by_role("status").first).to_contain_text("2 leden zijn toegevoegd")
     # The line that was not found stays in the box, to correct.
     expect(page.get_by_label("Personeelsnummers of e-mailadressen")).to_have_value("999999")
@@ -89,7 +89,7 @@ def test_op_staff_copy_the_members_of_an_earlier_committee(page: Page, departmen
     page.get_by_role("button", name="Laat de leden zien").click()
     expect(page.get_by_role("table")).to_contain_text("Dina Dekker")
     assert_accessible(page, "copy-members-preview")
-    page.get_by_role("button", name="2 personen toevoegen").click()
+    page.get_by_role("button", name="2 mensen toevoegen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("NIEUW-1")
     members = page.get_by_role("table", name="Leden en hun training")
     expect(members).to_contain_text("Cas Claassen")
@@ -145,7 +145,7 @@ def test_a_long_list_is_prepared_in_the_background_and_downloaded(
     log_in(page, "op.test")
     page.goto("/committees/")
     page.get_by_role("link", name="CSV (commissielijst)").click()
-    expect(page.locator("main")).to_contain_text("Deze lijst heeft 2 regels.")
+    expect(page.locator("main")).to_contain_text("Deze lijst heeft 2 rijen.")
     assert_accessible(page, "download-long-list")
     page.get_by_role("button", name="Het CSV-bestand klaarzetten").click()
     expect(page.get_by_role("status").last).to_contain_text("Klaar")

@@ -106,7 +106,7 @@ def test_a_cancelled_place_is_not_given_back_by_hand(client, world) -> None:
     response = post_status(client, completion, CompletionStatus.REGISTERED)
 
     assert response.status_code == 200
-    assert "Meld de persoon opnieuw" in response.content.decode()
+    assert "Schrijf de persoon opnieuw in" in response.content.decode()
     completion.refresh_from_db()
     assert completion.status == CompletionStatus.CANCELLED
     # The place stays with whoever moved up: the session is not overbooked.

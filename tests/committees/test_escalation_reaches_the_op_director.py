@@ -55,7 +55,7 @@ def test_the_director_hears_of_a_committee_that_is_not_trained_a_week_before(
     assert "FIN-7" in draft.message.subject
     assert "2 van de 3 leden" in text
     assert "2 of its 3 members" in text
-    assert "strenge regel" in text
+    assert "handhaaft streng" in text
     assert "strict rule" in text
     assert f"/committees/{committee.pk}/" in text
     # No names: the director needs the numbers, the committee page has the names.
@@ -65,8 +65,8 @@ def test_the_director_hears_of_a_committee_that_is_not_trained_a_week_before(
 @pytest.mark.parametrize(
     ("mode", "phrase"),
     [
-        (EnforcementMode.ADVISORY, "adviserende regel"),
-        (EnforcementMode.JUSTIFY, "geschreven reden"),
+        (EnforcementMode.ADVISORY, "handhaaft met waarschuwen"),
+        (EnforcementMode.JUSTIFY, "als u een verantwoording schrijft"),
     ],
 )
 def test_the_message_says_what_each_mode_does(strict_ministry, mode, phrase) -> None:

@@ -116,7 +116,7 @@ def test_a_full_session_offers_the_waiting_list(client, op_user, membership, dep
     assert "Op de wachtlijst" in page
     response = client.post(url(membership), {"session": full.pk})
     assert response.status_code == 400
-    assert "net vol geraakt" in response.content.decode()
+    assert "Deze sessie is net vol" in response.content.decode()
     response = client.post(url(membership), {"session": full.pk, "waitlist": "on"}, follow=True)
     assert WaitlistEntry.objects.get().person == membership.person
     assert "op de wachtlijst voor de sessie van" in response.content.decode()
@@ -148,7 +148,7 @@ def test_the_committee_page_offers_registration_to_untrained_members_only(
     MembershipFactory(committee=committee, role=MembershipRole.EXTERNAL)
     client.force_login(op_user)
     page = client.get(reverse("committees:detail", args=[committee.pk])).content.decode()
-    assert page.count("Aanmelden voor een sessie") == 1
+    assert page.count("Inschrijven voor een sessie") == 1
     assert url(untrained) in page
 
 

@@ -71,7 +71,7 @@ def test_a_role_without_training_is_refused_on_the_committee_page(
     client.force_login(op_user)
     response = client.post(page_url(external), {"session": session.pk})
     assert response.status_code == 400
-    assert "hoeft de training in deze rol niet te volgen" in response.content.decode()
+    assert "hoeft in deze rol niet getraind te zijn" in response.content.decode()
     assert registrations() == 0
 
 

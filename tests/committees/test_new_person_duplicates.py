@@ -11,8 +11,7 @@ from tests.factories import CommitteeFactory, MembershipFactory, PersonFactory
 pytestmark = pytest.mark.django_db
 
 NEUTRAL = (
-    "Dit e-mailadres of personeelsnummer kan niet worden gebruikt. "
-    "Neem contact op met de beheerder."
+    "U kunt dit e-mailadres of personeelsnummer niet gebruiken. Neem contact op met de beheerder."
 )
 
 

@@ -62,7 +62,7 @@ def test_the_count_is_the_true_total(client, op_user, department) -> None:
     assert response.context["search"].total == 23
     assert len(response.context["search"].hits) == 20
     html = response.content.decode()
-    assert "20 van 23 personen gevonden. Maak uw zoekopdracht preciezer." in html
+    assert "20 van 23 mensen gevonden. Maak uw zoekopdracht preciezer." in html
     assert 'aria-live="polite"' in html
 
 

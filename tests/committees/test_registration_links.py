@@ -111,14 +111,14 @@ def test_an_expired_link_says_so_in_dutch(client, membership, settings) -> None:
     settings.REGISTRATION_LINK_DAYS = 0
     response = client.get(path)
     assert response.status_code == 410
-    assert "Deze aanmeldlink is verlopen" in response.content.decode()
+    assert "Deze link om in te schrijven is verlopen" in response.content.decode()
 
 
 def test_a_tampered_link_says_so_in_dutch(client, membership) -> None:
     path = member_registration_url(membership)
     response = client.get(path[:-3] + "xyz/")
     assert response.status_code == 400
-    assert "Deze aanmeldlink is niet geldig" in response.content.decode()
+    assert "Deze link om in te schrijven werkt niet" in response.content.decode()
     response = client.post(path[:-3] + "xyz/", {"session": 1})
     assert response.status_code == 400
 

@@ -101,7 +101,7 @@ def test_cancelling_on_the_committee_page_tells_its_op_staff(
     text = mail.part("text/plain")
     assert "Bakker" in text
     assert "AAA-1" in text
-    assert "Uw ministerie gebruikt de strenge regel" in text
+    assert "Uw ministerie handhaaft streng" in text
     assert "Your ministry uses the strict rule" in text
     url = f"https://tm.example.nl/committees/{committee.pk}/"
     assert f"Bekijk de commissie: {url}" in text

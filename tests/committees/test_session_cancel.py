@@ -72,7 +72,7 @@ def test_ticking_cancelled_cancels_the_registrations_and_warns(client, admin_use
     assert not WaitlistEntry.objects.exists()
     assert not TrainingCompletion.objects.filter(status=CompletionStatus.REGISTERED).exists()
     shown = [str(m) for m in get_messages(response.wsgi_request)]
-    assert any("1 bevestigde commissie rekende erop" in m for m in shown), shown
+    assert any("1 bevestigde commissie rekende op deze sessie" in m for m in shown), shown
 
 
 def test_the_members_page_says_the_session_is_cancelled(client, admin_user_, world) -> None:

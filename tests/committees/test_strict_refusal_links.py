@@ -40,7 +40,7 @@ def test_the_refusal_carries_the_blocking_members_and_the_alternatives(committee
     assert refused.value.check.blocking == ((membership.pk, "Cees Bakker"),)
     message = " ".join(refused.value.messages)
     assert "Cees Bakker" in message
-    assert "vervang ze door een getraind lid" in message
+    assert "vervang hen door een getraind lid" in message
     assert "verplaats de gespreksdatum" in message
 
 
@@ -62,7 +62,7 @@ def test_the_edit_page_links_each_blocking_member_to_their_registration(
     page = response.content.decode()
     register = reverse("committees:member_register", args=[committee.pk, membership.pk])
     assert f'href="{register}"' in page
-    assert "Cees Bakker aanmelden voor een sessie" in page
+    assert "Cees Bakker inschrijven voor een sessie" in page
     assert "Een lid vervangen door een getrainde collega" in page
     assert "De gespreksdatum verplaatsen" in page
     committee.refresh_from_db()

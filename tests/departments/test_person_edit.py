@@ -58,7 +58,7 @@ def test_another_ministrys_email_gets_the_neutral_message(
     response = client.post(url(person), {**DATA, "email": stranger.email})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "kan niet worden gebruikt. Neem contact op met de beheerder." in html
+    assert "personeelsnummer niet gebruiken. Neem contact op met de beheerder." in html
     assert stranger.full_name not in html
     assert not response.context["form"].errors.get("email")
 

@@ -132,7 +132,7 @@ def test_a_column_used_twice_and_a_required_field_left_empty_are_errors_on_their
     assert "autofocus" in page
     for name, error in (
         ("session_date", "Deze kolom is al gekozen bij"),
-        ("attendance", "Kies de kolom die zegt wie er was."),
+        ("attendance", "Kies de kolom waarin staat wie er was."),
     ):
         select = re.search(rf'<select name="{name}"[^>]*>', page)
         assert select is not None

@@ -75,7 +75,7 @@ def test_a_session_without_place_or_link_or_with_no_places_is_refused(
         result = sessions_import(supplier=supplier, source=source, filename=name)
         messages = [problem.message for problem in result.problems]
     assert messages == [
-        "De sessie heeft geen plaats en geen onlinelink.",
+        "De sessie heeft geen plaats en geen link voor online deelname.",
         "Een sessie heeft minstens 1 plaats nodig.",
     ]
     assert not result.written

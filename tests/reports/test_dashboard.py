@@ -133,7 +133,7 @@ def test_the_action_list_is_paged_in_the_order_of_the_whole_list(
     assert 'rel="prev"' not in first.content.decode()
     assert 'href="?page=1#actions" rel="prev"' in second.content.decode()
     assert 'rel="next"' not in second.content.decode()
-    assert f"Regels {ACTION_LIST_LIMIT + 1} tot en met {ACTION_LIST_LIMIT + 3}" in (
+    assert f"Rijen {ACTION_LIST_LIMIT + 1} tot en met {ACTION_LIST_LIMIT + 3}" in (
         second.content.decode()
     )
 

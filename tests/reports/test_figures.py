@@ -308,7 +308,7 @@ class TestEvaluationScale:
         row = rows(report, "evaluations-suppliers", by="name")["Met deelnemers"]
         assert row["response_rate"] == Decimal("0.25")  # 5 responses of 20 attendees
         note = table_of(report, "evaluations-suppliers").notes[-1]
-        assert note == "Dit kwartaal: 5 reacties, van de deelnemers reageerde 25,0%."
+        assert note == "Dit kwartaal: 5 reacties. 25,0% van de deelnemers reageerde."
         for key in ("evaluations-suppliers", "evaluations-programmes"):
             notes = " ".join(table_of(report, key).notes)
             assert "1 + (s - 1) × 9 / (k - 1)" in notes

@@ -38,7 +38,7 @@ def test_the_bureau_gets_an_overview_of_all_departments(
 
 def test_staff_without_a_department_see_an_explanation(client, db) -> None:
     client.force_login(op_staff(username="op.none"))
-    assert "nog niet gekoppeld" in client.get("/").content.decode()
+    assert "hoort nog bij geen enkel ministerie" in client.get("/").content.decode()
 
 
 def test_a_department_without_training_data_says_no_data_never_0_percent(client, bureau) -> None:

@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from committees.models import (
     CommitteeJustification,
@@ -215,3 +215,12 @@ class TestSupplierMeetingFigures:
         assert (s2["sessions"], s2["empty_sessions"]) == (2, 2)
         assert content.total_row is not None
         assert content.total_row.get("sessions") == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [("nl", ["Waarschuwen", "Verantwoorden", "Streng"]), ("en", ["Advisory", "Justify", "Strict"])],
+)
+def test_a_mode_is_named_without_its_explanation_in_both_languages(language, names) -> None:
+    with translation.override(language):
+        assert [mode_label(mode) for mode in EnforcementMode] == names

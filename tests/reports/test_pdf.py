@@ -150,7 +150,7 @@ def test_the_icop_pdf_starts_with_a_one_page_summary(world: World, no_suppressio
     # The total covers the ministries with data; the rows above say which have none.
     assert "Totaal van de ministeries met gegevens 66,7% 16,7 procentpunten hoger Ja" in first
     assert re.search(r"AZ Ministerie van Algemene Zaken Geen gegevens AenM", first), first
-    assert "Onder de doelstelling van 80%" in first
+    assert "Onder het doel van 80%" in first
 
 
 def test_a_hidden_share_hides_its_below_target_answer_too(world: World) -> None:
@@ -173,4 +173,4 @@ def test_the_regiegroep_summary_gives_the_share_trained_against_the_target(
     # The same headline as the ICOP's: AAA 66.7% trained, up from 0%, below 80%.
     assert "Samenvatting" in first
     assert re.search(r"AAA Ministerie A 66,7% 66,7 procentpunten hoger Ja(?= )", first), first
-    assert "Onder de doelstelling van 80%" in first
+    assert "Onder het doel van 80%" in first

@@ -70,7 +70,7 @@ def test_a_session_without_capacity_never_fills(department, user) -> None:
 @pytest.mark.parametrize(
     ("changes", "reason"),
     [
-        ({"cancelled": True}, "afgelast"),
+        ({"cancelled": True}, "Deze sessie is geannuleerd"),
         ({"date": datetime.date(2020, 1, 1)}, "al geweest"),
         ({"entered_by_hand": True}, "met de hand"),
     ],

@@ -46,5 +46,5 @@ def test_a_session_with_places_left_gets_no_list(client, admin_user_, department
         URL, {"session": session.pk, "person": PersonFactory(department=department).pk}
     )
     assert response.status_code == 200
-    assert "nog plaatsen" in response.content.decode()
+    assert "nog vrije plaatsen" in response.content.decode()
     assert not WaitlistEntry.objects.exists()

@@ -64,7 +64,7 @@ def test_the_preview_says_what_happens_to_each_line_and_adds_nothing(
     body = response.content.decode()
     for text in ("Wordt toegevoegd", "Is al lid", "Niet gevonden", "Dubbel in de lijst"):
         assert text in body
-    assert "2 personen toevoegen" in body
+    assert "2 mensen toevoegen" in body
     assert CommitteeMembership.objects.filter(committee=committee).count() == 1
 
 
@@ -104,8 +104,8 @@ def test_too_long_a_paste_gets_a_clear_message(client, op_user, committee) -> No
     paste = "\n".join(str(100000 + n) for n in range(PASTE_MAX_ENTRIES + 1))
     response = client.post(url(committee), {"entries": paste, "role": "member", "preview": ""})
     assert response.status_code == 200
-    assert "Plak ten hoogste 500 personeelsnummers" in response.content.decode()
-    assert "deze lijst heeft er 501" in response.content.decode()
+    assert "Plak hoogstens 500 personeelsnummers" in response.content.decode()
+    assert "Deze lijst heeft er 501" in response.content.decode()
     assert response.context["lines"] == []
 
 

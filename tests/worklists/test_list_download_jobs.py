@@ -35,7 +35,7 @@ def test_a_long_list_offers_a_background_job_and_changes_nothing_on_get(
     client.force_login(op_user)
     response = client.get(url())
     assert response.status_code == 200
-    assert "Deze lijst heeft 3 regels." in response.content.decode()
+    assert "Deze lijst heeft 3 rijen." in response.content.decode()
     assert not ExportJob.objects.exists()
 
 
@@ -110,7 +110,7 @@ def test_a_dead_task_queue_keeps_the_request_and_says_so(
     job = ExportJob.objects.get()
     assert job.status == ExportStatus.NOT_QUEUED
     assert job.message in response.content.decode(), job.message
-    assert "De takenwachtrij is nu niet bereikbaar" in job.message
+    assert "De wachtrij is nu niet bereikbaar" in job.message
 
 
 def test_old_downloads_are_deleted_when_the_user_asks_for_a_new_one(

@@ -71,7 +71,7 @@ def test_op_staff_download_the_committee_list_with_the_page_filters(
     assert rows[0] == [
         "Vacaturenummer",
         "Functie",
-        "Departement",
+        "Ministerie",
         "Gespreksdatum",
         "Status",
         "Leden die getraind moeten zijn",
@@ -175,7 +175,7 @@ def test_the_action_list_download_has_the_dashboard_rows_and_no_foreign_ones(
     for query in (f"department={department.code}", ""):
         rows = csv_rows(client.get(url("actions", "csv", query)))
         assert rows[0][:6] == [
-            "Departement",
+            "Ministerie",
             "Gespreksdatum",
             "Vacaturenummer",
             "Functie",

@@ -830,8 +830,8 @@ def test_the_missing_column_message_is_dutch_for_dutch_users() -> None:
     [problem] = parse(csv_bytes(rows), "lijst.csv").file_problems
     with translation.override("nl"):
         assert str(problem.message) == (
-            "Geen kolom voor de datum van de sessie gevonden; kolommen in het bestand: "
-            "“Naam”, “Geboortedatum”, “Aanwezig”."
+            "Er is geen kolom voor de datum van de sessie gevonden. De kolommen in het "
+            "bestand zijn: “Naam”, “Geboortedatum”, “Aanwezig”."
         )
 
 
