@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import CommitteeMembership, CommitteeStatus, SelectionCommittee
 from departments.access import Role, sees_all_departments, staff_department_ids, user_roles
-from departments.models import SEARCH_MAX_LENGTH, SEARCH_MAX_WORDS, Department, validate_search_text
+from departments.models import (
+    SEARCH_MAX_LENGTH,
+    SEARCH_MAX_WORDS,
+    Department,
+    normalise_employee_number,
+    validate_search_text,
+)
 from training_monitor.form_fields import DateInput
 
 
@@ -95,7 +101,11 @@ class CommitteeFilter(django_filters.FilterSet):
         in_scope = self._people_in_scope()
         # The form refuses longer searches; the slice keeps the query bounded regardless.
         for word in value.replace(",", " ").split()[:SEARCH_MAX_WORDS]:
-            contact = Q(person__employee_number__iexact=word) | Q(person__email__icontains=word)
+            # Employee numbers are stored normalised (upper case, no spaces): an exact match
+            # on the normalised word is what iexact meant, and the unique index serves it.
+            contact = Q(person__employee_number=normalise_employee_number(word)) | Q(
+                person__email__icontains=word
+            )
             member = CommitteeMembership.objects.filter(committee=OuterRef("pk")).filter(
                 Q(person__first_name__icontains=word)
                 | Q(person__particle__icontains=word)
