@@ -99,6 +99,13 @@ def test_the_timeout_page_is_in_english_for_english_readers(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_web_connection_plans_without_jit_compilation(web_timeout: None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_without_the_web_entry_point_a_query_may_run_long(bureau) -> None:
     with override_settings(DB_STATEMENT_TIMEOUT=0.1), connection.cursor() as cursor:
         cursor.execute("SELECT pg_sleep(0.3)")
