@@ -215,8 +215,8 @@ def admin_sample_objects(user: User) -> dict[type[models.Model], models.Model]:
 
 
 def admin_pages(objects: dict[type[models.Model], models.Model], user: User) -> list[AdminPage]:
-    """Every registered admin's changelist, add page (where the administrator may add)
-    and change page; the history page of every admin with django-simple-history's
+    """Every registered admin's changelist, add page (where the administrator may add),
+    change page and import and export pages (django-import-export); the history page of every admin with django-simple-history's
     history (and one version of it), and Django's own history page once."""
     request = RequestFactory().get("/admin/")
     request.user = user
@@ -233,6 +233,10 @@ def admin_pages(objects: dict[type[models.Model], models.Model], user: User) -> 
         if model_admin.has_add_permission(request):
             pages.append(AdminPage(f"{label}-add", reverse(f"{prefix}_add")))
         pages.append(AdminPage(f"{label}-change", reverse(f"{prefix}_change", args=[obj.pk])))
+        # django-import-export's pages (the completions' import and export).
+        for extra in ("import", "export"):
+            if hasattr(model_admin, f"{extra}_action"):
+                pages.append(AdminPage(f"{label}-{extra}", reverse(f"{prefix}_{extra}")))
         history = reverse(f"{prefix}_history", args=[obj.pk])
         if isinstance(model_admin, SimpleHistoryAdmin):
             pages.append(AdminPage(f"{label}-history", history))
