@@ -216,8 +216,9 @@ def admin_sample_objects(user: User) -> dict[type[models.Model], models.Model]:
 
 def admin_pages(objects: dict[type[models.Model], models.Model], user: User) -> list[AdminPage]:
     """Every registered admin's changelist, add page (where the administrator may add),
-    change page and import and export pages (django-import-export); the history page of every admin with django-simple-history's
-    history (and one version of it), and Django's own history page once."""
+    change page and import and export pages (django-import-export); the history page of
+    every admin with django-simple-history's history (and one version of it), and
+    Django's own history page once."""
     request = RequestFactory().get("/admin/")
     request.user = user
     pages = [

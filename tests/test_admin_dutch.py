@@ -24,10 +24,12 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import trans_real
+from django_celery_beat.models import CrontabSchedule
 
 from imports.models import ImportBatch
 from tests.admin_pages import admin_pages, admin_sample_objects
 from tests.factories import administrator
+from training_monitor.admin_packages import crontab_in_words
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +247,13 @@ def test_permissions_are_named_in_dutch(client, superuser_administrator) -> None
     text = page_text(client.get(reverse("admin:auth_group_add")).content.decode())
     assert "Trainingen | trainingssessie | Wijzigen" in text
     assert any(fragment.endswith("| geschiedenis van personen | Weergeven") for fragment in text)
+
+
+def test_a_schedule_reads_in_dutch_words_with_dutch_month_names() -> None:
+    crontab = CrontabSchedule(minute="0", hour="6", day_of_month="5", month_of_year="1,4,7,10")
+    with translation.override("nl"):
+        words = crontab_in_words(crontab)
+    assert words.startswith("Om 06:00, op dag 5 van de maand")
+    assert "januari, april, juli en oktober" in words
+    with translation.override("en"):
+        assert crontab_in_words(crontab).startswith("At 06:00")

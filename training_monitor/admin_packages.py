@@ -197,7 +197,10 @@ def crontab_in_words(crontab: Any) -> str:
         **{name: str(MONTHS[i + 1]) for i, name in enumerate(_ENGLISH_MONTHS)},
         **{name: str(WEEKDAYS[i]) for i, name in enumerate(_ENGLISH_DAYS)},
     }
-    return f"{_NAMES.sub(lambda m: names[m.group(1)], words)} ({crontab.timezone})"
+    words = _NAMES.sub(lambda m: names[m.group(1)], words)
+    if options.locale_code == "nl_NL":
+        words = words.replace(", en ", " en ")  # no comma before the last item in Dutch
+    return f"{words} ({crontab.timezone})"
 
 
 def task_inline() -> type[Any]:

@@ -32,9 +32,19 @@
         });
     }
 
+    // django-import-export's "Select all" label points at an id its checkbox lacks.
+    function nameExportToggle(root) {
+        root.querySelectorAll("input.select-toggle:not([id])").forEach(function (toggle) {
+            if (root.querySelector('label[for="select-all-toggle"]') && !document.getElementById("select-all-toggle")) {
+                toggle.id = "select-all-toggle";
+            }
+        });
+    }
+
     function nameAll(root) {
         nameFilterIcons(root);
         nameAutocompletes(root);
+        nameExportToggle(root);
     }
 
     new MutationObserver(function () {
