@@ -46,6 +46,7 @@ install-dev: $(VENV)/.dev
 # Translations: .po files are the source, .mo files are built (Babel, no gettext needed).
 compile-messages: $(VENV)/.runtime
 	@for dir in $(LOCALE_DIRS); do $(BIN)/pybabel compile --statistics -d $$dir -D django 2>&1 | grep -v "^compiling" || true; done
+	@for dir in $(LOCALE_DIRS); do if [ -f $$dir/nl/LC_MESSAGES/djangojs.po ]; then $(BIN)/pybabel compile --statistics -d $$dir -D djangojs 2>&1 | grep -v "^compiling" || true; fi; done
 
 # Extraction needs GNU gettext (apt-get install gettext); only developers run it.
 extract-messages: $(VENV)/.dev

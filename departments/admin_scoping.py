@@ -14,10 +14,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from departments.access import is_administrator
+from training_monitor.admin_history import ReadableHistoryHelper
 from training_monitor.admin_site import make_formfield_safe, validate_upload_size
 
 if TYPE_CHECKING:
@@ -164,8 +166,25 @@ class ScopedAdminMixin(ScopedFieldsMixin):
         return allowed and self._may_edit(request, obj)
 
 
+class LabelledInlineFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """A tabular inline's row has no <label>s: each field is named by its column
+    (aria-label) and described by the column's help text, which the project's
+    admin/edit_inline/tabular.html renders with this id."""
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            # The widget itself, also inside the admin's wrapper (related-object links).
+            attrs = getattr(field.widget, "widget", field.widget).attrs
+            attrs.setdefault("aria-label", str(field.label or name))
+            if field.help_text:
+                attrs.setdefault("aria-describedby", f"{self.prefix}-{name}-help")
+
+
 class ScopedInline(ScopedFieldsMixin):
     """For inlines: narrowed choices, and rows only under a parent the user may change."""
+
+    formset: type[BaseInlineFormSet] = LabelledInlineFormSet  # type: ignore[type-arg]
 
     def _parent_editable(self, request: HttpRequest, obj: models.Model | None) -> bool:
         if obj is None or is_administrator(request.user):
@@ -191,6 +210,12 @@ class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         # Reverting saves an old version directly: it would skip the services (and the
         # enforcement rule) that every change goes through.
         return True
+
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: Any
+    ) -> ReadableHistoryHelper:
+        # "Gepland → Bevestigd", not the stored "planned → confirmed".
+        return ReadableHistoryHelper(self.model, historical_record)
 
 
 class ScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]

@@ -12,11 +12,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from departments.admin_scoping import ScopedFieldsAdmin, ScopedInline, ScopedModelForm
 from imports.models import ImportBatch, ImportProfile, ImportRow
-from imports.reading.fields import Field
+from imports.reading.fields import FIELD_LABELS, Field
 from imports.services import (
     ImportNotAllowed,
     attendance_import_preview_queue,
@@ -24,6 +25,65 @@ from imports.services import (
     import_batch_discard,
     import_file_delete,
 )
+from training_monitor.admin_display import pairs_table, rows_table
+
+# An import's counts, in the order and with the words of the import page.
+COUNT_LABELS = {
+    "total": _("Rows"),
+    "new": _("New"),
+    "updated": _("Updated"),
+    "unchanged": _("Unchanged"),
+    "review": _("Held for review"),
+    "rejected": _("Error in the row"),
+    "skipped": _("Skipped (no participant)"),
+}
+MATCHED_BY = {
+    "employee_number": _("by employee number"),
+    "email": _("by email address"),
+    "name": _("by name"),
+}
+
+
+def counts_table(counts: dict[str, Any]) -> Any:
+    known = [(label, counts[key]) for key, label in COUNT_LABELS.items() if key in counts]
+    other = [(key, value) for key, value in counts.items() if key not in COUNT_LABELS]
+    return pairs_table(caption=_("Rows by outcome"), pairs=[*known, *other])
+
+
+def problems_table(problems: list[dict[str, Any]]) -> Any:
+    return rows_table(
+        caption=_("Problems"),
+        headers=[_("Row"), _("Column"), _("Problem")],
+        rows=[(p.get("row"), p.get("column"), p.get("message")) for p in problems],
+    )
+
+
+def _skipped_rows(skipped: dict[str, Any]) -> str:
+    first, last = skipped.get("row"), skipped.get("last_row")
+    return f"{first}–{last}" if last not in (None, first) else str(first)
+
+
+def values_table(values: dict[str, Any]) -> Any:
+    """A held row's parsed values (by field) or an applied row's match."""
+    match = values.get("match")
+    if isinstance(match, dict):
+        return pairs_table(caption=_("values"), pairs=_match_pairs(match))
+    labels = {str(field): capfirst(label) for field, label in FIELD_LABELS.items()}
+    return pairs_table(
+        caption=_("values"), pairs=[(labels.get(key, key), value) for key, value in values.items()]
+    )
+
+
+def _match_pairs(match: dict[str, Any]) -> list[tuple[Any, Any]]:
+    person = match.get("person_name") or ""
+    if match.get("person") == "new":
+        person = f"{_('new')}: {person}"
+    elif match.get("person") in MATCHED_BY:
+        person = f"{person} ({MATCHED_BY[match['person']]})"
+    session = match.get("session_date") or ""
+    if match.get("session") == "new":
+        session = f"{_('new')}: {session}"
+    return [(_("Person"), person), (_("Session"), session)]
 
 
 class ImportProfileAdminForm(ScopedModelForm):
@@ -71,8 +131,15 @@ class ImportProfileAdmin(ScopedFieldsAdmin):
 
 class ImportRowInline(ScopedInline, admin.TabularInline[ImportRow, ImportBatch]):
     model = ImportRow
-    fields = ["row_number", "outcome", "problems", "person", "resolution", "resolved_by"]
-    readonly_fields = ["row_number", "outcome", "problems", "person", "resolution", "resolved_by"]
+    fields = ["row_number", "outcome", "problems_shown", "person", "resolution", "resolved_by"]
+    readonly_fields = [
+        "row_number",
+        "outcome",
+        "problems_shown",
+        "person",
+        "resolution",
+        "resolved_by",
+    ]
     can_delete = False
     extra = 0
     max_num = 0
@@ -86,6 +153,10 @@ class ImportRowInline(ScopedInline, admin.TabularInline[ImportRow, ImportBatch])
             .exclude(outcome__in=["new", "updated", "unchanged"])
             .select_related("person", "resolved_by")
         )
+
+    @admin.display(description=_("problems"))
+    def problems_shown(self, obj: ImportRow) -> Any:
+        return problems_table(obj.problems)
 
 
 @admin.register(ImportBatch)
@@ -118,9 +189,9 @@ class ImportBatchAdmin(ScopedFieldsAdmin):
         "hold_invalid",
         "duplicate_of",
         "score_scale",
-        "counts",
-        "problems",
-        "skipped_rows",
+        "counts_shown",
+        "problems_shown",
+        "skipped_rows_shown",
         "rows_done",
         "error",
     ]
@@ -129,6 +200,23 @@ class ImportBatchAdmin(ScopedFieldsAdmin):
 
     def get_fields(self, request: HttpRequest, obj: ImportBatch | None = None) -> Any:
         return self.add_fields if obj is None else self.readonly_fields
+
+    # The JSON fields as small tables, with the import page's words.
+    @admin.display(description=_("counts"))
+    def counts_shown(self, obj: ImportBatch) -> Any:
+        return counts_table(obj.counts)
+
+    @admin.display(description=_("problems"))
+    def problems_shown(self, obj: ImportBatch) -> Any:
+        return problems_table(obj.problems)
+
+    @admin.display(description=_("skipped rows"))
+    def skipped_rows_shown(self, obj: ImportBatch) -> Any:
+        return rows_table(
+            caption=_("Rows skipped: no participants"),
+            headers=[_("Row"), _("Why"), _("Content")],
+            rows=[(_skipped_rows(r), r.get("message"), r.get("text")) for r in obj.skipped_rows],
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: ImportBatch | None = None) -> Any:
         return [] if obj is None else self.readonly_fields
@@ -189,9 +277,9 @@ class ImportRowAdmin(ScopedFieldsAdmin):
         "batch",
         "row_number",
         "outcome",
-        "raw",
-        "data",
-        "problems",
+        "raw_shown",
+        "data_shown",
+        "problems_shown",
         "completion",
         "resolved_by",
         "resolved_at",
@@ -199,3 +287,20 @@ class ImportRowAdmin(ScopedFieldsAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: ImportRow | None = None) -> Any:
         return [] if obj is None else self.change_readonly_fields
+
+    def get_fields(self, request: HttpRequest, obj: ImportRow | None = None) -> Any:
+        # On a stored row the JSON fields are shown as tables (the *_shown fields).
+        json_fields = () if obj is None else ("raw", "data", "problems")
+        return [name for name in super().get_fields(request, obj) if name not in json_fields]
+
+    @admin.display(description=_("cells"))
+    def raw_shown(self, obj: ImportRow) -> Any:
+        return pairs_table(caption=_("cells"), pairs=obj.raw.items())
+
+    @admin.display(description=_("values"))
+    def data_shown(self, obj: ImportRow) -> Any:
+        return values_table(obj.data)
+
+    @admin.display(description=_("problems"))
+    def problems_shown(self, obj: ImportRow) -> Any:
+        return problems_table(obj.problems)

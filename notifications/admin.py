@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from notifications.models import Notification, NotificationPreference
 from notifications.services import notifications_retry
+from training_monitor.admin_display import rows_table
 
 
 @admin.register(Notification)
@@ -31,6 +32,8 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
     search_fields = ["recipient_email", "subject", "key"]
     date_hierarchy = "created_at"
     actions = ["retry_now"]
+    # Shown as a table (attachments_shown), not as its stored JSON.
+    exclude = ["attachments"]
     readonly_fields = [
         "key",
         "kind",
@@ -41,7 +44,7 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
         "subject",
         "body_text",
         "body_html",
-        "attachments",
+        "attachments_shown",
         "status",
         "attempts",
         "next_attempt_at",
@@ -56,6 +59,15 @@ class NotificationAdmin(admin.ModelAdmin[Notification]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("attachments"))
+    def attachments_shown(self, obj: Notification) -> Any:
+        # Name and type of each attachment, not its stored JSON (with the content).
+        return rows_table(
+            caption=_("attachments"),
+            headers=[_("file name"), _("file type")],
+            rows=[(item.get("filename"), item.get("mimetype")) for item in obj.attachments],
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

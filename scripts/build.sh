@@ -25,6 +25,10 @@ assets() {
     for dir in locale */locale; do
         if [ -d "$dir" ]; then
             pybabel -q compile -d "$dir" -D django
+            # The admin's scripts: only where there is a catalog for them (locale/).
+            if [ -f "$dir/nl/LC_MESSAGES/djangojs.po" ]; then
+                pybabel -q compile -d "$dir" -D djangojs
+            fi
         fi
     done
     # collectstatic reads no database and no secret; a throwaway key lets settings load.

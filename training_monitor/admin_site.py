@@ -172,23 +172,24 @@ class AdminUploadLimitMiddleware:
 def register_safe_crontab_admin() -> None:
     """django-celery-beat's crontab admin shows the schedule in words ("human_readable")
     also on a form with errors, and celery's parser raises on what the form refused
-    ("-1" as a minute): a 500 instead of the form's own message. Show a dash then."""
-    from celery.schedules import ParseException
+    ("-1" as a minute): a 500 instead of the form's own message. These words come from
+    cron-descriptor alone, in the active language, and a dash for what it cannot read
+    (training_monitor.admin_packages)."""
     from django.contrib import admin
     from django_celery_beat.admin import CrontabScheduleAdmin
     from django_celery_beat.models import CrontabSchedule
+
+    from training_monitor.admin_packages import crontab_in_words, task_inline
 
     class SafeCrontabScheduleAdmin(CrontabScheduleAdmin):
         fields = ("schedule_in_words", *CrontabScheduleAdmin.fields[1:])
         readonly_fields = ("schedule_in_words",)
         list_display = ("__str__", "schedule_in_words")
+        inlines = [task_inline()]
 
         @admin.display(description=_("Schedule in words"))
         def schedule_in_words(self, obj: CrontabSchedule) -> str:
-            try:
-                return str(obj.human_readable)
-            except (ParseException, ValueError):
-                return "–"
+            return crontab_in_words(obj)
 
     if admin.site.is_registered(CrontabSchedule):
         admin.site.unregister(CrontabSchedule)

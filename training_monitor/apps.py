@@ -10,6 +10,9 @@ class AdminConfig(DjangoAdminConfig):
 
     def ready(self) -> None:
         super().ready()  # autodiscovers every app's admin
+        from training_monitor.admin_packages import register_package_admins
         from training_monitor.admin_site import register_safe_crontab_admin
 
         register_safe_crontab_admin()
+        # Auth's, axes' and celery-beat's admins, with what they leave English in Dutch.
+        register_package_admins()

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's widget templates, for FORM_RENDERER below.
+    "django.forms",
     "django_filters",
     "django_htmx",
     "import_export",
@@ -115,6 +117,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so templates/ can override a widget's template (the
+# admin's date and time fields get labels: templates/admin/widgets/split_datetime.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # DATABASE_URL unset: the embedded SQLite file, so `make demo` needs no server.
 DATABASES = {
