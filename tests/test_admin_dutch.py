@@ -245,7 +245,7 @@ def test_an_imports_counts_and_problems_are_tables_with_dutch_labels(
 def test_permissions_are_named_in_dutch(client, superuser_administrator) -> None:
     client.force_login(superuser_administrator)
     text = page_text(client.get(reverse("admin:auth_group_add")).content.decode())
-    assert "Trainingen | trainingssessie | Wijzigen" in text
+    assert "Trainingen | sessie | Wijzigen" in text
     assert any(fragment.endswith("| geschiedenis van personen | Weergeven") for fragment in text)
 
 
