@@ -246,7 +246,7 @@ def test_permissions_are_named_in_dutch(client, superuser_administrator) -> None
     client.force_login(superuser_administrator)
     text = page_text(client.get(reverse("admin:auth_group_add")).content.decode())
     assert "Trainingen | sessie | Wijzigen" in text
-    assert any(fragment.endswith("| geschiedenis van personen | Weergeven") for fragment in text)
+    assert any(fragment.endswith("| geschiedenis van mensen | Weergeven") for fragment in text)
 
 
 def test_a_schedule_reads_in_dutch_words_with_dutch_month_names() -> None:
