@@ -44,12 +44,14 @@ logger = logging.getLogger(__name__)
 REPORT_LANGUAGE = "nl"
 # Raise a format's number when its renderer changes how a file looks (PDF 2: A4 landscape
 # with a summary page; PDF 3 and XLSX 2: the interventions section says "none" when there
-# were none). The next compile of a quarter then adds a file of the new version
-# to its snapshot: same figures, same hash, same version, one more file.
+# were none; PDF 4, XLSX 3 and CSV 2: quarters read "3e kwartaal 2026", and the CSV and
+# XLSX keep the code 2026Q3 in a column of its own). The next compile of a quarter then
+# adds a file of the new version to its snapshot: same figures, same hash, same version,
+# one more file.
 RENDERER_VERSIONS: Final[Mapping[str, int]] = {
-    FileFormat.XLSX.value: 2,
-    FileFormat.CSV.value: 1,
-    FileFormat.PDF.value: 3,
+    FileFormat.XLSX.value: 3,
+    FileFormat.CSV.value: 2,
+    FileFormat.PDF.value: 4,
 }
 
 
