@@ -40,7 +40,10 @@ def trend_chart(
         y_max=1,
         percent=True,
     )
-    key = "trend-chart:" + hashlib.sha256(repr((chart.to_dict(), get_language())).encode()).hexdigest()
+    key = (
+        "trend-chart:"
+        + hashlib.sha256(repr((chart.to_dict(), get_language())).encode()).hexdigest()
+    )
     src = cache.get(key)
     if src is None:
         src = svg_data_uri(render_svg(chart))

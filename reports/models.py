@@ -386,8 +386,7 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return (
-            f"{quarter_label(self.quarter)} {self.get_kind_display()} "
-            f"({self.get_status_display()})"
+            f"{quarter_label(self.quarter)} {self.get_kind_display()} ({self.get_status_display()})"
         )
 
     @property

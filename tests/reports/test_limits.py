@@ -100,9 +100,7 @@ class TestEveryPathChecksTheQuarter:
         )
         # The message names the range: the first quarter with data or the last ended one
         # (commands speak English: "Q1 2021").
-        with pytest.raises(
-            CommandError, match=rf"Q1 2021|Q{LAST_ENDED.number} {LAST_ENDED.year}"
-        ):
+        with pytest.raises(CommandError, match=rf"Q1 2021|Q{LAST_ENDED.number} {LAST_ENDED.year}"):
             call_command(command, "--quarter", quarter, *extra)
         assert not ReportSnapshot.objects.exists()
 

@@ -30,7 +30,13 @@ def test_a_chart_file_keeps_the_quarter_code_beside_the_quarter_for_sorting(
 ) -> None:
     rows = parsed(export_csv(report)["icop_2025Q4_trend.csv"], ";")
 
-    assert rows[0] == ["Quarter", "Quarter (code)", "Rijksbreed (%)", "Defensie (%)", "Interventions"]
+    assert rows[0] == [
+        "Quarter",
+        "Quarter (code)",
+        "Rijksbreed (%)",
+        "Defensie (%)",
+        "Interventions",
+    ]
     assert rows[2] == ["Q2 2025", "2025Q2", "48,0", "", "Reminder letter"]
 
 
