@@ -178,7 +178,14 @@ def snapshot_files_add(*, snapshot: ReportSnapshot) -> int:
     except IntegrityError:
         # A compile at the same moment added them first: theirs are as good.
         return 0
-    logger.info("added %s file(s) to %s", len(files), snapshot)
+    # The code, not str(snapshot): that reads the quarter in words, in the active language.
+    logger.info(
+        "added %s file(s) to %s %s version %s",
+        len(files),
+        snapshot.kind,
+        snapshot.quarter,
+        snapshot.version,
+    )
     return len(files)
 
 
