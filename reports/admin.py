@@ -19,11 +19,31 @@ from reports.models import (
     SelfReportedFigures,
     Trigger,
 )
+from reports.quarters import quarter_label
 from reports.services import job_request, report_compile
 
 
 def _reports_staff(request: HttpRequest) -> bool:
     return is_administrator(request.user) or is_programme_bureau(request.user)
+
+
+class QuarterListFilter(admin.SimpleListFilter):
+    """The quarters present in the list, as people read them; the query keeps the code."""
+
+    title = _("quarter")
+    parameter_name = "quarter"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        codes = (
+            model_admin.get_queryset(request)
+            .order_by("-quarter")
+            .values_list("quarter", flat=True)
+            .distinct()
+        )
+        return [(code, quarter_label(code)) for code in codes]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(quarter=self.value()) if self.value() else queryset
 
 
 class ReportsAdminMixin:
@@ -42,6 +62,19 @@ class ReportsAdminMixin:
         if db_field.name == "quarter":
             return QuarterField(label=db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+
+    @admin.display(description=_("quarter"), ordering="quarter")
+    def quarter_shown(self, obj: Any) -> str:
+        """The quarter as people read it ("3e kwartaal 2026"); stored as 2026Q3."""
+        return quarter_label(obj.quarter)
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A stored snapshot or job shows `quarter_shown` instead (read-only); the add
+        # form asks for the quarter itself.
+        excluded = list(super().get_exclude(request, obj) or [])  # type: ignore[misc]
+        if obj is not None and not self.editable:
+            excluded.append("quarter")
+        return excluded
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return _reports_staff(request)
@@ -80,7 +113,7 @@ class InterventionAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
 class SelfReportedFiguresAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
     list_display = [
         "department",
-        "quarter",
+        "quarter_shown",
         "committees",
         "compliant_committees",
         "memberships",
@@ -88,7 +121,7 @@ class SelfReportedFiguresAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
         "people_trained",
         "entered_at",
     ]
-    list_filter = ["quarter", "department"]
+    list_filter = [QuarterListFilter, "department"]
     search_fields = ["department__code", "department__name_nl", "quarter"]
     list_select_related = ["department"]
     readonly_fields = ["entered_by", "entered_at"]
@@ -142,14 +175,14 @@ class ReportSnapshotAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
         obj.__dict__.update({k: v for k, v in snapshot.__dict__.items() if k != "_state"})
         obj._state.adding = False
 
-    list_display = ["quarter", "kind", "version", "created_at", "trigger", "requested_by"]
-    list_filter = ["kind", "quarter", "trigger"]
+    list_display = ["quarter_shown", "kind", "version", "created_at", "trigger", "requested_by"]
+    list_filter = ["kind", QuarterListFilter, "trigger"]
     search_fields = ["quarter", "content_hash"]
     list_select_related = ["requested_by"]
     exclude = ["data"]
     readonly_fields = [
         "kind",
-        "quarter",
+        "quarter_shown",
         "version",
         "content_hash",
         "created_at",
@@ -166,13 +199,13 @@ class ReportJobAdmin(ReportsAdminMixin, ScopedFieldsAdmin):
 
     editable = False
 
-    list_display = ["created_at", "quarter", "kind", "shown_status", "progress", "trigger"]
+    list_display = ["created_at", "quarter_shown", "kind", "shown_status", "progress", "trigger"]
     list_filter = ["status", "kind", "trigger"]
     search_fields = ["quarter", "message"]
     list_select_related = ["requested_by"]
     readonly_fields = [
         "kind",
-        "quarter",
+        "quarter_shown",
         "status",
         "progress",
         "message",

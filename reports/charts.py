@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from reports.presentation.charts import alt_text, render_svg, svg_data_uri
 from reports.presentation.tables import Chart, Series
@@ -26,7 +27,8 @@ def trend_chart(
     `series` holds shares (0 to 1), the same exact values the reports chart.
 
     Drawing takes far longer than the queries behind it, and the same figures always
-    give the same SVG, so the image is cached under a hash of its input.
+    give the same SVG, so the image is cached under a hash of its input and the
+    language (the labels hold quarter codes; the drawing reads them as words).
     """
     chart = Chart(
         key="trend",
@@ -38,7 +40,10 @@ def trend_chart(
         y_max=1,
         percent=True,
     )
-    key = "trend-chart:" + hashlib.sha256(repr(chart.to_dict()).encode()).hexdigest()
+    key = (
+        "trend-chart:"
+        + hashlib.sha256(repr((chart.to_dict(), get_language())).encode()).hexdigest()
+    )
     src = cache.get(key)
     if src is None:
         src = svg_data_uri(render_svg(chart))

@@ -8,14 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department
 from reports.models import Intervention, JobKind, SelfReportedFigures
-from reports.quarters import Quarter
+from reports.quarters import Quarter, quarter_label
 from reports.selectors import QuarterNotReportable, reportable_quarter
 from training_monitor.form_fields import BoundedModelMultipleChoiceField
 
 
 def quarter_choices(count: int = 12) -> list[tuple[str, str]]:
     latest = Quarter.last_ended(timezone.localdate()).next()
-    return [(str(q), str(q)) for q in reversed(latest.last_n(count))]
+    return [(str(q), q.label()) for q in reversed(latest.last_n(count))]
 
 
 class QuarterField(forms.CharField):
@@ -24,6 +24,12 @@ class QuarterField(forms.CharField):
         kwargs.setdefault("max_length", 40)
         kwargs.setdefault("help_text", _("For example 2025Q4, Q4 2025 or 4th quarter 2025."))
         super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        # A code (the initial value, a stored row, a shared link's ?first=2025Q4) shows as
+        # people read it, "4e kwartaal 2025"; clean() reads that back. Other text stays
+        # as typed, so a mistake can be corrected.
+        return quarter_label(value) if isinstance(value, str) else value
 
     def clean(self, value: Any) -> str:
         text = super().clean(value)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from departments.access import DepartmentScopedQuerySet, sees_all_departments, staff_department_ids
 from departments.models import Department
+from reports.quarters import Quarter, quarter_label
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -136,7 +137,7 @@ class SelfReportedFigures(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.department.code} {self.quarter}"
+        return f"{self.department.code} {quarter_label(self.quarter)}"
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}
@@ -217,7 +218,7 @@ class ReportSnapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.quarter} v{self.version}"
+        return f"{self.get_kind_display()} {quarter_label(self.quarter)} v{self.version}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -384,7 +385,9 @@ class ReportJob(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quarter} {self.get_kind_display()} ({self.get_status_display()})"
+        return (
+            f"{quarter_label(self.quarter)} {self.get_kind_display()} ({self.get_status_display()})"
+        )
 
     @property
     def kinds(self) -> list[str]:
@@ -485,7 +488,7 @@ class StoredFigures(models.Model):
         indexes = [models.Index(fields=["year", "number"], name="stored_figures_quarter")]
 
     def __str__(self) -> str:
-        return f"{self.department_id} {self.year}Q{self.number}"
+        return f"{self.department_id} {Quarter(self.year, self.number).label()}"
 
     def counts(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in self.COUNTS}

@@ -1,7 +1,13 @@
-"""Calendar quarters ("2025Q4"): parsing, bounds and neighbours.
+"""Calendar quarters ("2025Q4"): parsing, bounds, neighbours and how people read them.
 
 `Quarter.parse` is the one place that reads a quarter typed by a person: the forms, the
 admin, the management commands and the benchmarks all go through it.
+
+`Quarter.label()` and `quarter_label()` are the one place that writes a quarter for a
+person to read: "3e kwartaal 2026" in Dutch, "Q3 2026" in English, on the pages, in the
+e-mails, the exports and the admin (the template filter `quarter_label` calls it). The
+code (`str(quarter)`, "2026Q3") stays for URLs, keys, file names, the database and the
+exports' code column, where it sorts. Both labels parse back (`Quarter.parse`).
 """
 
 from __future__ import annotations
@@ -9,6 +15,8 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+
+from django.utils.translation import gettext, pgettext
 
 # People write a quarter in many ways: "2026Q2", "Q2 2026", "2026-Q2", "q2-2026",
 # "K2 2026", "2e kwartaal 2026", "tweede kwartaal van 2026", "2nd quarter 2026". The text
@@ -26,6 +34,9 @@ _ORDINALS = {
 }  # fmt: skip
 _NUMBER_SPEC = re.compile(rf"^(?:{_WORD} ([1-4])|([1-4]) (?:(?:e|de|ste|st|nd|rd|th) )?{_WORD})$")
 _ORDINAL_SPEC = re.compile(rf"^([a-z]+) {_WORD}$")
+# The code as the database, URLs and files hold it, and a period of the supplier comparison.
+_CODE = re.compile(r"^([0-9]{4})Q([1-4])$")
+_PERIOD = re.compile(r"^([0-9]{4}Q[1-4])-([0-9]{4}Q[1-4])$")
 
 
 @dataclass(frozen=True, order=True)
@@ -70,8 +81,24 @@ class Quarter:
         """The most recent quarter that ended before `today`."""
         return cls.containing(today).previous()
 
+    @classmethod
+    def from_code(cls, code: str) -> Quarter:
+        """The quarter of a stored code ("2026Q3") only; raises ValueError for anything else."""
+        match = _CODE.match(code)
+        if match is None:
+            raise ValueError(f"{code!r} is not a quarter code like 2025Q4")
+        return cls(int(match.group(1)), int(match.group(2)))
+
     def __str__(self) -> str:
+        # The code: for URLs, keys, file names and sorting, never for reading.
         return f"{self.year}Q{self.number}"
+
+    def label(self) -> str:
+        """The quarter as people read it, in the active language ("3e kwartaal 2026").
+
+        The catalogs put the number and the year in order; English ids: "Q3 2026".
+        """
+        return gettext("Q%(number)s %(year)s") % {"number": self.number, "year": self.year}
 
     @property
     def start(self) -> datetime.date:
@@ -111,3 +138,38 @@ def _quarter_number(spec: str) -> int | None:
     if match:
         return _ORDINALS.get(match.group(1))
     return None
+
+
+def quarter_label(value: Quarter | str) -> str:
+    """How a quarter reads: a Quarter, a code ("2026Q3") or a period of the supplier
+    comparison ("2025Q1-2025Q4" reads "1e kwartaal 2025 tot en met 4e kwartaal 2025").
+
+    Other text comes back unchanged, so a chart's x labels (quarters in the trend charts,
+    suppliers in the comparison) can all pass through here.
+    """
+    if isinstance(value, Quarter):
+        return value.label()
+    try:
+        if _CODE.match(value):
+            return Quarter.from_code(value).label()
+        period = _PERIOD.match(value)
+        if period:
+            first, last = (Quarter.from_code(code) for code in period.groups())
+            return _period_label(first, last)
+    except ValueError:
+        pass  # A year out of range ("0001Q1") is no quarter: shown as written.
+    return value
+
+
+def _period_label(first: Quarter, last: Quarter) -> str:
+    if first == last:
+        return first.label()
+    return pgettext("a period of quarters", "%(first)s to %(last)s") % {
+        "first": first.label(),
+        "last": last.label(),
+    }
+
+
+def is_quarter_code(text: str) -> bool:
+    """Whether `text` is a quarter's code ("2026Q3"), as chart labels and stored rows hold it."""
+    return _CODE.match(text) is not None

@@ -79,7 +79,7 @@ def reportable_quarter(quarter: Quarter | str, *, today: datetime.date | None = 
     if quarter > last:
         raise QuarterNotReportable(
             _("%(quarter)s has not ended yet. The last quarter that has ended is %(last)s.")
-            % {"quarter": quarter, "last": last}
+            % {"quarter": quarter.label(), "last": last.label()}
         )
     first = first_data_quarter()
     if first is None or first > last:
@@ -87,6 +87,6 @@ def reportable_quarter(quarter: Quarter | str, *, today: datetime.date | None = 
     if quarter < first:
         raise QuarterNotReportable(
             _("There is no data before %(first)s. Choose a quarter from %(first)s to %(last)s.")
-            % {"first": first, "last": last}
+            % {"first": first.label(), "last": last.label()}
         )
     return quarter

@@ -44,12 +44,13 @@ logger = logging.getLogger(__name__)
 REPORT_LANGUAGE = "nl"
 # Raise a format's number when its renderer changes how a file looks (PDF 2: A4 landscape
 # with a summary page; PDF 3 and XLSX 2: the interventions section says "none" when there
-# were none; PDF 4: tagged for screen readers and archivable, PDF/A-2a). The next compile
-# of a quarter then adds a file of the new version to its snapshot: same figures, same
-# hash, same version, one more file.
+# were none; PDF 4: tagged for screen readers, archivable (PDF/A-2a), quarters read
+# "3e kwartaal 2026"; XLSX 3 and CSV 2: the same words, and the code 2026Q3 in a column of
+# its own). The next compile of a quarter then adds a file of the new version to its
+# snapshot: same figures, same hash, same version, one more file.
 RENDERER_VERSIONS: Final[Mapping[str, int]] = {
-    FileFormat.XLSX.value: 2,
-    FileFormat.CSV.value: 1,
+    FileFormat.XLSX.value: 3,
+    FileFormat.CSV.value: 2,
     FileFormat.PDF.value: 4,
 }
 
@@ -179,7 +180,14 @@ def snapshot_files_add(*, snapshot: ReportSnapshot) -> int:
     except IntegrityError:
         # A compile at the same moment added them first: theirs are as good.
         return 0
-    logger.info("added %s file(s) to %s", len(files), snapshot)
+    # The code, not str(snapshot): that reads the quarter in words, in the active language.
+    logger.info(
+        "added %s file(s) to %s %s version %s",
+        len(files),
+        snapshot.kind,
+        snapshot.quarter,
+        snapshot.version,
+    )
     return len(files)
 
 

@@ -484,7 +484,8 @@ def _chart(table: Table) -> Chart | None:
 
 
 def period_text(first: Quarter, last: Quarter) -> str:
-    """The period as the exports name it: "2025Q1-2025Q4", or one quarter."""
+    """The period's code, "2025Q1-2025Q4" or one quarter: for file names and the report's
+    data; people read it in words (reports.quarters.quarter_label)."""
     return str(first) if first == last else f"{first}-{last}"
 
 

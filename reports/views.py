@@ -55,7 +55,7 @@ from reports.presentation.charts import (
 )
 from reports.presentation.formatting import display_value, flags_text, suppression_footnote
 from reports.presentation.tables import SUPPRESSED, Report, Row, Table
-from reports.quarters import Quarter
+from reports.quarters import Quarter, quarter_label
 from reports.services import (
     job_active_twin,
     job_request,
@@ -387,7 +387,10 @@ def self_reported(request: HttpRequest) -> HttpResponse:
         messages.success(
             request,
             _("The figures of %(department)s for %(quarter)s are saved.")
-            % {"department": figures_entered.department.code, "quarter": figures_entered.quarter},
+            % {
+                "department": figures_entered.department.code,
+                "quarter": quarter_label(figures_entered.quarter),
+            },
         )
         return redirect("reports:self_reported")
     figures = (

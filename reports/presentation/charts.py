@@ -25,6 +25,8 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from reports.quarters import is_quarter_code, quarter_label
+
 from .formatting import format_number, report_thresholds, suppression_footnote
 from .tables import SUPPRESSED, CellValue, Chart, Column, ColumnKind, Number, Report, Row, Table
 
@@ -46,9 +48,9 @@ def _plotted(value: CellValue) -> float:
 
 
 def _shown(chart: Chart, values: tuple[CellValue, ...]) -> list[tuple[str, Number]]:
-    """The (x label, value) pairs that are actually drawn."""
+    """The (x label as it reads, value) pairs that are actually drawn."""
     return [
-        (label, value)
+        (quarter_label(label), value)
         for label, value in zip(chart.x_labels, values, strict=True)
         if isinstance(value, int | float | Decimal)
     ]
@@ -72,8 +74,8 @@ def describe(chart: Chart) -> str:
         % {
             "kind": kind,
             "y_label": chart.y_label,
-            "first": chart.x_labels[0] if chart.x_labels else "",
-            "last": chart.x_labels[-1] if chart.x_labels else "",
+            "first": quarter_label(chart.x_labels[0]) if chart.x_labels else "",
+            "last": quarter_label(chart.x_labels[-1]) if chart.x_labels else "",
         }
     ]
     for series in chart.series:
@@ -100,7 +102,7 @@ def describe(chart: Chart) -> str:
     for marker in chart.markers:
         parts.append(
             gettext("Intervention in %(x_label)s: %(text)s.")
-            % {"x_label": marker.x_label, "text": marker.text}
+            % {"x_label": quarter_label(marker.x_label), "text": marker.text}
         )
     return " ".join(parts)
 
@@ -150,9 +152,15 @@ def _draw(chart: Chart, figure: Figure) -> None:
             fontsize=8,
             color=INTERVENTION_COLOUR,
         )
-    axes.set_xticks(list(positions), chart.x_labels)
-    if len(chart.x_labels) > 8:
-        axes.tick_params(axis="x", labelrotation=45)
+    # The data hold quarters as codes (2026Q3): the reader gets words ("3e kwartaal 2026").
+    ticks = [quarter_label(label) for label in chart.x_labels]
+    axes.set_xticks(list(positions), ticks)
+    if _ticks_crowd(ticks):
+        # Slanted, each label ending under its own tick.
+        for tick in axes.get_xticklabels():
+            tick.set_rotation(45)
+            tick.set_horizontalalignment("right")
+            tick.set_rotation_mode("anchor")
     axes.set_ylim(bottom=0, top=chart.y_max)
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: _tick_text(chart, value)))
     axes.set_ylabel(chart.y_label)
@@ -161,6 +169,15 @@ def _draw(chart: Chart, figure: Figure) -> None:
     axes.grid(axis="y", color="#D9D9D9", linewidth=0.8)
     axes.set_axisbelow(True)
     figure.legend(loc="outside lower center", ncols=min(count, 3), frameon=False)
+
+
+def _ticks_crowd(ticks: list[str]) -> bool:
+    """Whether the x labels would run into each other when set level.
+
+    About 480 pt of axis (8 in, minus the y axis) at 10 pt type, ~6 pt a character.
+    """
+    longest = max((len(tick) for tick in ticks), default=0)
+    return len(ticks) > 8 or longest * 6 * len(ticks) > 480 * 0.9
 
 
 def render_svg(chart: Chart) -> str:
@@ -218,13 +235,21 @@ def _series_kind(chart: Chart) -> ColumnKind:
     return "int" if all(isinstance(value, int) for value in numbers) else "decimal"
 
 
-def chart_table(chart: Chart, threshold: int | None = None) -> Table:
+def chart_table(
+    chart: Chart, threshold: int | None = None, *, quarter_codes: bool = False
+) -> Table:
     """The figures of `chart` as a table: one row per x label, one column per series.
 
     `threshold` is the one its report's figures were hidden under (`report_threshold`);
-    the footnote names it."""
+    the footnote names it. A quarter reads in words ("3e kwartaal 2026"); with
+    `quarter_codes` (the CSV and XLSX) its code (2026Q3) follows in a column of its own,
+    right after it, for sorting in a spreadsheet. The series' columns come after both.
+    """
     kind = _series_kind(chart)
     columns = [Column("x", chart.x_label or gettext("Period"), "text")]
+    codes = quarter_codes and bool(chart.x_labels) and all(map(is_quarter_code, chart.x_labels))
+    if codes:
+        columns.append(Column("x-code", gettext("Quarter (code)"), "text"))
     columns += [
         Column(f"series-{index}", series.name, kind) for index, series in enumerate(chart.series)
     ]
@@ -232,7 +257,9 @@ def chart_table(chart: Chart, threshold: int | None = None) -> Table:
         columns.append(Column("interventions", gettext("Interventions"), "text"))
     rows = []
     for position, label in enumerate(chart.x_labels):
-        cells: dict[str, CellValue] = {"x": label}
+        cells: dict[str, CellValue] = {"x": quarter_label(label)}
+        if codes:
+            cells["x-code"] = label
         for index, series in enumerate(chart.series):
             cells[f"series-{index}"] = series.values[position]
         if chart.markers:
@@ -251,9 +278,13 @@ def chart_table(chart: Chart, threshold: int | None = None) -> Table:
 
 
 def report_tables(report: Report) -> tuple[Table, ...]:
-    """Every table an export shows: the report's tables, then each chart's figures."""
+    """Every table a spreadsheet export (CSV, XLSX) shows: the report's tables, then each
+    chart's figures, with the quarters' codes beside their names."""
     threshold = report_threshold(report)
-    return (*report.tables, *(chart_table(chart, threshold) for chart in report.charts))
+    return (
+        *report.tables,
+        *(chart_table(chart, threshold, quarter_codes=True) for chart in report.charts),
+    )
 
 
 def report_threshold(report: Report) -> int:

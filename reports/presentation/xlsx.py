@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 
+from reports.quarters import quarter_label
 from training_monitor.spreadsheets import neutralise_formula
 
 from .charts import report_tables
@@ -196,9 +197,10 @@ def _explanation_lines(
     report: Report, sheets: list[tuple[str, Table]]
 ) -> Iterable[tuple[str, str, bool]]:
     """(figure, explanation, is heading) lines of the explanation sheet."""
-    # The supplier comparison covers a period of quarters ("2025Q1-2025Q4").
+    # The supplier comparison covers a period of quarters ("2025Q1-2025Q4"); both read
+    # in words ("1e kwartaal 2025 tot en met 4e kwartaal 2025").
     label = gettext("Period") if report.kind == "suppliers" else gettext("Quarter")
-    yield label, report.quarter, False
+    yield label, quarter_label(report.quarter), False
     yield gettext("Generated on"), moment_text(report.generated_at), False
     for threshold in report_thresholds(report):
         yield suppressed_label(threshold), suppression_footnote(threshold), False
@@ -261,7 +263,7 @@ def write_xlsx(report: Report, out: BinaryIO) -> None:
     workbook.set_properties(
         {
             "title": report.title,
-            "subject": report.quarter,
+            "subject": quarter_label(report.quarter),
             "created": report.generated_at.astimezone(UTC),
         }
     )

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from reports.models import JobStatus, ReportJob, ReportSnapshot
+from reports.models import JobStatus, ReportJob, ReportSnapshot, SelfReportedFigures, Trigger
+from reports.services import report_compile
 from tests.reports.conftest import World
+from tests.reports.test_quarter_labels import readable
 
 
 def test_adding_a_snapshot_in_the_admin_compiles_the_quarter(
@@ -44,3 +46,40 @@ def test_the_programme_bureau_does_not_use_the_reports_admin(client, bureau) -> 
     client.force_login(bureau)
     response = client.get(reverse("admin:reports_intervention_changelist"))
     assert response.status_code == 302
+
+
+def test_the_admin_shows_quarters_in_words_and_takes_them_back(
+    client, admin_user_, world: World
+) -> None:
+    snapshot, _created = report_compile(
+        kind="icop", quarter="2025Q1", requested_by=None, trigger=Trigger.COMMAND
+    )
+    job = ReportJob.objects.create(
+        kind="icop", quarter="2025Q1", trigger=Trigger.PAGE, status=JobStatus.DONE
+    )
+    figures = SelfReportedFigures.objects.create(
+        department=world.ccc, quarter="2025Q1", committees=1, compliant_committees=1,
+        memberships=2, trained_memberships=1, people_trained=1,
+    )  # fmt: skip
+    client.force_login(admin_user_)
+    pages = [
+        reverse(f"admin:reports_{name}_changelist")
+        for name in ("reportsnapshot", "reportjob", "selfreportedfigures")
+    ] + [
+        reverse("admin:reports_reportsnapshot_change", args=[snapshot.pk]),
+        reverse("admin:reports_reportjob_change", args=[job.pk]),
+    ]
+    for url in pages:
+        text = readable(client.get(url).content.decode())
+        assert "1e kwartaal 2025" in text, url
+        assert "2025Q1" not in text, url
+
+    url = reverse("admin:reports_selfreportedfigures_change", args=[figures.pk])
+    assert 'value="1e kwartaal 2025"' in client.get(url).content.decode()
+    data = {
+        "department": world.ccc.pk, "quarter": "4e kwartaal 2024", "committees": 1,
+        "compliant_committees": 1, "memberships": 2, "trained_memberships": 2, "people_trained": 1,
+    }  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    figures.refresh_from_db()
+    assert figures.quarter == "2024Q4"

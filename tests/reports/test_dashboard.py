@@ -20,6 +20,7 @@ from reports.models import StoredFigures
 from reports.quarters import Quarter
 from reports.stored import figures_rebuild
 from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory
+from tests.reports.test_quarter_labels import readable, reading_in
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +271,25 @@ def test_a_dashboard_view_never_writes(client, op_user, department, today) -> No
         assert client.get(f"/departments/{department.code}/").status_code == 200
     assert writes(queries.captured_queries) == []
     assert StoredFigures.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "now", "before"),
+    [
+        ("nl", "Dit kwartaal (2e kwartaal 2025)", "1e kwartaal 2025"),
+        ("en", "This quarter (Q2 2025)", "Q1 2025"),
+    ],
+)
+def test_the_quarters_read_in_words_on_the_page_and_in_the_chart(
+    client, op_user, department, today, language, now, before
+) -> None:
+    client.force_login(op_user)
+    with reading_in(client, language):
+        response = client.get(f"/departments/{department.code}/")
+    page = response.content.decode()
+    assert now in readable(page)
+    assert f'<th scope="row">{before}</th>' in page
+    assert "2025Q" not in readable(page)
+    svg = base64.b64decode(response.context["chart"]["src"].split(",", 1)[1]).decode()
+    assert f">{before}<" in svg
+    assert "2025Q" not in svg

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -130,3 +131,13 @@ def test_the_overview_reads_the_stored_figures_and_never_writes(client, bureau) 
     [row] = [r for r in response.context["overview"] if r.department.code == "TTT"]
     assert (row.memberships_trained, row.memberships) == (3, 4)
     assert writes(queries.captured_queries) == []
+
+
+def test_the_overview_names_this_quarter_in_words(client, bureau, department, monkeypatch) -> None:
+    from tests.reports.test_quarter_labels import readable
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: date(2025, 5, 15))
+    client.force_login(bureau)
+    page = readable(client.get("/").content.decode())
+    assert "Cijfers van dit kwartaal (2e kwartaal 2025)" in page
+    assert "2025Q2" not in page

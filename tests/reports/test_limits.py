@@ -40,16 +40,18 @@ class TestReportableQuarters:
     def test_a_quarter_that_has_not_ended_is_refused_with_the_last_ended_one_named(
         self, world: World
     ) -> None:
-        with pytest.raises(QuarterNotReportable) as refused:
+        with translation.override("nl"), pytest.raises(QuarterNotReportable) as refused:
             reportable_quarter("9999Q3")
-        assert str(LAST_ENDED) in str(refused.value)
+        # In words ("3e kwartaal 2026"), as the form reads it back.
+        assert f"{LAST_ENDED.number}e kwartaal {LAST_ENDED.year}" in str(refused.value)
+        assert str(LAST_ENDED) not in str(refused.value)
         with pytest.raises(QuarterNotReportable):
             reportable_quarter(LAST_ENDED.next())
 
     def test_a_quarter_before_the_data_is_refused_with_the_range_named(self, world: World) -> None:
-        with pytest.raises(QuarterNotReportable) as refused:
+        with translation.override("nl"), pytest.raises(QuarterNotReportable) as refused:
             reportable_quarter("1900Q1")
-        assert "2021Q1" in str(refused.value)
+        assert "1e kwartaal 2021" in str(refused.value)
 
 
 class TestEveryPathChecksTheQuarter:
@@ -73,7 +75,7 @@ class TestEveryPathChecksTheQuarter:
             HTTP_ACCEPT_LANGUAGE="en",
         )
         assert response.status_code == 400
-        assert "There is no data before 2021Q1" in response.content.decode()
+        assert "There is no data before Q1 2021" in response.content.decode()
         assert not ReportJob.objects.exists()
 
     def test_the_service_makes_no_permanent_snapshot_of_a_future_quarter(
@@ -96,8 +98,9 @@ class TestEveryPathChecksTheQuarter:
             if command == "export_report"
             else []
         )
-        # The message names the range: the first quarter with data or the last ended one.
-        with pytest.raises(CommandError, match=rf"2021Q1|{LAST_ENDED}"):
+        # The message names the range: the first quarter with data or the last ended one
+        # (commands speak English: "Q1 2021").
+        with pytest.raises(CommandError, match=rf"Q1 2021|Q{LAST_ENDED.number} {LAST_ENDED.year}"):
             call_command(command, "--quarter", quarter, *extra)
         assert not ReportSnapshot.objects.exists()
 

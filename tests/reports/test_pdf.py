@@ -89,8 +89,14 @@ def test_every_column_header_of_the_xlsx_is_in_the_pdf_text(world: World, kind: 
 
     main = next(iter(headers.values()))
     assert len(main) >= (16 if kind == "icop" else 7)
+    # The quarters' code column is for sorting in a spreadsheet; the PDF names the
+    # quarters in words only.
     missing = {
-        sheet: [header for header in row if " ".join(header.split()) not in text]
+        sheet: [
+            header
+            for header in row
+            if " ".join(header.split()) not in text and header != "Kwartaal (code)"
+        ]
         for sheet, row in headers.items()
     }
     assert missing == {sheet: [] for sheet in headers}

@@ -14,7 +14,11 @@ from reports.quarters import Quarter
 from reports.tasks import compile_ended_quarter
 from tests.factories import UserFactory, bureau_user, op_staff
 
-LAST_ENDED = str(Quarter.last_ended(timezone.localdate()))
+QUARTER = Quarter.last_ended(timezone.localdate())
+LAST_ENDED = str(QUARTER)
+# In words, in both languages of the message: "3e kwartaal 2026" and "Q3 2026".
+DUTCH = f"{QUARTER.number}e kwartaal {QUARTER.year}"
+ENGLISH = f"Q{QUARTER.number} {QUARTER.year}"
 
 
 def test_the_bureau_and_the_directors_hear_once_that_the_quarter_is_compiled(world: Any) -> None:
@@ -45,6 +49,12 @@ def test_the_bureau_and_the_directors_hear_once_that_the_quarter_is_compiled(wor
     assert "/departments/AAA/" in to_director.body_text
     assert "BBB" not in to_director.body_text
     assert "/reports/" not in to_director.body_text
+
+    for message in (to_bureau, to_director):
+        for text in (message.subject, message.body_text, message.body_html):
+            assert DUTCH in text
+            assert ENGLISH in text
+            assert LAST_ENDED not in text
 
     # A second compile of the quarter (on the page, or the schedule again) adds nothing.
     job.status = "failed"

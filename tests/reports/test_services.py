@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from reports.models import (
     ImmutableError,
@@ -87,6 +88,35 @@ class TestCompile:
         )
         row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "AAA")
         assert row[3:6] == ("•", "•", "•")
+
+    def test_every_export_names_the_quarter_in_words_and_spreadsheets_keep_its_code(
+        self, world: World
+    ) -> None:
+        snapshot, _ = compile_icop()
+        files = {f.format: bytes(f.content) for f in snapshot.files.all()}
+        # The trend's table: "Kwartaal" in words, then its code for sorting, then figures.
+        with zipfile.ZipFile(io.BytesIO(files["csv"])) as archive:
+            tables = [archive.read(name).decode("utf-8-sig") for name in archive.namelist()]
+        [trend] = [table.splitlines() for table in tables if "Kwartaal (code)" in table]
+        assert trend[0].split(";")[:2] == ["Kwartaal", "Kwartaal (code)"]
+        assert [line.split(";")[:2] for line in trend[1:]][-2:] == [
+            ["4e kwartaal 2024", "2024Q4"],
+            ["1e kwartaal 2025", "2025Q1"],
+        ]
+        book = load_workbook(io.BytesIO(files["xlsx"]))
+        explanation = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row]
+        assert "1e kwartaal 2025" in explanation
+        assert "2025Q1" not in explanation
+        [sheet] = [ws for ws in book.worksheets if ws["B1"].value == "Kwartaal (code)"]
+        assert (sheet["A1"].value, sheet[f"A{sheet.max_row}"].value) == (
+            "Kwartaal",
+            "1e kwartaal 2025",
+        )
+        assert sheet[f"B{sheet.max_row}"].value == "2025Q1"
+        pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(files["pdf"])).pages)
+        assert "1e kwartaal 2025" in " ".join(pdf.split())
+        assert "2025Q1" not in pdf
+        assert "2024Q4" not in pdf
 
 
 class TestJobs:

@@ -290,11 +290,14 @@ class TestExports:
         )
         assert "Alfa BV" in text
         assert "Niet gekomen (plaatsen)" in text
-        assert "Periode 2025Q1-2025Q2" in text
+        assert "Periode 1e kwartaal 2025 tot en met 2e kwartaal 2025" in text
+        assert "2025Q1" not in text
 
     def test_the_pdf_names_the_period(self, market: Market) -> None:
         first_page = PdfReader(io.BytesIO(self.render("pdf"))).pages[0].extract_text()
-        assert "Periode 2025Q1-2025Q2" in " ".join(first_page.split())
+        assert "Periode 1e kwartaal 2025 tot en met 2e kwartaal 2025" in " ".join(
+            first_page.split()
+        )
 
     def test_the_pdf_is_a4_landscape_with_every_column(self, market: Market) -> None:
         reader = PdfReader(io.BytesIO(self.render("pdf")))

@@ -66,7 +66,7 @@ class TestThePage:
         client.force_login(bureau)
         response = client.get(PAGE, {"first": "Q4 2024", "last": "1e kwartaal 2025"})
         assert response.status_code == 200
-        assert "2024Q4-2025Q1" in response.content.decode()
+        assert "4e kwartaal 2024 tot en met 1e kwartaal 2025" in response.content.decode()
 
     def test_without_a_period_it_shows_the_last_four_ended_quarters(
         self, client: Any, bureau: Any, world: World
@@ -74,7 +74,10 @@ class TestThePage:
         client.force_login(bureau)
         last = Quarter.last_ended(timezone.localdate())
         page = client.get(PAGE).content.decode()
-        assert f"{last.last_n(4)[0]}-{last}" in page
+        first = last.last_n(4)[0]
+        assert f"{first.number}e kwartaal {first.year} tot en met {last.number}e kwartaal" in page
+        # The fields show the quarters in words too, and read them back.
+        assert f'value="{first.number}e kwartaal {first.year}"' in page
 
     @pytest.mark.parametrize(
         ("period", "error"),

@@ -2,16 +2,20 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.models import JobStatus, ReportJob, ReportSnapshot, SelfReportedFigures, Trigger
+from reports.quarters import Quarter
 from reports.services import report_compile
 from tests.factories import UserFactory, op_staff
 from tests.reports.conftest import World
+from tests.reports.test_quarter_labels import readable, reading_in
 
 
 @pytest.fixture
@@ -41,9 +45,17 @@ class TestIndex:
     ) -> None:
         client.force_login(bureau)
         page = client.get(reverse("reports:index")).content.decode()
-        assert "2025Q1" in page
+        assert '<th scope="row">1e kwartaal 2025</th>' in page
+        assert "2025Q1" not in page
         assert reverse("reports:snapshot", args=[snapshots["icop"].pk]) in page
         assert reverse("reports:compile") in page
+
+    def test_in_english_the_quarters_read_q1_2025(self, client, bureau, snapshots) -> None:
+        client.force_login(bureau)
+        with reading_in(client, "en"):
+            page = client.get(reverse("reports:index")).content.decode()
+        assert '<th scope="row">Q1 2025</th>' in page
+        assert "2025Q1" not in page
 
     def test_op_staff_see_the_list_but_cannot_compile(self, client, aaa_staff, snapshots) -> None:
         client.force_login(aaa_staff)
@@ -70,6 +82,16 @@ class TestSnapshotPage:
         assert "•" in page  # hidden figures show the same mark on the page too
         for fmt in ("xlsx", "csv", "pdf"):
             assert reverse("reports:download", args=[snapshots["icop"].pk, fmt]) in page
+
+    def test_the_page_names_its_quarter_in_words(self, client, bureau, snapshots) -> None:
+        client.force_login(bureau)
+        page = client.get(reverse("reports:snapshot", args=[snapshots["icop"].pk])).content.decode()
+        assert re.search(r"<title>[^<]*1e kwartaal 2025", page)
+        assert "<h1>Overzicht voor het ICOP 1e kwartaal 2025</h1>" in page
+        # The trend chart's table too (the codes are in the downloads' code column).
+        assert "4e kwartaal 2024" in readable(page)
+        assert "2025Q1" not in readable(page)
+        assert "2024Q4" not in readable(page)
 
     def test_a_quarter_without_interventions_says_none(self, client, bureau, snapshots) -> None:
         client.force_login(bureau)
@@ -143,8 +165,9 @@ class TestSnapshotPage:
         report_compile(kind="icop", quarter="2024Q4", requested_by=None, trigger=Trigger.COMMAND)
         client.force_login(bureau)
         page = client.get(reverse("reports:compare", args=[snapshots["icop"].pk])).content.decode()
-        assert "2024Q4" in page
-        assert "2025Q1" in page
+        assert "1e kwartaal 2025 vergeleken met 4e kwartaal 2024" in page
+        assert "2024Q4" not in page
+        assert "2025Q1" not in page
         assert "Ministerie A" in page
 
 
@@ -199,6 +222,27 @@ class TestCompilePage:
         assert response.status_code == 302
         assert ReportJob.objects.get().quarter == "2025Q1"
 
+    @pytest.mark.parametrize(
+        ("language", "words"), [("nl", "{n}e kwartaal {y}"), ("en", "Q{n} {y}")]
+    )
+    def test_the_quarter_the_form_shows_in_words_can_be_sent_back_as_it_is(
+        self, client, bureau, world, language, words
+    ) -> None:
+        last = Quarter.last_ended(timezone.localdate())
+        shown = words.format(n=last.number, y=last.year)
+        client.force_login(bureau)
+        with reading_in(client, language):
+            page = client.get(reverse("reports:index")).content.decode()
+            value = re.search(r'name="quarter" value="([^"]*)"', page)
+            assert value is not None
+            assert value.group(1) == shown
+            response = client.post(reverse("reports:compile"), {"quarter": shown, "kind": "icop"})
+            assert response.status_code == 302
+            assert ReportJob.objects.get().quarter == str(last)
+            job_page = readable(client.get(response.url).content.decode())
+        assert shown in job_page
+        assert str(last) not in job_page
+
     def test_nonsense_gets_a_clear_dutch_message(self, client, bureau, world) -> None:
         client.force_login(bureau)
         response = client.post(reverse("reports:compile"), {"quarter": "lente", "kind": "all"})
@@ -236,6 +280,10 @@ class TestSelfReported:
         figures = SelfReportedFigures.objects.get()
         assert figures.people_trained == 7
         assert figures.entered_by == bureau
+        page = client.get(reverse("reports:self_reported")).content.decode()
+        assert "De cijfers van CCC voor 1e kwartaal 2025 zijn opgeslagen." in page
+        assert "<tr><td>1e kwartaal 2025</td><td>CCC</td>" in page
+        assert "2025Q1" not in readable(page)
 
     def test_more_trained_than_memberships_is_refused(self, client, bureau, world) -> None:
         client.force_login(bureau)

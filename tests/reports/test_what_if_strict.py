@@ -101,3 +101,17 @@ def test_the_page_reads_the_stored_figures_and_never_writes(client, bureau, depa
     [row] = [r for r in response.context["rows"] if r.department.code == department.code]
     assert (row.confirmed, row.would_block, row.would_ask_justification) == (3, 2, 1)
     assert writes(queries.captured_queries) == []
+
+
+def test_the_period_reads_in_words(client, bureau, monkeypatch) -> None:
+    from tests.reports.test_quarter_labels import readable
+
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *a, **k: datetime.date(2025, 5, 15)
+    )
+    client.force_login(bureau)
+    page = readable(client.get("/departments/what-if-strict/").content.decode())
+    assert "3e kwartaal 2024" in page
+    assert "2e kwartaal 2025" in page
+    assert "2024Q3" not in page
+    assert "2025Q2" not in page

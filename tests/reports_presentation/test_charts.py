@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from defusedxml import ElementTree
+from django.utils import translation
 
 from reports.presentation.charts import COLOURS, chart_table, describe, render_svg, report_tables
 from reports.presentation.suppression import suppress
@@ -47,8 +48,19 @@ def test_the_description_summarises_every_series_and_intervention() -> None:
     assert "Rijksbreed" in text
     assert "Defensie" in text
     assert "Reminder letter" in text
-    assert "2025Q1" in text
-    assert "2025Q4" in text
+    # Quarters in words, not in their codes.
+    assert "from Q1 2025 to Q4 2025" in text
+    assert "Intervention in Q2 2025: Reminder letter." in text
+    assert "2025Q" not in text
+
+
+def test_the_chart_names_its_quarters_in_words_in_dutch() -> None:
+    with translation.override("nl"):
+        svg = render_svg(trend_chart())
+
+    assert "van 1e kwartaal 2025 tot en met 4e kwartaal 2025" in svg  # the <desc>
+    assert ">2e kwartaal 2025<" in svg  # a tick label, kept as text
+    assert "2025Q" not in svg
 
 
 def test_text_in_the_chart_stays_text() -> None:
@@ -100,6 +112,33 @@ def test_the_chart_table_holds_the_same_figures() -> None:
     assert [row.get("series-0") for row in table.rows] == list(chart.series[0].values)
     assert table.rows[1].get("interventions") == "Reminder letter"
     assert table.columns[1].kind == "percent"
+    assert [row.get("x") for row in table.rows] == ["Q1 2025", "Q2 2025", "Q3 2025", "Q4 2025"]
+
+
+def test_a_spreadsheet_gets_the_quarter_code_right_after_the_quarter() -> None:
+    with translation.override("nl"):
+        table = chart_table(trend_chart(), quarter_codes=True)
+
+    assert [column.label for column in table.columns][:4] == [
+        "Quarter",
+        "Kwartaal (code)",
+        "Rijksbreed",
+        "Defensie",
+    ]
+    assert [(row.get("x"), row.get("x-code")) for row in table.rows][:2] == [
+        ("1e kwartaal 2025", "2025Q1"),
+        ("2e kwartaal 2025", "2025Q2"),
+    ]
+    assert table.rows[1].get("interventions") == "Reminder letter"
+
+
+def test_a_chart_of_other_labels_gets_no_code_column() -> None:
+    chart = Chart("bars", "People", ("Alfa BV", "2025Q1"), (Series("x", (3, 4)),), "bar", "n")
+
+    table = chart_table(chart, quarter_codes=True)
+
+    assert [column.key for column in table.columns] == ["x", "series-0"]
+    assert [row.get("x") for row in table.rows] == ["Alfa BV", "Q1 2025"]
 
 
 def test_a_hidden_figure_is_a_gap_in_the_chart_and_hidden_in_the_table() -> None:

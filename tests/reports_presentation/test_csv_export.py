@@ -25,6 +25,21 @@ def test_there_is_one_file_per_table_and_per_chart(report: Report) -> None:
     assert sorted(export_csv(report)) == [DEPARTMENTS, "icop_2025Q4_trend.csv"]
 
 
+def test_a_chart_file_keeps_the_quarter_code_beside_the_quarter_for_sorting(
+    report: Report,
+) -> None:
+    rows = parsed(export_csv(report)["icop_2025Q4_trend.csv"], ";")
+
+    assert rows[0] == [
+        "Quarter",
+        "Quarter (code)",
+        "Rijksbreed (%)",
+        "Defensie (%)",
+        "Interventions",
+    ]
+    assert rows[2] == ["Q2 2025", "2025Q2", "48,0", "", "Reminder letter"]
+
+
 def test_files_start_with_a_byte_order_mark(report: Report) -> None:
     assert export_csv(report)[DEPARTMENTS].startswith(b"\xef\xbb\xbf")
 

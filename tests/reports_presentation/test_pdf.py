@@ -79,7 +79,9 @@ def test_the_pages_are_a4_landscape_with_the_title_first(document: Document) -> 
 def test_the_pdf_shows_the_quarter_and_the_figures(document: Document) -> None:
     text = page_text(*document.pages)
 
-    assert "2025Q4" in text
+    assert "Q4 2025" in text
+    assert "Q2 2025" in text  # the chart's table names its quarters in words
+    assert "2025Q" not in text  # and has no code column: that is for spreadsheets
     assert "Defensie" in text
     assert "•" in text
     assert "fewer than 5 people" in text

@@ -39,7 +39,23 @@ def test_the_first_sheet_explains_the_figures(workbook: Workbook) -> None:
     assert "Committee members who must follow the workshop." in text  # a column's help
     assert "Trained members divided by members." in text  # a report explanation
     assert "•" in text
-    assert "2025Q4" in text
+    assert "Q4 2025" in text
+    assert "2025Q4" not in text
+    assert workbook.properties.subject == "Q4 2025"
+
+
+def test_a_chart_sheet_keeps_the_quarter_code_beside_the_quarter_for_sorting(
+    workbook: Workbook,
+) -> None:
+    rows = list(workbook["Share trained per quarter"].iter_rows(values_only=True))
+
+    assert rows[0][:3] == ("Quarter", "Quarter (code)", "Rijksbreed")
+    assert [row[:2] for row in rows[1:]] == [
+        ("Q1 2025", "2025Q1"),
+        ("Q2 2025", "2025Q2"),
+        ("Q3 2025", "2025Q3"),
+        ("Q4 2025", "2025Q4"),
+    ]
 
 
 def test_there_is_one_sheet_per_table_and_per_chart(workbook: Workbook) -> None:
