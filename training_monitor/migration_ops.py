@@ -39,9 +39,7 @@ def trigram_index(table: str, column: str, name: str) -> migrations.RunPython:
 
 def trigram_extension() -> migrations.RunPython:
     # pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it.
-    return _run(
-        "CREATE EXTENSION IF NOT EXISTS pg_trgm", "SELECT 1", postgresql_only=True
-    )
+    return _run("CREATE EXTENSION IF NOT EXISTS pg_trgm", "SELECT 1", postgresql_only=True)
 
 
 def index_concurrently(
