@@ -27,7 +27,7 @@ def test_a_hand_entry_counts_once_a_colleague_confirms_it(page: Page, department
     page.get_by_role("link", name="Training met de hand invoeren voor Dirk Dekker").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Training met de hand invoeren")
     page.get_by_role("button", name="Training opslaan").click()
-    expect(page.get_by_role("alert")).to_contain_text("Verbeter het volgende")
+    expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
     assert_accessible(page, "hand-entry-errors")
     page.get_by_label("Sessie").select_option(index=1)
     page.get_by_label("Bewijs").fill("Certificaat gezien, map P-12")
