@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -129,7 +128,7 @@ def _register(
 def _choice_page(
     request: HttpRequest, membership: CommitteeMembership, *, self_service: bool, **extra: Any
 ) -> HttpResponse:
-    status = 400 if extra.get("error") else 200
+    status = 400 if extra.get("page_error") else 200
     return render(
         request,
         "committees/member_register.html",
@@ -153,8 +152,8 @@ def member_register(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
         place, error, full = _register(request, membership, self_service=False)
         if place is not None:
             messages.success(request, _registered_message(place, membership.person.full_name))
-            return redirect(f"{reverse('committees:detail', args=[pk])}#members")
-        return _choice_page(request, membership, self_service=False, error=error, full=full)
+            return redirect("committees:detail", pk=pk)
+        return _choice_page(request, membership, self_service=False, page_error=error, full=full)
     return _choice_page(request, membership, self_service=False)
 
 
@@ -186,7 +185,7 @@ def registration_cancel(
     committee = _editable_committee(request, pk)
     membership = get_object_or_404(committee.memberships.select_related("person"), pk=membership_pk)
     completion = _member_completion(request, membership, completion_pk)
-    back = redirect(f"{reverse('committees:detail', args=[pk])}#members")
+    back = redirect("committees:detail", pk=pk)
     if completion.status == CompletionStatus.CANCELLED:
         messages.info(request, _("This registration has already been cancelled."))
         return back
@@ -267,5 +266,5 @@ def _member_registration(request: HttpRequest, token: str) -> HttpResponse:
         if place is not None:
             messages.success(request, _registered_message(place, membership.person.full_name))
             return redirect(request.path)
-        return _choice_page(request, membership, self_service=True, error=error, full=full)
+        return _choice_page(request, membership, self_service=True, page_error=error, full=full)
     return _choice_page(request, membership, self_service=True)

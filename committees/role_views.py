@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,7 +59,7 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
                 request,
                 _("The role of %(name)s has been changed.") % {"name": membership.person.full_name},
             )
-            return redirect(f"{reverse('committees:detail', args=[pk])}#members")
+            return redirect("committees:detail", pk=pk)
     return render(
         request,
         "committees/member_role.html",

@@ -371,7 +371,7 @@ def people_search(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{detail}?{urlencode({'q': query})}#add-member")
     return render(
         request,
-        "committees/_people_results.html",
+        "committees/_people_search.html",
         {
             "committee": committee,
             "query": query,
@@ -381,8 +381,10 @@ def people_search(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _back_to_members(pk: int) -> HttpResponse:
-    return redirect(f"{reverse('committees:detail', args=[pk])}#members")
+def _back_to_committee(pk: int) -> HttpResponse:
+    # No #members: the message at the top of the page takes the focus (autofocus), which
+    # browsers skip when the address points into the page.
+    return redirect("committees:detail", pk=pk)
 
 
 def _ask_member_justification(
@@ -418,7 +420,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponseBase:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, str(error))
-        return _back_to_members(pk)
+        return _back_to_committee(pk)
     try:
         membership = services.committee_add_member(
             committee=committee,
@@ -430,7 +432,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponseBase:
     except EnforcementError as error:
         if error.code != "justification_required":
             messages.error(request, " ".join(error.messages))
-            return _back_to_members(pk)
+            return _back_to_committee(pk)
         return _ask_member_justification(request, committee, form, error)
     except ValidationError as error:
         for message in error.messages:
@@ -440,7 +442,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponseBase:
             request,
             _("%(name)s has been added to the committee.") % {"name": membership.person.full_name},
         )
-    return _back_to_members(pk)
+    return _back_to_committee(pk)
 
 
 def _create_and_add(
@@ -522,7 +524,7 @@ def member_add_new_person(request: HttpRequest, pk: int) -> HttpResponse:
                     _("%(name)s has been created and added to the committee.")
                     % {"name": person.full_name},
                 )
-                return _back_to_members(pk)
+                return _back_to_committee(pk)
     on_committee = set(
         committee.memberships.filter(person__in=matches).values_list("person_id", flat=True)
     )
@@ -548,13 +550,13 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
             services.committee_remove_member(membership=membership, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return _back_to_members(pk)
+            return _back_to_committee(pk)
         messages.success(
             request,
             _("%(name)s has been removed from the committee.")
             % {"name": membership.person.full_name},
         )
-        return _back_to_members(pk)
+        return _back_to_committee(pk)
     return render(
         request,
         "committees/member_remove.html",

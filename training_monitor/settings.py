@@ -114,6 +114,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "departments.context_processors.access",
             ],
+            # base.html's error summary, "Error:" title and focus (training_monitor/page_errors.py).
+            "libraries": {"page_errors": "training_monitor.page_errors"},
         },
     },
 ]

@@ -50,7 +50,9 @@ def _report(request: HttpRequest, lines: list[PlannedLine]) -> None:
 
 
 def _members_page(pk: int) -> str:
-    return f"{reverse('committees:detail', args=[pk])}#members"
+    # No #members: the message at the top of the page takes the focus (autofocus), which
+    # browsers skip when the address points into the page.
+    return reverse("committees:detail", args=[pk])
 
 
 @login_required

@@ -29,7 +29,8 @@ def _list_page(kind: str, request: HttpRequest) -> str:
         return f"{reverse('committees:list')}?{query}" if query else reverse("committees:list")
     code = request.GET.get("department", "")
     if code:
-        return f"{reverse('dashboard:department', args=[code])}#actions"
+        # No #actions: the error message at the top takes the focus (see base.html).
+        return reverse("dashboard:department", args=[code])
     return reverse("home")
 
 

@@ -27,7 +27,7 @@ def test_a_hand_entry_counts_once_a_colleague_confirms_it(page: Page, department
     page.get_by_role("link", name="Training met de hand invoeren voor Dirk Dekker").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Training met de hand invoeren")
     page.get_by_role("button", name="Training opslaan").click()
-    expect(page.get_by_role("alert")).to_contain_text("Verbeter het volgende")
+    expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
     assert_accessible(page, "hand-entry-errors")
     # The form lists the sessions of the last weeks; this one is older.
     page.get_by_label("Datum van de sessie").fill("2025-05-01")

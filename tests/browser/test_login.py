@@ -19,7 +19,9 @@ def test_the_login_page_is_accessible_and_dutch(page: Page) -> None:
 def test_a_wrong_password_gets_an_error_summary(page: Page, department) -> None:
     op_staff(department, username="op.test")
     log_in(page, "op.test", "fout")
-    expect(page.get_by_role("alert")).to_contain_text("Inloggen is niet gelukt")
+    expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page).to_have_title("Fout: Inloggen – Training Monitor")
     assert_accessible(page, "login-error")
 
 

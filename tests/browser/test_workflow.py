@@ -57,7 +57,7 @@ def test_op_staff_log_a_committee_and_meet_the_enforcement_rule(
 
     page.get_by_role("link", name="Nieuwe commissie").click()
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_role("alert")).to_contain_text("Verbeter het volgende")
+    expect(page.get_by_role("alert")).to_contain_text("Er is een probleem")
     assert_accessible(page, "committee-new-errors")
     page.get_by_label("Vacaturenummer").fill("vac-2030-01")
     page.get_by_label("Functie").fill("Senior beleidsmedewerker")

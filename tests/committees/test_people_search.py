@@ -63,7 +63,9 @@ def test_the_count_is_the_true_total(client, op_user, department) -> None:
     assert len(response.context["search"].hits) == 20
     html = response.content.decode()
     assert "20 van 23 mensen gevonden. Maak uw zoekopdracht preciezer." in html
-    assert 'aria-live="polite"' in html
+    # The live region on the committee page hears the count only, not the list.
+    assert "aria-live" not in html
+    assert '<p id="people-count" hx-swap-oob="innerHTML">23 resultaten\n</p>' in html
 
 
 def test_an_outsiders_people_are_not_found(

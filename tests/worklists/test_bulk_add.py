@@ -96,7 +96,7 @@ def test_when_everything_is_added_the_user_returns_to_the_committee(
     client.force_login(op_user)
     response = client.post(url(committee), {"entries": "100001", "role": "member", "add": ""})
     assert response.status_code == 302
-    assert response.url == reverse("committees:detail", args=[committee.pk]) + "#members"
+    assert response.url == reverse("committees:detail", args=[committee.pk])
 
 
 def test_too_long_a_paste_gets_a_clear_message(client, op_user, committee) -> None:
