@@ -281,7 +281,7 @@ class TestSelfReported:
         assert figures.people_trained == 7
         assert figures.entered_by == bureau
         page = client.get(reverse("reports:self_reported")).content.decode()
-        assert "De cijfers van CCC voor 1e kwartaal 2025 zijn opgeslagen." in page
+        assert "De cijfers van CCC over het 1e kwartaal 2025 zijn opgeslagen." in page
         assert "<tr><td>1e kwartaal 2025</td><td>CCC</td>" in page
         assert "2025Q1" not in readable(page)
 
