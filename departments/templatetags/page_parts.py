@@ -22,14 +22,15 @@ class TableRegionNode(template.Node):
         self.labelledby = labelledby
 
     def render(self, context: template.Context) -> SafeString:
-        content = self.nodelist.render(context)
+        content: str = self.nodelist.render(context)
         label = self.labelledby.resolve(context) if self.labelledby else ""
         if not label:
             content, label = _caption_id(content, context)
         return format_html(
             '<div class="table-scroll" role="region" tabindex="0" aria-labelledby="{}">{}</div>',
             label,
-            mark_safe(content),  # noqa: S308 - the block's own rendered, escaped template output
+            # The block is template output: escaped as it was rendered.
+            mark_safe(content),
         )
 
 
@@ -45,8 +46,8 @@ def _caption_id(content: str, context: template.Context) -> tuple[str, str]:
         return content, found.group(1)
     # Counted over the whole page: the bottom of the render context outlives the
     # includes (each included template gets a fresh top).
-    page = context.render_context.dicts[0]
-    count = page.get("table_region_count", 0) + 1
+    page: dict[Any, Any] = context.render_context.dicts[0]
+    count = int(page.get("table_region_count", 0)) + 1
     page["table_region_count"] = count
     label = f"table-region-{count}"
     start = caption.start() + len("<caption")
