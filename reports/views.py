@@ -120,6 +120,9 @@ def table_context(table: Table) -> dict[str, Any]:
                 "cells": cells,
                 "flags": flags_text(row.flags) if row.flags else "",
                 "total": row is table.total_row,
+                # The row's header is its first cell with text: a total row's code cell
+                # is empty and its label stands in the next one.
+                "header": next((i for i, cell in enumerate(cells) if cell.text), 0),
             }
         )
     return {
