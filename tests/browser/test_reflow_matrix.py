@@ -56,6 +56,7 @@ from reports.quarters import Quarter
 from tests.browser.conftest import accessibility_problems, axe_start, screenshot
 from tests.factories import CommitteeFactory, MembershipFactory, PersonFactory
 from tests.imports.conftest import csv_file
+from tests.reference_data import reference_data_ensure
 from trainings.hand_entry import completion_enter_by_hand
 from trainings.models import Supplier, TrainingCompletion, TrainingSession
 from worklists.models import ExportJob, ExportStatus, ListFormat, ListKind
@@ -165,6 +166,7 @@ def _import_batches(user: Any) -> tuple[ImportBatch, ImportBatch]:
 
 @pytest.fixture
 def world(db: None) -> World:
+    reference_data_ensure()  # an earlier transactional test's flush emptied the ministries
     call_command("seed_demo", scale=0.1, password=PASSWORD, stdout=StringIO())
     call_command("compile_reports", latest=True, stdout=StringIO())
     # The quarter before, so that the latest Regiegroep summary has one to compare with.

@@ -69,6 +69,7 @@ def test_a_worker_previews_a_100000_row_upload_and_the_upload_request_stays_chea
     ProgrammeFactory(supplier=supplier, name="Objectief selecteren", version="1")
     client.force_login(administrator())
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.get("/imports/")  # the session's first save (its clocks) is no upload's cost
 
     def upload(name: str, rows: int) -> int:
         content = SimpleUploadedFile(name, _rows(rows))

@@ -10,7 +10,6 @@ process group and all, also when a check fails.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 import socket
@@ -25,7 +24,6 @@ from typing import Any
 
 import pytest
 import redis
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.management import call_command
@@ -60,6 +58,7 @@ from tests.production.deployment import (
     secrets_in,
     write_secrets,
 )
+from tests.reference_data import reference_data_load
 from tests.test_url_permissions import urls_for, walk
 from tests.workers import database_url, redis_url_or_skip
 from trainings.models import Supplier, TrainingCompletion
@@ -171,14 +170,6 @@ def wait_until(condition: Any, seconds: float, what: str, log: Any = str) -> Non
     raise AssertionError(f"waited {seconds} s for {what}\n{log()}")
 
 
-# The data migrations that load reference data, and their forward functions.
-REFERENCE_DATA = (
-    ("departments.migrations.0002_load_ministries", "load"),
-    ("departments.migrations.0004_old_names_and_agencies", "add"),
-    ("departments.migrations.0008_seed_enforcement_history", "seed"),
-)
-
-
 def _web_answers(deployment_base: str, host: str) -> bool:
     try:
         return Browser(deployment_base, host).request("/health/live")[0] == 200
@@ -253,8 +244,7 @@ def deployment(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator
             # flush also empties what the data migrations loaded (the ministries and their
             # aliases), which the tests after this module rely on, as on any migrated
             # database.
-            for module, loader in REFERENCE_DATA:
-                getattr(importlib.import_module(module), loader)(django_apps, None)
+            reference_data_load()
 
 
 def test_the_image_and_compose_run_the_scripts_this_test_runs(deployment) -> None:

@@ -87,7 +87,7 @@ class TestSnapshotPage:
         client.force_login(bureau)
         page = client.get(reverse("reports:snapshot", args=[snapshots["icop"].pk])).content.decode()
         assert re.search(r"<title>[^<]*1e kwartaal 2025", page)
-        assert "<h1>Overzicht voor het ICOP 1e kwartaal 2025</h1>" in page
+        assert "<h1>Overzicht voor de ICOP 1e kwartaal 2025</h1>" in page
         # The trend chart's table too (the codes are in the downloads' code column).
         assert "4e kwartaal 2024" in readable(page)
         assert "2025Q1" not in readable(page)
