@@ -244,3 +244,16 @@ def test_the_results_count_has_a_live_region_of_its_own_on_the_committee_page(
     assert '<p id="people-count" class="visually-hidden" aria-live="polite">1 resultaat' in page
     # The list itself is no live region: it would be read out again on every keystroke.
     assert page.count("aria-live") == 1
+
+
+@pytest.mark.django_db
+def test_a_help_text_that_is_a_list_stays_inside_the_fields_description(client, op_user) -> None:
+    """Django's password rules are a <ul>: inside a <p> the browser would end the paragraph
+    before the list, leaving the description the field names empty."""
+    client.force_login(op_user)
+    html = client.get("/accounts/password/").content.decode()
+    described = re.search(
+        r'<div class="help" id="id_new_password1_helptext">(.*?)</div>', html, flags=re.S
+    )
+    assert described is not None
+    assert "<li>" in described.group(1)
