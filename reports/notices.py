@@ -29,13 +29,12 @@ from reports.models import JobKind, ReportJob
 from reports.quarters import Quarter
 
 
-def percent(share: Decimal | None) -> str:
-    """A share as a whole percentage for a message ("73%"), or a dash without data."""
-    return "–" if share is None else f"{round(share * 100)}%"
-
-
-def _shares(rows: list[DepartmentFigures]) -> list[tuple[Department, str, str]]:
-    return [(r.department, percent(r.membership_share), percent(r.committee_share)) for r in rows]
+def _shares(
+    rows: list[DepartmentFigures],
+) -> list[tuple[Department, Decimal | None, Decimal | None]]:
+    # The exact shares: the templates show them with the pages' `percent` filter (one
+    # decimal, rounded half up once, in each language's notation), as the reports do.
+    return [(r.department, r.membership_share, r.committee_share) for r in rows]
 
 
 def _bureau_drafts(job: ReportJob, quarter: Quarter, rows: list[DepartmentFigures]) -> list[Draft]:
@@ -72,8 +71,8 @@ def _director_drafts(quarter: Quarter, rows: list[DepartmentFigures]) -> list[Dr
             continue
         context = {
             "quarter": quarter,
-            "memberships": percent(row.membership_share),
-            "committees": percent(row.committee_share),
+            "memberships": row.membership_share,
+            "committees": row.committee_share,
             "department": department,
             "dashboard_url": site_url(reverse("dashboard:department", args=[department.code])),
         }

@@ -4,15 +4,17 @@ only their own ministry."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
 from notifications.models import Notification
+from notifications.rendering import TEXT_SEPARATOR, message_render
 from reports.models import ReportJob
 from reports.quarters import Quarter
 from reports.tasks import compile_ended_quarter
-from tests.factories import UserFactory, bureau_user, op_staff
+from tests.factories import DepartmentFactory, UserFactory, bureau_user, op_staff
 
 QUARTER = Quarter.last_ended(timezone.localdate())
 LAST_ENDED = str(QUARTER)
@@ -61,3 +63,25 @@ def test_the_bureau_and_the_directors_hear_once_that_the_quarter_is_compiled(wor
     job.save()
     compile_ended_quarter.apply()
     assert Notification.objects.filter(kind="quarterly").count() == 2
+
+
+def test_the_message_rounds_a_share_as_the_reports_do_in_each_language(db: None) -> None:
+    """Two of three is 66,7% in the Dutch part and 66.7% in the English one, as on the
+    pages and in the exports; 62.5% is 62,5%, not the 62% of a whole-percent half-even."""
+    department = DepartmentFactory(code="AAA")
+    rendered = message_render(
+        template="reports/email/quarterly_director",
+        context={
+            "quarter": QUARTER,
+            "memberships": Decimal(2) / Decimal(3),
+            "committees": Decimal(5) / Decimal(8),
+            "department": department,
+            "dashboard_url": "https://tm.example/departments/AAA/",
+        },
+    )
+    dutch, english = rendered.text.split(TEXT_SEPARATOR)
+    assert "66,7%" in dutch
+    assert "62,5%" in dutch
+    assert "66.7%" in english
+    assert "62.5%" in english
+    assert "66,7%" in rendered.html
