@@ -56,6 +56,7 @@ NOT_MEASURED = {
     "worklists:download": "a file (benchmarks/report_exports.py)",
     "worklists:job_file": "a file",
     "committees:registration_cancel": "a form for one registration; measured by the sessions tests",
+    "password_reset_confirm": "a one-time link: it sends the user on to the form",
 }
 # Asked as htmx asks them (without the header, a fragment's URL sends the user to its page).
 HTMX = {"committees:people_search", "imports:progress"}
@@ -144,6 +145,10 @@ def pages_per_role() -> dict[str, dict[str, str]]:
             "member-registration", args=[registration_token(membership_id=membership.pk)]
         ),
         "privacy:note": FLOOR,
+        "accessibility_statement": reverse("accessibility_statement"),
+        "password_reset": reverse("password_reset"),
+        "password_reset_done": reverse("password_reset_done"),
+        "password_reset_complete": reverse("password_reset_complete"),
     }
     return {"op.bzk": op, "bureau": bureau, "beheer": admin, "": public}
 
