@@ -87,7 +87,6 @@ def pages_per_role() -> dict[str, dict[str, str]]:
     on_committee = {
         "committees:detail": [committee],
         "committees:edit": [committee],
-        "committees:member_add": [committee],
         "committees:member_new_person": [committee],
         "worklists:bulk_add": [committee],
         "worklists:copy_members": [committee],
@@ -121,7 +120,6 @@ def pages_per_role() -> dict[str, dict[str, str]]:
         "committees:list": reverse("committees:list"),
         "people:people": reverse("people:people"),
         "reports:index": reverse("reports:index"),
-        "reports:compile": reverse("reports:compile"),
         "reports:job": reverse("reports:job", args=[objects["report_job"]]),
         "reports:interventions": reverse("reports:interventions"),
         "reports:self_reported": reverse("reports:self_reported"),
@@ -135,7 +133,6 @@ def pages_per_role() -> dict[str, dict[str, str]]:
         "imports:review": reverse("imports:review"),
         "imports:sessions": reverse("imports:sessions"),
         "imports:detail": reverse("imports:detail", args=[objects["import"]]),
-        "imports:mapping": reverse("imports:mapping", args=[objects["import"]]),
         "imports:progress": reverse("imports:progress", args=[objects["import"]]),
         "privacy:person_subject_access": reverse("privacy:person_subject_access", args=[person]),
     }
