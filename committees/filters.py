@@ -11,9 +11,10 @@ from committees.models import CommitteeMembership, CommitteeStatus, SelectionCom
 from departments.access import Role, sees_all_departments, staff_department_ids, user_roles
 from departments.models import (
     SEARCH_MAX_LENGTH,
-    SEARCH_MAX_WORDS,
     Department,
-    normalise_employee_number,
+    person_contact_matches,
+    person_name_matches,
+    search_words,
     validate_search_text,
 )
 from training_monitor.form_fields import DateInput
@@ -99,18 +100,10 @@ class CommitteeFilter(django_filters.FilterSet):
         # see: a member from another ministry is named on the committee page, but their
         # contact details must not be confirmable by searching.
         in_scope = self._people_in_scope()
-        # The form refuses longer searches; the slice keeps the query bounded regardless.
-        for word in value.replace(",", " ").split()[:SEARCH_MAX_WORDS]:
-            # Employee numbers are stored normalised (upper case, no spaces): an exact match
-            # on the normalised word is what iexact meant, and the unique index serves it.
-            contact = Q(person__employee_number=normalise_employee_number(word)) | Q(
-                person__email__icontains=word
-            )
+        for word in search_words(value):
             member = CommitteeMembership.objects.filter(committee=OuterRef("pk")).filter(
-                Q(person__first_name__icontains=word)
-                | Q(person__particle__icontains=word)
-                | Q(person__last_name__icontains=word)
-                | (contact & in_scope)
+                person_name_matches(word, "person__")
+                | (person_contact_matches(word, "person__") & in_scope)
             )
             queryset = queryset.filter(
                 Q(vacancy_reference__icontains=word)

@@ -242,6 +242,33 @@ def validate_search_text(value: str) -> None:
         )
 
 
+def search_words(text: str) -> list[str]:
+    """The words of a search for people ("Vries, Anna" is two); at most SEARCH_MAX_WORDS.
+
+    The forms refuse longer searches; the slice keeps the query bounded regardless.
+    """
+    return text.replace(",", " ").split()[:SEARCH_MAX_WORDS]
+
+
+def person_name_matches(word: str, prefix: str = "") -> Q:
+    """A person whose first name, particle or last name holds `word` (trigram indexes
+    serve it on PostgreSQL); `prefix` reaches the person through a relation ("person__")."""
+    return (
+        Q(**{f"{prefix}first_name__icontains": word})
+        | Q(**{f"{prefix}particle__icontains": word})
+        | Q(**{f"{prefix}last_name__icontains": word})
+    )
+
+
+def person_contact_matches(word: str, prefix: str = "") -> Q:
+    """A person with `word` as employee number or in the email address. Employee numbers
+    are stored normalised (upper case, no spaces): an exact match on the normalised word
+    is a case-insensitive one, and the unique index serves it."""
+    return Q(**{f"{prefix}employee_number": normalise_employee_number(word)}) | Q(
+        **{f"{prefix}email__icontains": word}
+    )
+
+
 class PersonQuerySet(DepartmentScopedQuerySet):
     # People are visible only in the user's own departments. Sitting on one of their
     # committees is not enough: through a membership anyone could be pulled into scope.
@@ -252,15 +279,8 @@ class PersonQuerySet(DepartmentScopedQuerySet):
         "Vries", "de Vries", "Anna de Vries" and "Vries, Anna" all find Anna de Vries.
         """
         qs = self
-        for word in text.replace(",", " ").split()[:SEARCH_MAX_WORDS]:
-            qs = qs.filter(
-                Q(first_name__icontains=word)
-                | Q(particle__icontains=word)
-                | Q(last_name__icontains=word)
-                # Stored normalised: the unique index serves the exact match.
-                | Q(employee_number=normalise_employee_number(word))
-                | Q(email__icontains=word)
-            )
+        for word in search_words(text):
+            qs = qs.filter(person_name_matches(word) | person_contact_matches(word))
         return qs
 
 
