@@ -37,7 +37,7 @@ def statement_timeout_ms(seconds: float | None = None) -> int:
     return max(0, int(value * 1000))
 
 
-def _set_timeout(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+def _configure_web_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -52,8 +52,9 @@ def _set_timeout(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) ->
 
 
 def limit_web_connections() -> None:
-    """Give every database connection this process opens from now on the web timeout."""
-    connection_created.connect(_set_timeout, dispatch_uid=_DISPATCH_UID)
+    """Give every database connection this process opens from now on the web timeout
+    (and no JIT compilation)."""
+    connection_created.connect(_configure_web_connection, dispatch_uid=_DISPATCH_UID)
 
 
 def unlimit_web_connections() -> None:

@@ -30,16 +30,6 @@ LINK = re.compile(r"https://tm\.example\.nl/accounts/password/reset/\S+/")
 
 
 @pytest.fixture
-def mail_server() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    controller = server.start()
-    try:
-        yield server
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
 def worker(mail_server: SmtpServer) -> Iterator[None]:
     redis_url = redis_url_or_skip()
     client = redis.Redis.from_url(redis_url)

@@ -50,16 +50,6 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def mail_server() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    controller = server.start()
-    try:
-        yield server
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
 def workers(
     redis_url: str, mail_server: SmtpServer
 ) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
