@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from io import StringIO
 from typing import Any
@@ -33,7 +33,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -57,6 +57,7 @@ from tests.browser.conftest import accessibility_problems, axe_start, screenshot
 from tests.factories import CommitteeFactory, MembershipFactory, PersonFactory
 from tests.imports.conftest import csv_file
 from tests.reference_data import reference_data_ensure
+from tests.url_patterns import app_patterns
 from trainings.hand_entry import completion_enter_by_hand
 from trainings.models import Supplier, TrainingCompletion, TrainingSession
 from worklists.models import ExportJob, ExportStatus, ListFormat, ListKind
@@ -265,25 +266,11 @@ def _member(world: World) -> dict[str, Any]:
     return {"pk": world.membership.committee_id, "membership_pk": world.membership.pk}
 
 
-def named_patterns(patterns: Sequence[object], namespace: str = "") -> Iterator[tuple[str, bool]]:
-    """(URL name, takes parameters) for every named pattern outside the admin."""
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            if entry.app_name == "admin":
-                continue
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from (
-                (name, args or bool(entry.pattern.regex.groups))
-                for name, args in named_patterns(entry.url_patterns, inner)
-            )
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield namespace + entry.name, bool(entry.pattern.regex.groups)
-
-
 def page_urls(world: World) -> tuple[list[str], list[str]]:
     """The URLs to open, and the names of patterns nobody knows how to fill."""
     urls, unknown = [], []
-    for name, takes_args in named_patterns(get_resolver().url_patterns):
+    for pattern in app_patterns():
+        name, takes_args = pattern.name, pattern.takes_args
         if name in NOT_PAGES:
             continue
         if name in KWARGS:

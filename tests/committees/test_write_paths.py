@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ import pytest
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, reverse
 
 from committees import services
 from committees.models import (
@@ -32,6 +32,7 @@ from committees.models import (
 )
 from departments.models import Department, EnforcementMode, Person
 from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory, PersonFactory
+from tests.url_patterns import app_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -510,19 +511,6 @@ OTHER_ADMIN_MODELS: dict[str, str] = {
 }
 
 
-def _named_patterns(
-    patterns: Sequence[Any], namespace: str = "", prefix: str = ""
-) -> Iterator[tuple[str, str, URLPattern]]:
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            if str(entry.pattern).startswith("admin/"):
-                continue  # the admin is covered model by model below
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _named_patterns(entry.url_patterns, inner, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", prefix + str(entry.pattern), entry
-
-
 def _sample_kwargs(pattern: URLPattern) -> dict[str, object]:
     converters = getattr(pattern.pattern, "converters", {})
     return {
@@ -548,7 +536,7 @@ def test_every_page_that_accepts_post_is_a_write_path_or_known_to_write_none(
     covered = {path.url_name for path in WRITE_PATHS if path.url_name}
     unknown = [
         name
-        for name, _route, pattern in _named_patterns(get_resolver().url_patterns)
+        for name, pattern in ((p.name, p.pattern) for p in app_patterns())
         if name not in covered
         and name not in OTHER_POST_VIEWS
         and _accepts_post(client, name, pattern)
@@ -557,7 +545,7 @@ def test_every_page_that_accepts_post_is_a_write_path_or_known_to_write_none(
 
 
 def test_the_lists_name_only_existing_pages() -> None:
-    names = {name for name, _route, _pattern in _named_patterns(get_resolver().url_patterns)}
+    names = {pattern.name for pattern in app_patterns()}
     listed = {p.url_name for p in WRITE_PATHS if p.url_name and ":" in p.url_name}
     pages = {n for n in listed if not n.startswith("admin:")} | set(OTHER_POST_VIEWS)
     assert pages - names == set()
