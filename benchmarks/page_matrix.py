@@ -1,6 +1,6 @@
 """Every page of every role against the floor page, at two scales (in-process).
 
-    python benchmarks/pages.py --scale 50 [--rounds 15]
+    python benchmarks/pages.py --scale 50 [--rounds 15] [--only NAME ...] [--database-prefix P]
 
 For each scale (10, then `--scale`) a child process seeds a PostgreSQL database of its own
 (`seed_demo --scale S`, once; the reports benchmark's database of that scale), adds what the
@@ -8,6 +8,10 @@ seed has none of (a compiled report, an import, a download job) and asks, logged
 role, every page that role may open: per round the floor (`/privacy/`, a static page) and
 then each page, so that both meet the same load. Prints per page the median and the 95th
 percentile against the floor's, and the growth of the median from scale 10 to `--scale`.
+
+`--only` measures only the URL names that contain one of the given words (and the floor),
+for work on one page; `--database-prefix` seeds and reads `P_10_0` and `P_50_0` instead of the
+reports benchmark's databases (a copy of your own: `CREATE DATABASE x TEMPLATE y`).
 
 Goals (printed, not asserted; issue 15): median at most 3x the floor, p95 at most 5x the
 floor's median, and at most 1.5x the time at scale 10. Every GET URL pattern outside the
@@ -196,7 +200,7 @@ def _made_objects() -> dict[str, int]:
     }
 
 
-def measure(rounds: int) -> dict[str, Any]:
+def measure(rounds: int, only: list[str]) -> dict[str, Any]:
     """In the child: {role: {"floor": [...], pages: {name: [...]}}} in ms, and what was
     not measured."""
     from django.conf import settings
@@ -205,7 +209,16 @@ def measure(rounds: int) -> dict[str, Any]:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     pages = pages_per_role()
-    result: dict[str, Any] = {"roles": {}, "unknown": sorted(_unlisted(pages)), "errors": []}
+    if only:
+        pages = {
+            role: {name: url for name, url in urls.items() if any(w in name for w in only)}
+            for role, urls in pages.items()
+        }
+    result: dict[str, Any] = {
+        "roles": {},
+        "unknown": [] if only else sorted(_unlisted(pages)),
+        "errors": [],
+    }
     users = get_user_model().objects
     for role, urls in pages.items():
         client = Client()
@@ -215,6 +228,8 @@ def measure(rounds: int) -> dict[str, Any]:
         floor_client = client if role else Client()
         if not role:
             floor_client.force_login(users.get(username="op.bzk"))
+        if not urls:
+            continue
         for name, url in list(urls.items()):  # warm up, and check each page answers
             status = client.get(url, headers=_headers(name)).status_code
             if status != 200:
@@ -247,14 +262,14 @@ def _unlisted(pages: dict[str, dict[str, str]]) -> set[str]:
     return {p.name for p in app_patterns()} - measured - set(NOT_MEASURED)
 
 
-def child(scale: float, database: str, rounds: int, out: Path) -> None:
+def child(scale: float, database: str, rounds: int, out: Path, only: list[str]) -> None:
     from _setup import setup_django
 
     setup_django(database, scale=scale)
     from reports.stored import figures_rebuild
 
     figures_rebuild()
-    out.write_text(json.dumps(measure(rounds)))
+    out.write_text(json.dumps(measure(rounds, only)))
 
 
 def p95(values: list[float]) -> float:
@@ -296,16 +311,27 @@ def report(results: dict[float, dict[str, Any]], scales: list[float]) -> None:
         print(f"  NOT MEASURED AND NOT EXCUSED: {name}")
 
 
-def run(scale: float, rounds: int) -> dict[float, dict[str, Any]]:
+def run(
+    scale: float, rounds: int, *, only: list[str], prefix: str = "tm_bench_reports"
+) -> dict[float, dict[str, Any]]:
     scales = [10.0, scale]
     results = {}
     for each in scales:
-        database = f"tm_bench_reports_{str(each).replace('.', '_')}"
+        database = f"{prefix}_{str(each).replace('.', '_')}"
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "times.json"
             began = time.perf_counter()
             subprocess.run(
-                [sys.executable, __file__, "--child", str(each), database, str(rounds), str(out)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    str(each),
+                    database,
+                    str(rounds),
+                    str(out),
+                    json.dumps(only),
+                ],
                 check=True,
             )
             print(f"scale {each:g}: measured in {time.perf_counter() - began:.0f} s ({database})")
@@ -318,13 +344,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=50.0)
     parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--only", nargs="*", default=[], help="URL names containing a word")
+    parser.add_argument("--database-prefix", default="tm_bench_reports")
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        scale, database, rounds, out = args.child
-        child(float(scale), database, int(rounds), Path(out))
+        scale, database, rounds, out, only = args.child
+        child(float(scale), database, int(rounds), Path(out), json.loads(only))
     else:
-        run(args.scale, args.rounds)
+        run(args.scale, args.rounds, only=args.only, prefix=args.database_prefix)
 
 
 if __name__ == "__main__":

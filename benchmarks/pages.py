@@ -392,12 +392,20 @@ def main() -> None:
         help="every page of every role against the floor, at 10 and at SCALE (page_matrix.py)",
     )
     parser.add_argument("--rounds", type=int, default=15, help="with --scale: requests per page")
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="with --scale: URL names containing a word"
+    )
+    parser.add_argument(
+        "--database-prefix",
+        default="tm_bench_reports",
+        help="with --scale: the databases PREFIX_10_0 and PREFIX_50_0 (seeded when empty)",
+    )
     parser.add_argument("--seed-only", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scale is not None:
         import page_matrix  # type: ignore[import-not-found]
 
-        page_matrix.run(args.scale, args.rounds)
+        page_matrix.run(args.scale, args.rounds, only=args.only, prefix=args.database_prefix)
         return
     if args.seed_only is not None:
         seed(args.seed_only)
