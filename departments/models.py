@@ -192,6 +192,32 @@ class Department(models.Model):
         return {normalise_department_name(n) for n in names} - {""}
 
 
+class DataVersion(models.Model):
+    """A number per department that moves whenever the data shown about it changes.
+
+    Pages cache what they compute from a department's data under this number (the
+    dashboard: reports.dashboard_views). The services raise it in the transaction that
+    changes the data (`departments.touched.data_versions_bump`), so a reader that sees
+    the new number also sees the new data: right in every process, whatever the cache
+    backend (a per-process cache included), and without a message that can get lost.
+
+    A table of its own, not a field of Department: the admin saves every field of the
+    department it loaded, and would put an older number back.
+    """
+
+    department = models.OneToOneField(
+        Department,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="data_version",
+        verbose_name=_("department"),
+    )
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.department_id}: {self.version}"
+
+
 class DepartmentAlias(models.Model):
     """Another name suppliers use for a department ("Binnenlandse Zaken", "BiZa")."""
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from departments.access import sees_all_departments
 from departments.models import Department, Person, normalise_email, normalise_employee_number
 from departments.names import clean_name, name_key, word_pattern
+from departments.touched import data_versions_bump
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -170,4 +171,8 @@ def person_update(
     person.last_name = last_name
     person.email = email
     person.employee_number = employee_number
-    return person_save(person=person, user=user)
+    saved = person_save(person=person, user=user)
+    # The name shows on the dashboards of every ministry whose committees the person
+    # sits on; this layer cannot ask which, and a change of name is rare: all of them.
+    data_versions_bump(departments=None)
+    return saved

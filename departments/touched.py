@@ -20,7 +20,10 @@ import operator
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
+
+from departments.models import DataVersion, Department
 
 # since: the first day whose figures may have changed (None: from the very first);
 # until: the last (None: every later quarter, because a training counts for every
@@ -50,6 +53,33 @@ def figures_touched(
     person_ids = frozenset(p for p in people if p is not None)
     for callback in list(_callbacks.values()):
         callback(since, until, department_ids, person_ids)
+
+
+# Any number: the key of the PostgreSQL advisory lock that orders the version changes.
+_VERSION_LOCK_KEY = 712_013
+
+
+def data_versions_bump(*, departments: Iterable[int] | None) -> None:
+    """The data shown about `departments` (None: every department) changed in this
+    transaction: raise their `DataVersion`, so what pages cached under the old number is
+    no longer read once the change is committed.
+
+    One at a time (an advisory lock until the end of the transaction): two transactions
+    raising overlapping sets in another order would otherwise wait on each other's rows.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_VERSION_LOCK_KEY])
+        ids = (
+            list(Department.objects.values_list("pk", flat=True))
+            if departments is None
+            else sorted(set(departments))
+        )
+        DataVersion.objects.bulk_create(
+            [DataVersion(department_id=pk) for pk in ids], ignore_conflicts=True
+        )
+        DataVersion.objects.filter(department__in=ids).update(version=F("version") + 1)
 
 
 class Touch:

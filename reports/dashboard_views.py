@@ -9,14 +9,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from committees.compliance import required_roles, validity
 from committees.models import MembershipRole
 from committees.selectors import action_list_page
 from departments.access import Role, role_required, sees_all_departments, user_roles
@@ -29,6 +33,9 @@ from trainings.hand_entry import pending_for, pending_in_department
 
 # Rows of the action list per page; the rest on the next pages and in the downloads.
 ACTION_LIST_LIMIT = 25
+# How long a dashboard's department part stays in the cache: its key changes with the
+# data, so this only frees the memory of parts no longer asked for.
+PART_SECONDS = 6 * 3600
 logger = logging.getLogger(__name__)
 
 
@@ -64,14 +71,61 @@ def home(request: HttpRequest) -> HttpResponse:
 def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     department = get_object_or_404(
         Department.objects.visible_to(request.user).annotate(
-            to_confirm=pending_in_department(request.user)
+            to_confirm=pending_in_department(request.user),
+            version=F("data_version__version"),
         ),
         code=code,
     )
-    today = timezone.localdate()
+    page = action_page_number(request)
+    part = department_part(department, timezone.localdate(), page)
+    if page > 1 and not part["actions"]:
+        # Past the end (members were trained since the link was made): the first page.
+        return redirect(f"{request.path}#actions")
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            **part,
+            "department": department,
+            "action_page": page,
+            # The hand entries of this department that wait for the user.
+            "to_confirm": department.to_confirm,  # type: ignore[attr-defined]
+        },
+    )
+
+
+def department_part(department: Department, today: datetime.date, page: int) -> dict[str, Any]:
+    """What the dashboard shows of the department's data: the same for every reader of it.
+
+    Kept in the cache under the department's data version (departments.DataVersion,
+    raised in the transaction of every change to the data shown here), the day, the page,
+    the language and what the compliance rule reads from the settings. Computing it costs
+    twice the rest of the page: the stored figures, the chart and the action list.
+    """
+    key = ":".join(
+        [
+            "dashboard-part",
+            str(department.pk),
+            str(department.version or 0),  # type: ignore[attr-defined]
+            today.isoformat(),
+            str(page),
+            get_language() or "",
+            hashlib.sha256(repr((required_roles(), validity())).encode()).hexdigest()[:16],
+        ]
+    )
+    part = cache.get(key)
+    if part is None:
+        part = department_part_compute(department, today, page)
+        cache.set(key, part, timeout=PART_SECONDS)
+    return part
+
+
+def department_part_compute(
+    department: Department, today: datetime.date, page: int
+) -> dict[str, Any]:
+    """`department_part` without the cache."""
     # The department itself, not a queryset of it: no subquery to build and plan.
     figures = stored.quarterly_figures([department], today)
-    current = figures[-1]
     chart = trend_chart(
         labels=[str(f.quarter) for f in figures],
         series=[
@@ -81,34 +135,20 @@ def department_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         title=_("Training per quarter, %(department)s") % {"department": department.code},
         y_label=_("percent"),
     )
-    page = action_page_number(request)
-    action_rows = action_list_page(
-        department, today, offset=(page - 1) * ACTION_LIST_LIMIT, limit=ACTION_LIST_LIMIT + 1
-    )
-    if page > 1 and not action_rows:
-        # Past the end (members were trained since the link was made): the first page.
-        return redirect(f"{request.path}#actions")
-    return render(
-        request,
-        "reports/dashboard.html",
-        {
-            "department": department,
-            "current": current,
-            "figures": list(reversed(figures)),
-            # The trend table's cache key: the same figures render the same table.
-            "figures_key": hashlib.sha256(repr(figures).encode()).hexdigest(),
-            "chart": chart,
-            "actions": action_display(action_rows[:ACTION_LIST_LIMIT]),
-            "more_actions": len(action_rows) > ACTION_LIST_LIMIT,
-            "action_page": page,
-            "action_first": (page - 1) * ACTION_LIST_LIMIT + 1,
-            "action_last": (page - 1) * ACTION_LIST_LIMIT
-            + min(len(action_rows), ACTION_LIST_LIMIT),
-            "today": today,
-            # The hand entries of this department that wait for the user.
-            "to_confirm": department.to_confirm,  # type: ignore[attr-defined]
-        },
-    )
+    offset = (page - 1) * ACTION_LIST_LIMIT
+    action_rows = action_list_page(department, today, offset=offset, limit=ACTION_LIST_LIMIT + 1)
+    return {
+        "current": figures[-1],
+        "figures": list(reversed(figures)),
+        # The trend table's cache key: the same figures render the same table.
+        "figures_key": hashlib.sha256(repr(figures).encode()).hexdigest(),
+        "chart": chart,
+        "actions": action_display(action_rows[:ACTION_LIST_LIMIT]),
+        "more_actions": len(action_rows) > ACTION_LIST_LIMIT,
+        "action_first": offset + 1,
+        "action_last": offset + min(len(action_rows), ACTION_LIST_LIMIT),
+        "today": today,
+    }
 
 
 def action_page_number(request: HttpRequest) -> int:

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from committees.models import CommitteeMembership, SelectionCommittee
 from departments.models import Department, Person
+from departments.touched import data_versions_bump
 from reports import dashboard, figures
 from reports.models import StoredFigures
 from reports.quarters import Quarter
@@ -186,8 +187,12 @@ def on_touched(
     departments: frozenset[int],
     people: frozenset[int],
 ) -> None:
-    """The callback registered with departments.touched (see ReportsConfig.ready)."""
+    """The callback registered with departments.touched (see ReportsConfig.ready): the
+    stored figures, and the data versions of the same departments (what the dashboard
+    caches; it shows what the figures count)."""
     figures_refresh(since=since, until=until, departments=departments, people=people)
+    scope = _scope(departments, people, since)
+    data_versions_bump(departments=None if scope is None else scope.values_list("pk", flat=True))
 
 
 # --- Reading (the pages) ------------------------------------------------------------------
