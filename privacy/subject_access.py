@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from committees.models import CommitteeJustification, CommitteeMembership
@@ -349,7 +350,12 @@ def _messages(person: Person, person_history: list[dict[str, Any]]) -> list[dict
     invitations): what was sent to them is theirs. Retention blanks sent texts after 90
     days; the subject and dates stay."""
     addresses = {person.email, *(row.get("email") for row in person_history)} - {None, ""}
-    rows = Notification.objects.filter(recipient_email__in=addresses).order_by("created_at")
+    # People's addresses are stored in lower case, a user's as typed: one address in any case.
+    rows = (
+        Notification.objects.alias(address=Lower("recipient_email"))
+        .filter(address__in=[a.lower() for a in addresses])
+        .order_by("created_at")
+    )
     return [
         {
             "kind": row.kind,
