@@ -353,7 +353,7 @@ def _messages(person: Person, person_history: list[dict[str, Any]]) -> list[dict
     # People's addresses are stored in lower case, a user's as typed: one address in any case.
     rows = (
         Notification.objects.alias(address=Lower("recipient_email"))
-        .filter(address__in=[a.lower() for a in addresses])
+        .filter(address__in=[a.lower() for a in addresses if a])
         .order_by("created_at")
     )
     return [
