@@ -149,15 +149,20 @@ def figures_refresh(
     people: frozenset[int] = frozenset(),
 ) -> int:
     """Recompute the stored figures of the quarters from `since` to `until` (None: from
-    the first, to the last with data) for the departments touched; returns the rows kept."""
+    the first, to the last with data) for the departments touched; returns the rows kept.
+
+    Also raises the data versions of those departments: the dashboard caches what it
+    shows of the same data under them (a rebuild after a new rule included).
+    """
     _lock()
+    scope = _scope(departments, people, since)
+    data_versions_bump(departments=None if scope is None else [d.pk for d in scope])
     bounds = _data_bounds()
     if bounds is None:
         StoredFigures.objects.all().delete()
         return 0
     first = Quarter.containing(since) if since is not None else bounds[0]
     last = Quarter.containing(until) if until is not None else max(bounds[1], first)
-    scope = _scope(departments, people, since)
     computed = figures_compute(first, last, scope)
     # Without bounds every row of the scope goes, also rows outside the data (a repair).
     everything = since is None and until is None

@@ -17,6 +17,7 @@ from committees.services import committee_add_member, committee_remove_member, c
 from departments.models import DataVersion, Department
 from departments.people import person_update
 from departments.touched import data_versions_bump
+from reports.stored import figures_rebuild
 from tests.factories import (
     CommitteeFactory,
     MembershipFactory,
@@ -153,3 +154,16 @@ def test_the_count_of_hand_entries_to_confirm_is_the_readers_own(
     assert client.get(f"/departments/{department.code}/").context["to_confirm"] == 0
     client.force_login(colleague)
     assert client.get(f"/departments/{department.code}/").context["to_confirm"] == 1
+
+
+def test_a_rebuild_of_the_figures_renews_every_dashboard(
+    client, op_user, department, membership
+) -> None:
+    """After a deploy that changes a rule, `rebuild_figures` recomputes the figures: what
+    was cached under the old rule is no longer read."""
+    client.force_login(op_user)
+    view(client, department)
+    MembershipFactory(committee=membership.committee, person__last_name="Willems")
+    assert "Willems" not in view(client, department)  # written past the services
+    figures_rebuild()
+    assert "Willems" in view(client, department)
