@@ -50,6 +50,8 @@ NOT_MEASURED = {
     "imports:mapping": "POST only",
     "committees:member_add": "POST only",
     "reports:compile": "POST only",
+    "privacy:person_subject_access": "a file (one person's whole record, JSON): 17 small "
+    "queries, asked for a subject-access request",
     "reports:compare": "with one version of a report it sends the user to that version",
     "completions:confirm": "POST only",
     "completions:reject": "a form for one hand entry; the seed enters none by hand",
@@ -138,7 +140,6 @@ def pages_per_role() -> dict[str, dict[str, str]]:
         "imports:sessions": reverse("imports:sessions"),
         "imports:detail": reverse("imports:detail", args=[objects["import"]]),
         "imports:progress": reverse("imports:progress", args=[objects["import"]]),
-        "privacy:person_subject_access": reverse("privacy:person_subject_access", args=[person]),
     }
     public = {
         "login": reverse("login"),
