@@ -130,7 +130,7 @@ def _scope(
     return Department.objects.filter(pk__in=sorted(ids))
 
 
-def _lock() -> None:
+def lock_refreshes() -> None:
     """Refreshes one at a time, until the end of the transaction: a refresh that waited
     computes after the other's commit, so it sees that data too (READ COMMITTED) and the
     last one to commit leaves figures that count everything."""
@@ -149,7 +149,7 @@ def figures_refresh(
 ) -> int:
     """Recompute the stored figures of the quarters from `since` to `until` (None: from
     the first, to the last with data) for the departments touched; returns the rows kept."""
-    _lock()
+    lock_refreshes()
     bounds = _data_bounds()
     if bounds is None:
         StoredFigures.objects.all().delete()
@@ -175,9 +175,14 @@ def figures_refresh(
     return len(computed)
 
 
+@transaction.atomic
 def figures_rebuild() -> int:
-    """Recompute every stored figure from the data (idempotent); returns the rows."""
-    return figures_refresh()
+    """Recompute every stored figure from the data, per department and per supplier
+    (idempotent); returns the rows."""
+    # Here, not at the top: reports.supplier_figures shares this module's lock.
+    from reports.supplier_figures import supplier_figures_rebuild
+
+    return figures_refresh() + supplier_figures_rebuild()
 
 
 def on_touched(
