@@ -31,6 +31,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, DecimalField, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
@@ -305,6 +306,7 @@ def _add_scores(sessions: QuerySet[TrainingSession], result: dict[Key, Sums]) ->
 # --- Keeping them -------------------------------------------------------------------------
 
 
+@transaction.atomic
 def supplier_figures_refresh(
     *, first: Quarter, last: Quarter, suppliers: Collection[int] | None = None
 ) -> int:
@@ -323,6 +325,7 @@ def supplier_figures_refresh(
     return len(computed)
 
 
+@transaction.atomic
 def supplier_figures_rebuild() -> int:
     """Recompute every stored supplier figure from the data (idempotent); returns the rows."""
     lock_refreshes()
