@@ -93,6 +93,7 @@ from trainings.models import (
     TrainingCompletion,
     TrainingSession,
 )
+from trainings.touched import evaluations_touched, session_ids_touched
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -313,6 +314,15 @@ class _Importer:
             sessions_write(self.sessions)
         self._completions(chunk)
         self._evaluations(chunk)
+        if self.write:
+            # Places and scores changed in these sessions: their supplier figures too.
+            session_ids_touched(
+                p.session.pk
+                for p in chunk
+                if p.session is not None
+                and p.session.pk is not None
+                and p.outcome in (RowOutcome.NEW, RowOutcome.UPDATED)
+            )
 
     def _match(self, planned: PlannedRow) -> None:
         chosen = self.person_override.get(planned.row_number)
@@ -424,7 +434,9 @@ class _Importer:
     def finish_scale(self, scale: int | None) -> None:
         """Set the file's score scale (known only at the end) on its evaluations."""
         if self.write and scale and self.evaluation_ids:
-            evaluations_rescale(self.evaluation_ids, scale)
+            with transaction.atomic():
+                evaluations_rescale(self.evaluation_ids, scale)
+                evaluations_touched(self.evaluation_ids)
 
 
 # --- reading the file ----------------------------------------------------------------

@@ -40,6 +40,7 @@ from imports.reading.values import ValueProblem, cell_text, is_blank, parse_date
 from imports.reading.xlsx import Row
 from training_monitor.spreadsheets import FORMULA_TRIGGERS
 from trainings.models import Supplier, TrainingProgramme, TrainingSession
+from trainings.touched import Key, sessions_touched
 
 
 class SessionField(StrEnum):
@@ -385,8 +386,13 @@ def _existing(supplier: Supplier, row: PlannedSession) -> TrainingSession | None
 
 
 def _write(
-    supplier: Supplier, row: PlannedSession, programmes: dict[str, TrainingProgramme]
+    supplier: Supplier,
+    row: PlannedSession,
+    programmes: dict[str, TrainingProgramme],
+    touched: set[Key],
 ) -> str:
+    """Create or update the row's session; adds the keys of the supplier figures it
+    changes (before and after) to `touched`."""
     values = {
         "date": row.date,
         "starts_at": row.starts_at,
@@ -401,6 +407,7 @@ def _write(
     session = _existing(supplier, row)
     if session is None:
         TrainingSession.objects.create(supplier=supplier, external_id=row.external_id, **values)
+        touched.add((row.date, supplier.pk))
         return "created"
     changed = [name for name, value in values.items() if getattr(session, name) != value]
     if not changed:
@@ -409,6 +416,7 @@ def _write(
     for name in changed:
         setattr(session, name, values[name])
     session.save(update_fields=changed)
+    touched |= {(earlier, supplier.pk), (session.date, supplier.pk)}
     if "date" in changed:
         # A moved session moves its places (who is registered when) with it.
         people = list(session.completions.values_list("person", flat=True))
@@ -435,10 +443,13 @@ def sessions_import(
     result = SessionsImportResult(problems=problems)
     writes = not dry_run and not (problems and not hold_invalid)
     programmes: dict[str, TrainingProgramme] = {}
+    touched: set[Key] = set()
     with transaction.atomic():
         for row in planned:
-            outcome = _write(supplier, row, programmes)
+            outcome = _write(supplier, row, programmes, touched)
             setattr(result, outcome, getattr(result, outcome) + 1)
+        if writes:
+            sessions_touched(keys=touched)
         # A dry run (or a refused file) counts what would change, then writes nothing.
         transaction.set_rollback(not writes)
     result.written = writes

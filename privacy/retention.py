@@ -31,6 +31,7 @@ from notifications.services import SENT_KEEP_DAYS, notifications_scrub_sent
 from privacy.scrub import ANONYMOUS_NAME, texts_scrub
 from reports.frozen import snapshots_unlocked_for_retention
 from trainings.models import Evaluation, TrainingCompletion
+from trainings.touched import sessions_touched
 
 __all__ = ["ANONYMOUS_NAME", "RetentionResult", "people_apply_retention", "retention_cutoff"]
 
@@ -179,7 +180,11 @@ def _apply(
 
     # Evaluations of a deleted person would collide with the session's anonymous
     # aggregate if set to NULL, and say nothing without their author: delete them.
-    Evaluation.objects.filter(person__in=deleted_ids).delete()
+    evaluations = Evaluation.objects.filter(person__in=deleted_ids)
+    scored = set(evaluations.values_list("session__date", "session__supplier"))
+    evaluations.delete()
+    # Their scores leave the supplier comparison: its stored figures, in this transaction.
+    sessions_touched(keys=scored)
     Person.objects.filter(pk__in=deleted_ids).delete()
     # Only people without memberships or completions are deleted, so no count should
     # move; the stored figures of their departments are recomputed all the same, in

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from departments.models import Department
 from reports.models import Intervention, JobKind, SelfReportedFigures
 from reports.quarters import Quarter, quarter_label
-from reports.selectors import QuarterNotReportable, reportable_quarter
+from reports.selectors import QuarterNotReportable, first_data_quarter, reportable_quarter
 from training_monitor.form_fields import BoundedModelMultipleChoiceField
 
 
@@ -19,6 +21,9 @@ def quarter_choices(count: int = 12) -> list[tuple[str, str]]:
 
 
 class QuarterField(forms.CharField):
+    # The first quarter with data; a form with two quarters gives both one that remembers.
+    first_data: Callable[[], Quarter | None] = staticmethod(first_data_quarter)
+
     def __init__(self, **kwargs: Any) -> None:
         # Room for the ways people write a quarter ("tweede kwartaal van 2026").
         kwargs.setdefault("max_length", 40)
@@ -34,7 +39,7 @@ class QuarterField(forms.CharField):
     def clean(self, value: Any) -> str:
         text = super().clean(value)
         try:
-            return str(reportable_quarter(text))
+            return str(reportable_quarter(text, first_data=self.first_data))
         except QuarterNotReportable as error:
             raise forms.ValidationError(str(error), code="quarter") from error
 
@@ -121,6 +126,12 @@ class SupplierPeriodForm(forms.Form):
         if not data or not (data.get("first") or data.get("last")):
             data = {"first": str(latest.last_n(4)[0]), "last": str(latest)}
         super().__init__(data, **kwargs)
+        # Both quarters are checked against the first quarter with data: read it once.
+        first_data = functools.cache(first_data_quarter)
+        for name in ("first", "last"):
+            field = self.fields[name]
+            if isinstance(field, QuarterField):
+                field.first_data = first_data
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -8,6 +8,12 @@ current transaction only (set_config(..., is_local => true), as SET LOCAL does) 
 it back on the way out. An error inside rolls the transaction or savepoint back, which
 takes the setting back with it. SQLite, the demo's database, has no trigger; there
 `save()` refuses changes, as before.
+
+Pages cache what they render from a snapshot (reports.snapshot_page). A transaction that
+unlocked the snapshots may have changed them, so when it commits it gives the cache a new
+`snapshots_generation()`, which every such cache key holds: nothing rendered from a
+snapshot before survives a change to it. (Retention runs daily and today leaves
+snapshots as they are; the price is one rendering per snapshot page after each run.)
 """
 
 from __future__ import annotations
@@ -15,11 +21,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
+from uuid import uuid4
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 RETENTION_SETTING: Final = "training_monitor.retention"
+GENERATION_KEY: Final = "reports:snapshots-generation"
+
+
+def snapshots_generation() -> str:
+    """A token that changes whenever snapshots may have changed (see the module's text).
+
+    Missing (a fresh or flushed cache, or evicted), a new random one is made: then no
+    earlier cache entry is found again, which is always safe.
+    """
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, uuid4().hex, timeout=None)
+        token = cache.get(GENERATION_KEY)
+    return str(token)
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid4().hex, timeout=None)
 
 
 def _set(connection: BaseDatabaseWrapper, value: str) -> None:
@@ -34,6 +60,8 @@ def snapshots_unlocked_for_retention(*, using: str = DEFAULT_DB_ALIAS) -> Iterat
     if not connection.in_atomic_block:
         # Outside a transaction the setting would end with its own statement.
         raise RuntimeError("unlocking report snapshots needs a transaction")
+    # Only once the change is committed; a rollback (a dry run) changes nothing.
+    transaction.on_commit(_new_generation, using=using)
     if connection.vendor != "postgresql":
         yield
         return

@@ -416,12 +416,17 @@ class ReportJob(models.Model):
         return str(_("Stopped")) if self.is_stopped else self.get_status_display()
 
 
+def _quarters_between(first: Any, last: Any) -> Q:
+    """Rows with `year` and `number` from quarter `first` to `last`, inclusive."""
+    after = Q(year__gt=first.year) | Q(year=first.year, number__gte=first.number)
+    before = Q(year__lt=last.year) | Q(year=last.year, number__lte=last.number)
+    return after & before
+
+
 class StoredFiguresQuerySet(models.QuerySet["StoredFigures"]):
     def between(self, first: Any, last: Any) -> Self:
         """The rows of the quarters `first` to `last` (reports.quarters.Quarter), inclusive."""
-        after = Q(year__gt=first.year) | Q(year=first.year, number__gte=first.number)
-        before = Q(year__lt=last.year) | Q(year=last.year, number__lte=last.number)
-        return self.filter(after & before)
+        return self.filter(_quarters_between(first, last))
 
 
 class StoredFigures(models.Model):
@@ -492,3 +497,95 @@ class StoredFigures(models.Model):
 
     def counts(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in self.COUNTS}
+
+
+# The decimals of a stored sum of scores: sums of squares about a session's mean divide
+# by its responses, so they are rounded somewhere; this far, it never shows.
+SUM_DECIMALS = 12
+
+
+class StoredSupplierFiguresQuerySet(models.QuerySet["StoredSupplierFigures"]):
+    def between(self, first: Any, last: Any) -> Self:
+        """The rows of the quarters `first` to `last` (reports.quarters.Quarter), inclusive."""
+        return self.filter(_quarters_between(first, last))
+
+
+class StoredSupplierFigures(models.Model):
+    """One quarter's figures of the sessions one supplier held with one programme version,
+    as the supplier comparison reads them (reports.supplier_figures).
+
+    Sums, never means or rates: quarters and versions add up to any period and grouping,
+    and the comparison's means and 95% intervals follow from the sums (the scores' sums
+    and sums of squares; see reports.supplier_comparison.Scores). The services that write
+    sessions, places and evaluations keep these rows up to date in their own transaction
+    (trainings.touched); a page only reads them. A missing row means no sessions.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("quarter"))
+    # The session's supplier and programme (a programme's own supplier may differ).
+    supplier = models.ForeignKey(
+        "trainings.Supplier", on_delete=models.CASCADE, related_name="+", verbose_name=_("supplier")
+    )
+    programme = models.ForeignKey(
+        "trainings.TrainingProgramme",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("programme"),
+    )
+    sessions = models.PositiveIntegerField(default=0)
+    capacity = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    no_shows = models.PositiveIntegerField(default=0)
+    late_cancellations = models.PositiveIntegerField(default=0)
+    # The LATE_CANCELLATION_DAYS the late cancellations were counted with.
+    late_days = models.PositiveSmallIntegerField(default=0)
+    # Evaluations, put on 1-10: all responses and their sum; of the participants' own
+    # scores their count, sum, sum of squares, and the squares about each session's own
+    # mean with their degrees of freedom; of the sessions' aggregates (only a mean known
+    # per session) the sum of n * mean^2 and of n - 1.
+    responses = models.PositiveIntegerField(default=0)
+    total = models.DecimalField(max_digits=32, decimal_places=SUM_DECIMALS, default=0)
+    individual = models.PositiveIntegerField(default=0)
+    individual_total = models.DecimalField(max_digits=32, decimal_places=SUM_DECIMALS, default=0)
+    individual_squares = models.DecimalField(max_digits=32, decimal_places=SUM_DECIMALS, default=0)
+    within_squares = models.DecimalField(max_digits=32, decimal_places=SUM_DECIMALS, default=0)
+    within_df = models.PositiveIntegerField(default=0)
+    aggregate_squares = models.DecimalField(max_digits=32, decimal_places=SUM_DECIMALS, default=0)
+    aggregate_df = models.PositiveIntegerField(default=0)
+
+    objects = StoredSupplierFiguresQuerySet.as_manager()
+
+    SUMS = (
+        "sessions",
+        "capacity",
+        "attended",
+        "no_shows",
+        "late_cancellations",
+        "late_days",
+        "responses",
+        "total",
+        "individual",
+        "individual_total",
+        "individual_squares",
+        "within_squares",
+        "within_df",
+        "aggregate_squares",
+        "aggregate_df",
+    )
+
+    class Meta:
+        verbose_name = _("stored supplier figures")
+        verbose_name_plural = _("stored supplier figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "number", "supplier", "programme"],
+                name="stored_supplier_figures_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_id} {self.programme_id} {Quarter(self.year, self.number).label()}"
+
+    def sums(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.SUMS}

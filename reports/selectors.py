@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models import Min
@@ -58,10 +59,17 @@ def reportable_quarters(*, today: datetime.date | None = None) -> list[Quarter]:
     return quarters
 
 
-def reportable_quarter(quarter: Quarter | str, *, today: datetime.date | None = None) -> Quarter:
+def reportable_quarter(
+    quarter: Quarter | str,
+    *,
+    today: datetime.date | None = None,
+    first_data: Callable[[], Quarter | None] = first_data_quarter,
+) -> Quarter:
     """The quarter, checked; raises QuarterNotReportable with a message for the user.
 
     Every path that accepts a quarter (form, service, command, task, admin) calls this.
+    `first_data` gives the first quarter with data (4 queries): a form with two quarters
+    passes one that remembers it.
     """
     if isinstance(quarter, str):
         text = quarter
@@ -81,7 +89,7 @@ def reportable_quarter(quarter: Quarter | str, *, today: datetime.date | None = 
             _("%(quarter)s has not ended yet. The last quarter that has ended is %(last)s.")
             % {"quarter": quarter.label(), "last": last.label()}
         )
-    first = first_data_quarter()
+    first = first_data()
     if first is None or first > last:
         raise QuarterNotReportable(_("There is no data to report on yet."))
     if quarter < first:

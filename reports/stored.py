@@ -131,7 +131,7 @@ def _scope(
     return Department.objects.filter(pk__in=sorted(ids))
 
 
-def _lock() -> None:
+def lock_refreshes() -> None:
     """Refreshes one at a time, until the end of the transaction: a refresh that waited
     computes after the other's commit, so it sees that data too (READ COMMITTED) and the
     last one to commit leaves figures that count everything."""
@@ -154,7 +154,7 @@ def figures_refresh(
     Also raises the data versions of those departments: the dashboard caches what it
     shows of the same data under them (a rebuild after a new rule included).
     """
-    _lock()
+    lock_refreshes()
     scope = _scope(departments, people, since)
     data_versions_bump(departments=None if scope is None else [d.pk for d in scope])
     bounds = _data_bounds()
@@ -181,9 +181,14 @@ def figures_refresh(
     return len(computed)
 
 
+@transaction.atomic
 def figures_rebuild() -> int:
-    """Recompute every stored figure from the data (idempotent); returns the rows."""
-    return figures_refresh()
+    """Recompute every stored figure from the data, per department and per supplier
+    (idempotent); returns the rows."""
+    # Here, not at the top: reports.supplier_figures shares this module's lock.
+    from reports.supplier_figures import supplier_figures_rebuild
+
+    return figures_refresh() + supplier_figures_rebuild()
 
 
 def on_touched(

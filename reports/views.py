@@ -26,6 +26,7 @@ from departments.access import (
 )
 from departments.models import Department
 from reports.annex import annex_report, interventions_for
+from reports.charts import chart_src
 from reports.forms import (
     CompileForm,
     InterventionForm,
@@ -46,13 +47,7 @@ from reports.models import (
     Trigger,
     filename_for,
 )
-from reports.presentation.charts import (
-    alt_text,
-    chart_table,
-    render_svg,
-    report_threshold,
-    svg_data_uri,
-)
+from reports.presentation.charts import alt_text, chart_table, report_threshold
 from reports.presentation.formatting import display_value, flags_text, suppression_footnote
 from reports.presentation.tables import SUPPRESSED, Report, Row, Table
 from reports.quarters import Quarter, quarter_label
@@ -65,6 +60,7 @@ from reports.services import (
     snapshot_file,
     snapshot_report,
 )
+from reports.snapshot_page import snapshot_parts
 from reports.supplier_comparison import supplier_comparison
 
 
@@ -166,8 +162,14 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     snapshot = get_object_or_404(ReportSnapshot.objects.select_related("previous"), pk=pk)
-    report = _report_for(request, snapshot)
-    charts = _charts_context(report)
+    codes = _own_codes(request.user)
+    # Tables, charts and explanations, rendered once per figures, language and scope.
+    parts = snapshot_parts(snapshot, codes, _figures_context)
+    interventions = (
+        parts.interventions
+        if codes is None
+        else interventions_for(user=request.user, quarter=Quarter.parse(snapshot.quarter))
+    )
     previous_quarter = (
         ReportSnapshot.objects.latest_versions()
         .filter(kind=snapshot.kind, quarter__lt=snapshot.quarter)
@@ -180,15 +182,19 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports/snapshot.html",
         {
             "snapshot": snapshot,
-            "report": report,
-            "tables": [table_context(t) for t in report.tables],
-            "charts": charts,
+            "parts": parts,
+            "interventions": interventions,
             "formats": FileFormat.choices,
             "previous_quarter": previous_quarter,
             "newer": newer,
-            "filtered": _own_codes(request.user) is not None,
+            "filtered": codes is not None,
         },
     )
+
+
+def _figures_context(report: Report) -> dict[str, Any]:
+    """The context of reports/_snapshot_figures.html: the tables and charts of `report`."""
+    return {"tables": [table_context(t) for t in report.tables], "charts": _charts_context(report)}
 
 
 @require_safe
@@ -437,7 +443,7 @@ def _charts_context(report: Report) -> list[dict[str, Any]]:
     return [
         {
             "title": chart.title,
-            "src": svg_data_uri(render_svg(chart)),
+            "src": chart_src(chart),
             "alt": alt_text(chart),
             "table": table_context(chart_table(chart, report_threshold(report))),
         }

@@ -26,7 +26,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from reports.quarters import Quarter
 from reports.stored import figures_rebuild
+from reports.supplier_figures import supplier_figures_refresh
 from tests.factories import (
     CommitteeFactory,
     CompletionFactory,
@@ -125,7 +127,13 @@ OP_PAGES = [
     "/completions/to-confirm/",
     "/sessions/",
 ]
-BUREAU_PAGES = ["/", "/departments/what-if-strict/", "/people/", "/committees/"]
+BUREAU_PAGES = [
+    "/",
+    "/departments/what-if-strict/",
+    "/people/",
+    "/committees/",
+    "/reports/suppliers/",
+]
 
 
 @pytest.mark.parametrize("url", OP_PAGES)
@@ -150,3 +158,14 @@ def test_a_committee_and_a_person_page_read_through_indexes(client, op_user, wor
 def test_the_bureaus_pages_read_the_big_tables_through_indexes(client, bureau, world, url) -> None:
     client.force_login(bureau)
     assert plans_with_seq_scans(page_queries(client, url)) == {}
+
+
+def test_a_write_refreshes_its_supplier_figures_through_indexes(world) -> None:
+    """A registration or cancellation recomputes one quarter of one supplier: the places
+    of those sessions only, never every completion."""
+    session = SessionFactory._meta.model.objects.order_by("-date").first()
+    quarter = Quarter.containing(session.date)
+    with CaptureQueriesContext(connection) as captured:
+        supplier_figures_refresh(first=quarter, last=quarter, suppliers={session.supplier_id})
+    assert len(captured.captured_queries) > 4  # the lock, the four sums, delete, insert
+    assert plans_with_seq_scans(captured.captured_queries) == {}

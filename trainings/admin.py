@@ -35,6 +35,7 @@ from trainings.models import (
 )
 from trainings.resources import TrainingCompletionResource
 from trainings.services import registration_cancel, waitlist_join
+from trainings.touched import SessionsTouchingAdmin
 
 
 @admin.register(Supplier)
@@ -91,7 +92,7 @@ class TrainingSessionForm(ScopedModelForm):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(FiguresTouchingAdmin, ScopedFieldsAdmin):
+class TrainingSessionAdmin(SessionsTouchingAdmin, FiguresTouchingAdmin, ScopedFieldsAdmin):
     form = TrainingSessionForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the form's
     list_display = [
@@ -141,6 +142,9 @@ class TrainingSessionAdmin(FiguresTouchingAdmin, ScopedFieldsAdmin):
         people = obj.completions.values_list("person", flat=True) if obj.pk else []
         return Touch(obj.date, None, people=list(people))
 
+    def touched_session(self, obj: TrainingSession) -> TrainingSession:
+        return obj
+
 
 class SizeCheckedImportForm(ImportForm):
     """django-import-export's import form, refusing a file over the upload limit.
@@ -179,7 +183,9 @@ class TrainingCompletionForm(ScopedModelForm):
 
 
 @admin.register(TrainingCompletion)
-class TrainingCompletionAdmin(FiguresTouchingAdmin, ImportExportMixin, ScopedHistoryAdmin):
+class TrainingCompletionAdmin(
+    SessionsTouchingAdmin, FiguresTouchingAdmin, ImportExportMixin, ScopedHistoryAdmin
+):
     """Completions with django-import-export's import (administrators) and export.
 
     The export holds only the rows the changelist shows the user: `get_queryset` is
@@ -210,6 +216,9 @@ class TrainingCompletionAdmin(FiguresTouchingAdmin, ImportExportMixin, ScopedHis
 
     def touches(self, obj: TrainingCompletion) -> Touch:
         return Touch(obj.session.date, None, people=[obj.person_id])
+
+    def touched_session(self, obj: TrainingCompletion) -> TrainingSession:
+        return obj.session
 
     def get_resource_kwargs(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return {**kwargs, "user": request.user}
@@ -259,13 +268,16 @@ class TrainingCompletionAdmin(FiguresTouchingAdmin, ImportExportMixin, ScopedHis
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ScopedAdmin):
+class EvaluationAdmin(SessionsTouchingAdmin, ScopedAdmin):
     list_display = ["session", "person", "score", "scale", "response_count"]
     list_filter = ["scale", "session__supplier"]
     list_select_related = ["session", "session__supplier", "person"]
     search_fields = ["person__last_name", "session__place"]
     raw_id_fields = ["session"]
     autocomplete_fields = ["person"]
+
+    def touched_session(self, obj: Evaluation) -> TrainingSession:
+        return obj.session
 
 
 class WaitlistEntryForm(ScopedModelForm):

@@ -35,6 +35,7 @@ from trainings.models import (
     TrainingProgramme,
     TrainingSession,
 )
+from trainings.touched import sessions_touched
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -69,8 +70,10 @@ def _history_user(completion: TrainingCompletion, user: User) -> None:
 
 def _touched(completion: TrainingCompletion) -> None:
     """The person's figures from the session on changed (their own department's people
-    trained, and every committee they sit on after it): refresh them in this transaction."""
+    trained, and every committee they sit on after it), and the session's supplier
+    figures (places filled): refresh them in this transaction."""
     figures_touched(since=completion.session.date, people=[completion.person_id])
+    sessions_touched(sessions=[completion.session])
 
 
 def earliest_session_date(today: datetime.date) -> datetime.date:

@@ -23,6 +23,7 @@ from departments.models import Department, Person
 from departments.touched import figures_touched
 from training_monitor.resources import SafeModelResource
 from trainings.models import TrainingCompletion, TrainingSession
+from trainings.touched import sessions_touched
 
 
 class _ScopedResource(SafeModelResource):
@@ -40,6 +41,7 @@ class _ScopedResource(SafeModelResource):
         super().after_import(dataset, result, **kwargs)
         if not kwargs.get("dry_run") and not result.has_errors():
             figures_touched(since=None)
+            sessions_touched(everything=True)
 
     def filter_export(self, queryset: QuerySet[Any], **kwargs: Any) -> QuerySet[Any]:
         queryset = super().filter_export(queryset, **kwargs)

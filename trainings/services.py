@@ -33,6 +33,7 @@ from trainings.models import (
     WaitlistEntry,
 )
 from trainings.registration_mail import cancellation_mail_queue, registration_mail_queue
+from trainings.touched import sessions_touched
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -124,6 +125,7 @@ def _register(
     completion.save()
     WaitlistEntry.objects.filter(session=session, person=person).delete()
     figures_touched(since=session.date, people=[person.pk])
+    sessions_touched(sessions=[session])
     registration_mail_queue(completion=completion, promoted=promoted)
     return completion
 
@@ -275,6 +277,7 @@ def registration_cancel(
     _history_user(locked, acting)
     locked.save(update_fields=["status", "status_changed_at", "status_changed_by", "updated_at"])
     figures_touched(since=session.date, people=[locked.person_id])
+    sessions_touched(sessions=[session])
     cancellation_mail_queue(completion=locked)
     promoted = None
     if session.date >= timezone.localdate() and not session.cancelled:
@@ -298,6 +301,7 @@ def session_mark_cancelled(
         if acting is not None:
             locked._history_user = acting  # type: ignore[attr-defined]
         locked.save(update_fields=["cancelled"])
+        sessions_touched(sessions=[locked])
     session.cancelled = True
     WaitlistEntry.objects.filter(session=locked).delete()
     return list(

@@ -16,6 +16,7 @@ import pytest
 from committees.models import CommitteeStatus, MembershipRole
 from departments.models import Department, Person
 from reports.presentation.tables import Report, Table
+from reports.supplier_figures import supplier_figures_rebuild
 from tests.factories import (
     CommitteeFactory,
     CompletionFactory,
@@ -113,6 +114,9 @@ def world(db: None) -> World:
     b0 = CommitteeFactory(department=bbb, interview_date=D(2024, 12, 2))
     MembershipFactory(committee=b0, person=b_person, role=MembershipRole.MEMBER)
 
+    # The factories write past the services: the supplier comparison's stored figures
+    # are built as `rebuild_figures` would.
+    supplier_figures_rebuild()
     return World(aaa, bbb, ccc, s1, s2, chair, a_old, a_noshow, b_person, q1_session)
 
 

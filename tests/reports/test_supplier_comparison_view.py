@@ -18,6 +18,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from reports.quarters import Quarter
+from reports.supplier_figures import supplier_figures_rebuild
 from tests.factories import (
     CompletionFactory,
     DepartmentFactory,
@@ -113,6 +114,7 @@ class TestThePage:
             )
             CompletionFactory(session=session)
             EvaluationFactory(session=session, person=None, response_count=6)
+        supplier_figures_rebuild()  # the factories write past the services
         assert queries() == before
 
 
@@ -196,3 +198,19 @@ class TestWhoMaySee:
         assert PAGE in client.get(reverse("reports:index")).content.decode()
         client.force_login(op_staff(world.aaa, username="op.aaa"))
         assert PAGE not in client.get(reverse("reports:index")).content.decode()
+
+
+def test_a_view_reads_the_stored_figures_and_writes_nothing(
+    client: Any, bureau: Any, world: World
+) -> None:
+    client.force_login(bureau)
+    client.get(PAGE, PERIOD)  # the session's first save (its clocks) is no page's cost
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(PAGE, PERIOD).status_code == 200
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert all(sql.startswith("SELECT") for sql in statements)
+    # Session, user, roles; the first quarter with data (4, once for both quarters); the
+    # stored figures.
+    assert len(statements) == 8
+    assert sum("reports_storedsupplierfigures" in sql for sql in statements) == 1
+    assert not any("trainings_evaluation" in sql for sql in statements)
