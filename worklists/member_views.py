@@ -100,8 +100,8 @@ def copy_members(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose a committee, preview its members here, add them (people already on this
     committee are skipped)."""
     committee = _editable_committee(request, pk)
-    source_ids = members.copy_sources(committee=committee, user=request.user)
-    form = CopyForm(request.POST or None, source_ids=source_ids)
+    sources = members.copy_sources(committee=committee, user=request.user)
+    form = CopyForm(request.POST or None, sources=sources)
     lines: list[PlannedLine] = []
     hidden = 0
     if request.method == "POST" and form.is_valid():
@@ -122,6 +122,6 @@ def copy_members(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect(_members_page(pk))
     context = _context(committee, form, lines)
     context.update(
-        {"hidden": hidden, "has_sources": bool(source_ids), "role_choices": MembershipRole.choices}
+        {"hidden": hidden, "has_sources": bool(sources), "role_choices": MembershipRole.choices}
     )
     return render(request, "worklists/copy_members.html", context)
