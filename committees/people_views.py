@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,8 @@ from departments.access import (
     sees_all_departments,
     user_roles,
 )
-from departments.models import NAME_ORDER, Department, Person, PersonQuerySet
+from departments.links import url_for_pk
+from departments.models import NAME_ORDER, Person, PersonQuerySet, visible_department_ids
 from departments.people import DuplicatePersonError, person_update
 from departments.people_forms import PeopleSearchForm, PersonForm
 from trainings.hand_entry import people_enterable_by
@@ -89,6 +91,36 @@ def _found_count(people: PersonQuerySet, page: NamePage) -> int:
     return people.order_by()[: COUNT_LIMIT + 1].count()
 
 
+def person_rows(people: list[Person]) -> list[dict[str, Any]]:
+    """The list's rows with every shown value ready: the template only prints (a URL
+    reversed and the training state's template included per row took a third of the
+    page's time)."""
+    person_url = url_for_pk("people:person")
+    states = {
+        "trained": ("ok", _("Trained")),
+        "awaiting": ("warn", _("Awaiting confirmation")),
+        "untrained": ("bad", _("Not trained")),
+    }
+    return [
+        {
+            "url": person_url(person.pk),
+            "name": person.full_name,
+            "employee_number": person.employee_number or "–",
+            "email": person.email or "–",
+            "department": person.department.code,
+            "state": states[_training_state(person)],
+        }
+        for person in people
+    ]
+
+
+def _training_state(person: Person) -> str:
+    """As committees/_training_state.html decides it (`mark_training_state`'s marks)."""
+    if getattr(person, "is_trained", False):
+        return "trained"
+    return "awaiting" if getattr(person, "is_awaiting", False) else "untrained"
+
+
 @require_safe
 @role_required(has_a_role)
 def people_list(request: HttpRequest) -> HttpResponse:
@@ -113,10 +145,12 @@ def people_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "page": page,
+            "rows": person_rows(page.object_list),
             "count": count,
             "count_more": count > COUNT_LIMIT,
             "count_limit": number_format(COUNT_LIMIT, force_grouping=True),
-            "show_department": Department.objects.visible_to(request.user)[:2].count() > 1,
+            "show_department": sees_all_departments(request.user)
+            or len(visible_department_ids(request.user)) > 1,
         },
     )
 

@@ -197,6 +197,16 @@ class Department(models.Model):
         return {normalise_department_name(n) for n in names} - {""}
 
 
+def visible_department_ids(user: User | AnonymousUser) -> list[int]:
+    """The ids of the departments `user` sees (`Department.objects.visible_to`), cached on
+    the user object for the request, as `user_roles` is."""
+    cached: list[int] | None = getattr(user, "_tm_department_ids", None)
+    if cached is None:
+        cached = list(Department.objects.visible_to(user).values_list("pk", flat=True))
+        user._tm_department_ids = cached  # type: ignore[union-attr]
+    return cached
+
+
 class DepartmentAlias(models.Model):
     """Another name suppliers use for a department ("Binnenlandse Zaken", "BiZa")."""
 
@@ -316,8 +326,7 @@ class PersonQuerySet(DepartmentScopedQuerySet):
         people = self.visible_to(user)
         if sees_all_departments(user):
             return people
-        departments = Department.objects.visible_to(user).values_list("pk", flat=True)
-        return people.filter(department__in=list(departments))
+        return people.filter(department__in=visible_department_ids(user))
 
     def in_name_order(self, *, backwards: bool = False) -> Self:
         return self.order_by(*(f"-{name}" if backwards else name for name in NAME_ORDER))
