@@ -42,9 +42,18 @@ def _visible_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
 
 
 def _editable_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
-    """404 for other departments; 403 for readers (the programme bureau) of this one."""
-    committee = _visible_committee(request, pk)
-    if not SelectionCommittee.objects.editable_by(request.user).filter(pk=pk).exists():
+    """404 for other departments; 403 for readers (the programme bureau) of this one.
+
+    One query for those who may edit (what they may edit they may see): the second only
+    tells a reader's 403 from a stranger's 404."""
+    committee = (
+        SelectionCommittee.objects.editable_by(request.user)
+        .select_related("department")
+        .filter(pk=pk)
+        .first()
+    )
+    if committee is None:
+        _visible_committee(request, pk)
         raise PermissionDenied
     return committee
 

@@ -21,11 +21,18 @@ from worklists.members import LineState, PlannedLine
 
 
 def _editable_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
-    """404 for other departments; 403 for readers (the programme bureau) of this one."""
-    committee = get_object_or_404(
-        SelectionCommittee.objects.visible_to(request.user).select_related("department"), pk=pk
+    """404 for other departments; 403 for readers (the programme bureau) of this one.
+
+    One query for those who may edit (what they may edit they may see): the second only
+    tells a reader's 403 from a stranger's 404."""
+    committee = (
+        SelectionCommittee.objects.editable_by(request.user)
+        .select_related("department")
+        .filter(pk=pk)
+        .first()
     )
-    if not SelectionCommittee.objects.editable_by(request.user).filter(pk=pk).exists():
+    if committee is None:
+        get_object_or_404(SelectionCommittee.objects.visible_to(request.user), pk=pk)
         raise PermissionDenied
     return committee
 
