@@ -7,6 +7,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import DateField, Exists, OuterRef, QuerySet, Value
+from django.db.models.expressions import BaseExpression
 from django.http import QueryDict
 
 from committees import compliance
@@ -128,6 +129,28 @@ def with_training_state(people: QuerySet[Person], on_date: datetime.date) -> Que
             TrainingCompletion.objects.awaiting_confirmation().filter(person=OuterRef("pk"))
         ),
     )
+
+
+def mark_training_state(
+    people: list[Person], on_date: datetime.date, **more: BaseExpression
+) -> list[Person]:
+    """Set `is_trained`, `is_awaiting` (see `with_training_state`) and the annotations of
+    `more` on each of `people`, a page of rows already chosen. One query, whatever their
+    number.
+
+    Not annotated on the list's own query: there PostgreSQL prices the checks for every
+    row of the list, not for the page its LIMIT keeps, and reads all completions into a
+    hash (35 ms at Rijk scale) instead of looking up 25 people (issue 15).
+    """
+    if not people:
+        return people
+    names = ["is_trained", "is_awaiting", *more]
+    found = with_training_state(Person.objects.filter(pk__in=[p.pk for p in people]), on_date)
+    states = {row[0]: row[1:] for row in found.annotate(**more).values_list("pk", *names)}
+    for person in people:
+        for name, value in zip(names, states[person.pk], strict=True):
+            setattr(person, name, value)
+    return people
 
 
 # --- sessions and registration ----------------------------------------------------------

@@ -23,7 +23,7 @@ from committees import services
 from committees.enforcement import CONFIRMING_STATUSES, EnforcementError
 from committees.forms import AddMemberForm, CommitteeForm, NewPersonForm, PersonSearchForm
 from committees.models import CommitteeMembership, MembershipRole, SelectionCommittee
-from committees.selectors import committee_list_filter, with_training_state
+from committees.selectors import committee_list_filter, mark_training_state
 from departments.access import is_htmx, may_edit_department_data
 from departments.models import Department, EnforcementMode, Person
 from departments.people import DuplicatePersonError, person_likely_matches
@@ -31,6 +31,7 @@ from trainings.models import CompletionStatus, TrainingCompletion, TrainingSessi
 
 PAGE_SIZE = 25
 SEARCH_LIMIT = 20
+SEARCH_COUNT_LIMIT = 100
 
 
 def _visible_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
@@ -41,9 +42,18 @@ def _visible_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
 
 
 def _editable_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
-    """404 for other departments; 403 for readers (the programme bureau) of this one."""
-    committee = _visible_committee(request, pk)
-    if not SelectionCommittee.objects.editable_by(request.user).filter(pk=pk).exists():
+    """404 for other departments; 403 for readers (the programme bureau) of this one.
+
+    One query for those who may edit (what they may edit they may see): the second only
+    tells a reader's 403 from a stranger's 404."""
+    committee = (
+        SelectionCommittee.objects.editable_by(request.user)
+        .select_related("department")
+        .filter(pk=pk)
+        .first()
+    )
+    if committee is None:
+        _visible_committee(request, pk)
         raise PermissionDenied
     return committee
 
@@ -255,7 +265,8 @@ def _history(committee: SelectionCommittee) -> list[HistoryEntry]:
 
 @dataclass
 class PeopleSearch:
-    """The first hits of a member search and how many there are in all."""
+    """The first hits of a member search and how many there are in all (up to
+    SEARCH_COUNT_LIMIT + 1)."""
 
     hits: list[Person] = field(default_factory=list)
     total: int = 0
@@ -263,6 +274,14 @@ class PeopleSearch:
     @property
     def more(self) -> bool:
         return self.total > len(self.hits)
+
+    @property
+    def more_than_limit(self) -> bool:
+        return self.total > SEARCH_COUNT_LIMIT
+
+    @property
+    def count_limit(self) -> int:
+        return SEARCH_COUNT_LIMIT
 
     @property
     def addable(self) -> int:
@@ -274,21 +293,23 @@ def _search_people(request: HttpRequest, committee: SelectionCommittee, text: st
     """People the user may add, with their training and whether they already sit here.
 
     Members already on the committee stay in the results (marked), so a search for them
-    never answers "nobody found". Two queries, however many hits.
+    never answers "nobody found". Two queries, and a bounded count when the hits fill the
+    list: "more than 100" says enough to make the search more precise (issue 15).
     """
     if not text:
         return PeopleSearch()
-    found = Person.objects.visible_to(request.user).search(text)
-    hits = (
-        with_training_state(found, committee.interview_date)
-        .annotate(
-            on_committee=Exists(
-                CommitteeMembership.objects.filter(committee=committee, person=OuterRef("pk"))
-            )
-        )
-        .select_related("department")
+    found = Person.objects.visible_to_listed(request.user).search(text)
+    hits = list(found.select_related("department").in_name_order()[:SEARCH_LIMIT])
+    mark_training_state(
+        hits,
+        committee.interview_date,
+        on_committee=Exists(
+            CommitteeMembership.objects.filter(committee=committee, person=OuterRef("pk"))
+        ),
     )
-    return PeopleSearch(hits=list(hits[:SEARCH_LIMIT]), total=found.count())
+    if len(hits) < SEARCH_LIMIT:
+        return PeopleSearch(hits=hits, total=len(hits))
+    return PeopleSearch(hits=hits, total=found.order_by()[: SEARCH_COUNT_LIMIT + 1].count())
 
 
 def _rule_breach(committee: SelectionCommittee, rows: list[MemberRow]) -> list[str]:

@@ -9,6 +9,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.fields.tuple_lookups import (  # type: ignore[import-untyped]
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -192,6 +197,16 @@ class Department(models.Model):
         return {normalise_department_name(n) for n in names} - {""}
 
 
+def visible_department_ids(user: User | AnonymousUser) -> list[int]:
+    """The ids of the departments `user` sees (`Department.objects.visible_to`), cached on
+    the user object for the request, as `user_roles` is."""
+    cached: list[int] | None = getattr(user, "_tm_department_ids", None)
+    if cached is None:
+        cached = list(Department.objects.visible_to(user).values_list("pk", flat=True))
+        user._tm_department_ids = cached  # type: ignore[union-attr]
+    return cached
+
+
 class DataVersion(models.Model):
     """A number per department that moves whenever the data shown about it changes.
 
@@ -276,23 +291,43 @@ def search_words(text: str) -> list[str]:
     return text.replace(",", " ").split()[:SEARCH_MAX_WORDS]
 
 
+# A word shorter than this matches the start of a name, not any part of it: "de" inside
+# names matches a third of the Rijk ("Anders", "Hendriks", every "de"), which no index can
+# pick out (trigram indexes need three letters), while "de" and "Li" are meant as the
+# particle or a short name. Issue 15.
+SEARCH_INSIDE_WORDS_FROM = 3
+
+
+def _text_match(word: str) -> str:
+    return "icontains" if len(word) >= SEARCH_INSIDE_WORDS_FROM else "istartswith"
+
+
 def person_name_matches(word: str, prefix: str = "") -> Q:
     """A person whose first name, particle or last name holds `word` (trigram indexes
-    serve it on PostgreSQL); `prefix` reaches the person through a relation ("person__")."""
+    serve it on PostgreSQL), or starts with it when the word is short;
+    `prefix` reaches the person through a relation ("person__")."""
+    match = _text_match(word)
     return (
-        Q(**{f"{prefix}first_name__icontains": word})
-        | Q(**{f"{prefix}particle__icontains": word})
-        | Q(**{f"{prefix}last_name__icontains": word})
+        Q(**{f"{prefix}first_name__{match}": word})
+        | Q(**{f"{prefix}particle__{match}": word})
+        | Q(**{f"{prefix}last_name__{match}": word})
     )
 
 
 def person_contact_matches(word: str, prefix: str = "") -> Q:
-    """A person with `word` as employee number or in the email address. Employee numbers
-    are stored normalised (upper case, no spaces): an exact match on the normalised word
-    is a case-insensitive one, and the unique index serves it."""
+    """A person with `word` as employee number or in the email address (at its start when
+    the word is short). Employee numbers are stored normalised (upper case, no spaces): an
+    exact match on the normalised word is a case-insensitive one, and the unique index
+    serves it."""
     return Q(**{f"{prefix}employee_number": normalise_employee_number(word)}) | Q(
-        **{f"{prefix}email__icontains": word}
+        **{f"{prefix}email__{_text_match(word)}": word}
     )
+
+
+# The order of the people lists, ending in the primary key so that every person has a
+# place of their own: a page starts after the last person of the one before (keyset
+# paging, issue 15), which needs no count and no offset. Indexes: Person.Meta.
+NAME_ORDER = ("last_name", "first_name", "particle", "pk")
 
 
 class PersonQuerySet(DepartmentScopedQuerySet):
@@ -308,6 +343,27 @@ class PersonQuerySet(DepartmentScopedQuerySet):
         for word in search_words(text):
             qs = qs.filter(person_name_matches(word) | person_contact_matches(word))
         return qs
+
+    def visible_to_listed(self, user: User | AnonymousUser) -> Self:
+        """`visible_to(user)`, with O&P staff's departments also written out as values (one
+        small query): PostgreSQL then reads one ministry's people in name order from its
+        index and stops after a page, where for the subquery alone it cannot know which
+        ministry, nor how many people it holds (issue 15)."""
+        people = self.visible_to(user)
+        if sees_all_departments(user):
+            return people
+        return people.filter(department__in=visible_department_ids(user))
+
+    def in_name_order(self, *, backwards: bool = False) -> Self:
+        return self.order_by(*(f"-{name}" if backwards else name for name in NAME_ORDER))
+
+    def beyond(self, person: Person, *, backwards: bool = False) -> Self:
+        """The people after `person` in name order (before it, `backwards`): one row
+        comparison, which the name-order indexes serve as a range."""
+        key = Tuple(*(F(name) for name in NAME_ORDER))
+        values = tuple(getattr(person, name) for name in NAME_ORDER)
+        lookup = TupleLessThan if backwards else TupleGreaterThan
+        return self.filter(lookup(key, values)).in_name_order(backwards=backwards)
 
 
 def normalise_email(value: str | None) -> str | None:
@@ -378,11 +434,15 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["department", "last_name", "first_name"]),
-            # The bureau's people list (everyone, in name order): one page without
-            # sorting 250,000 people. Trigram indexes for the search: migration 0011.
+            # The people lists in NAME_ORDER, a page at a time from where the last one
+            # ended: O&P staff's (one ministry) and the bureau's (everyone, 250,000 people).
+            # Trigram indexes for the search: migration 0011.
             models.Index(
-                fields=["last_name", "first_name", "particle"], name="person_name_order_idx"
+                fields=["department", "last_name", "first_name", "particle", "id"],
+                name="person_department_name_idx",
+            ),
+            models.Index(
+                fields=["last_name", "first_name", "particle", "id"], name="person_name_key_idx"
             ),
         ]
 

@@ -124,6 +124,7 @@ OP_PAGES = [
     "/committees/?q=Jansen",
     "/people/",
     "/people/?q=Jansen",
+    "/people/?q=de",
     "/completions/to-confirm/",
     "/sessions/",
 ]
@@ -169,3 +170,59 @@ def test_a_write_refreshes_its_supplier_figures_through_indexes(world) -> None:
         supplier_figures_refresh(first=quarter, last=quarter, suppliers={session.supplier_id})
     assert len(captured.captured_queries) > 4  # the lock, the four sums, delete, insert
     assert plans_with_seq_scans(captured.captured_queries) == {}
+
+
+def plan_of(sql: str) -> dict[str, Any]:
+    """The plan of `sql` with sequential scans and sorts priced out, as at scale: a Sort
+    left in it means no index gives the rows in the order asked."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        raw = cursor.fetchone()[0]
+    return (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+
+
+def node_types(node: dict[str, Any]) -> Iterator[str]:
+    yield node["Node Type"]
+    for child in node.get("Plans", []):
+        yield from node_types(child)
+
+
+def people_page_query(queries: list[dict[str, str]]) -> str:
+    """The query that reads the page of people (one row more than the page, in name order)."""
+    (sql,) = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith('SELECT "departments_person"."id", "departments_person"."employee')
+    ]
+    return sql
+
+
+@pytest.mark.parametrize("role", ["op_user", "bureau"])
+@pytest.mark.parametrize("direction", ["", "after", "before"])
+def test_a_page_of_the_people_list_is_read_in_index_order(
+    client, request, world, role, direction
+) -> None:
+    """Keyset paging: each page starts where an index of the name order says, reads a page
+    and stops; no sort of the ministry's (or the Rijk's) people, however deep the page."""
+    PersonFactory.create_batch(60, department=world)
+    client.force_login(request.getfixturevalue(role))
+    url = "/people/"
+    if direction:
+        # The start of the third page: a full page lies before it.
+        second = client.get(url).context["page"].next_after
+        anchor = client.get(f"/people/?after={second}").context["page"].next_after
+        url = f"/people/?{direction}={anchor}"
+    queries = page_queries(client, url)
+    assert plans_with_seq_scans(queries) == {}
+    plan = plan_of(people_page_query(queries))
+    assert "Sort" not in set(node_types(plan)), plan
+
+
+def test_the_member_search_reads_through_indexes(client, op_user, world) -> None:
+    committee = CommitteeFactory(department=world)
+    client.force_login(op_user)
+    for text in ("de", "Jansen", "Anna de Vries"):
+        url = f"/committees/{committee.pk}/people-search/?q={text}"
+        assert plans_with_seq_scans(page_queries(client, url, HX_Request="true")) == {}, text

@@ -57,3 +57,21 @@ def index_concurrently(
             )
         ],
     )
+
+
+def drop_index_concurrently(
+    model_name: str, index: Any, table: str, columns: list[str]
+) -> migrations.SeparateDatabaseAndState:
+    """Remove the model's `Meta.indexes` entry `index` without locking the table (the
+    reverse of `index_concurrently`)."""
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    return migrations.SeparateDatabaseAndState(
+        state_operations=[migrations.RemoveIndex(model_name=model_name, name=index.name)],
+        database_operations=[
+            _run(
+                f'DROP INDEX CONCURRENTLY IF EXISTS "{index.name}"',
+                f'CREATE INDEX CONCURRENTLY IF NOT EXISTS "{index.name}" ON "{table}" ({quoted})',
+                postgresql_only=False,
+            )
+        ],
+    )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from committees.models import MembershipRole, SelectionCommittee
-from worklists.members import PASTE_MAX_ENTRIES, validate_paste
+from worklists.members import PASTE_MAX_ENTRIES, CopySource, validate_paste
 
 JUSTIFICATION_HELP = _(
     "Some of these people are not trained yet and this committee is already confirmed. "
@@ -44,15 +44,28 @@ class PasteForm(forms.Form):
         ) % {"limit": PASTE_MAX_ENTRIES}
 
 
-class CommitteeChoiceField(forms.ModelChoiceField[SelectionCommittee]):
-    def label_from_instance(self, obj: SelectionCommittee) -> str:
-        return f"{obj.vacancy_reference} – {obj.vacancy_title} ({date_format(obj.interview_date)})"
+class QuickSelect(forms.Select):
+    """A select of many options (the 200 committees to copy from) rendered in one loop:
+    Django's Select builds a dictionary and renders a template for each option, which cost
+    more than the rest of the page (issue 15). Options without groups or attributes."""
+
+    template_name = "worklists/widgets/quick_select.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        # Widget's context (name, value, attrs), not ChoiceWidget's per-option one.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        selected = set(context["widget"]["value"])
+        context["widget"]["options"] = [
+            (str(key), label, str(key) in selected) for key, label in self.choices
+        ]
+        return context
 
 
 class CopyForm(forms.Form):
-    source = CommitteeChoiceField(
+    source = forms.TypedChoiceField(
         label=_("Copy the members of"),
-        queryset=SelectionCommittee.objects.none(),
+        coerce=int,
+        widget=QuickSelect,
         help_text=_("Committees of the same department, newest interview date first."),
         error_messages={"required": _("Choose the committee to copy from.")},
     )
@@ -64,9 +77,17 @@ class CopyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, source_ids: list[int], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sources: list[CopySource], **kwargs: Any) -> None:
+        """`sources`: the committees that may be chosen, in their order."""
         super().__init__(*args, **kwargs)
-        field = cast(CommitteeChoiceField, self.fields["source"])
-        field.queryset = SelectionCommittee.objects.filter(pk__in=source_ids).order_by(
-            "-interview_date", "-pk"
-        )
+        # Many committees share an interview date: each date is formatted once.
+        dates = {when: date_format(when) for _pk, _ref, _title, when in sources}
+        field = cast(forms.TypedChoiceField, self.fields["source"])
+        field.choices = [
+            ("", "---------"),
+            *((pk, f"{ref} – {title} ({dates[when]})") for pk, ref, title, when in sources),
+        ]
+
+    def clean_source(self) -> SelectionCommittee:
+        # Only the offered ids pass the field, so this is a committee the user may copy.
+        return SelectionCommittee.objects.get(pk=self.cleaned_data["source"])

@@ -21,11 +21,18 @@ from worklists.members import LineState, PlannedLine
 
 
 def _editable_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
-    """404 for other departments; 403 for readers (the programme bureau) of this one."""
-    committee = get_object_or_404(
-        SelectionCommittee.objects.visible_to(request.user).select_related("department"), pk=pk
+    """404 for other departments; 403 for readers (the programme bureau) of this one.
+
+    One query for those who may edit (what they may edit they may see): the second only
+    tells a reader's 403 from a stranger's 404."""
+    committee = (
+        SelectionCommittee.objects.editable_by(request.user)
+        .select_related("department")
+        .filter(pk=pk)
+        .first()
     )
-    if not SelectionCommittee.objects.editable_by(request.user).filter(pk=pk).exists():
+    if committee is None:
+        get_object_or_404(SelectionCommittee.objects.visible_to(request.user), pk=pk)
         raise PermissionDenied
     return committee
 
@@ -100,8 +107,8 @@ def copy_members(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose a committee, preview its members here, add them (people already on this
     committee are skipped)."""
     committee = _editable_committee(request, pk)
-    source_ids = members.copy_sources(committee=committee, user=request.user)
-    form = CopyForm(request.POST or None, source_ids=source_ids)
+    sources = members.copy_sources(committee=committee, user=request.user)
+    form = CopyForm(request.POST or None, sources=sources)
     lines: list[PlannedLine] = []
     hidden = 0
     if request.method == "POST" and form.is_valid():
@@ -122,6 +129,6 @@ def copy_members(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect(_members_page(pk))
     context = _context(committee, form, lines)
     context.update(
-        {"hidden": hidden, "has_sources": bool(source_ids), "role_choices": MembershipRole.choices}
+        {"hidden": hidden, "has_sources": bool(sources), "role_choices": MembershipRole.choices}
     )
     return render(request, "worklists/copy_members.html", context)

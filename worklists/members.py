@@ -8,6 +8,7 @@ say in advance who will be refused and whether a justification is needed.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -137,17 +138,22 @@ def plan_paste(
     return lines
 
 
+# A committee to copy from, as the form lists it: id, vacancy reference and title,
+# interview date.
+CopySource = tuple[int, str, str, datetime.date]
+
+
 def copy_sources(
     *, committee: SelectionCommittee, user: User | AnonymousUser, limit: int = 200
-) -> list[int]:
-    """Ids of the committees whose members may be copied: the same department, visible to
-    the user, newest interview first (the most recent `limit`)."""
+) -> list[CopySource]:
+    """The committees whose members may be copied: the same department, visible to the
+    user, newest interview first (the most recent `limit`). One query, the shown columns."""
     return list(
         SelectionCommittee.objects.visible_to(user)
         .filter(department=committee.department_id)
         .exclude(pk=committee.pk)
         .order_by("-interview_date", "-pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "vacancy_reference", "vacancy_title", "interview_date")[:limit]
     )
 
 

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from committees import views as committee_views
 from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,40 @@ def test_a_person_with_a_particle_is_found_by_last_name_particle_or_full_name(
     response = search(client, committee, text)
     assert list(response.context["search"].hits) == [anna]
     assert "Anna de Vries" in response.content.decode()
+
+
+def test_beyond_a_limit_the_count_says_more_than(client, op_user, department, monkeypatch) -> None:
+    monkeypatch.setattr(committee_views, "SEARCH_COUNT_LIMIT", 21)
+    committee = CommitteeFactory(department=department)
+    PersonFactory.create_batch(23, department=department, last_name="Menigte")
+    client.force_login(op_user)
+    response = search(client, committee, "menigte")
+    assert len(response.context["search"].hits) == 20
+    html = response.content.decode()
+    assert "20 van meer dan 21 mensen gevonden. Maak uw zoekopdracht preciezer." in html
+    assert '<p id="people-count" hx-swap-oob="innerHTML">Meer dan 21 resultaten\n</p>' in html
+
+
+def test_a_short_search_finds_names_that_start_with_it(client, op_user, department) -> None:
+    committee = CommitteeFactory(department=department)
+    PersonFactory(department=department, first_name="Anna", particle="de", last_name="Vries")
+    PersonFactory(department=department, first_name="Li", last_name="Wong")
+    PersonFactory(department=department, first_name="Cor", last_name="Anders")
+    client.force_login(op_user)
+    found = {p.last_name for p in search(client, committee, "de").context["search"].hits}
+    assert found == {"Vries"}
+    assert [p.last_name for p in search(client, committee, "li").context["search"].hits] == ["Wong"]
+
+
+def test_a_search_that_fills_the_list_counts_no_further_than_the_limit(
+    client, op_user, department, django_assert_num_queries
+) -> None:
+    committee = CommitteeFactory(department=department)
+    PersonFactory.create_batch(22, department=department, last_name="Talrijk")
+    client.force_login(op_user)
+    search(client, committee, "talrijk")
+    # session, user, roles; the committee the user may edit; departments, hits, their
+    # training, the bounded count.
+    with django_assert_num_queries(8) as captured:
+        search(client, committee, "talrijk")
+    assert "LIMIT 101" in captured.captured_queries[-1]["sql"]

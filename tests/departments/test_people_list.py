@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import html
+import re
 
 import pytest
 
+from committees import people_views
 from tests.factories import CompletionFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,11 +85,72 @@ def test_each_row_shows_the_training_status(client, op_user, department) -> None
     assert rows == {"Getraind": True, "Ongetraind": False}
 
 
-def test_the_list_is_paginated(client, op_user, department) -> None:
-    PersonFactory.create_batch(30, department=department)
+def follow(client, response, rel: str):
+    """The page behind the "next" or "prev" link of `response` (as a browser follows it)."""
+    link = re.search(rf'<a href="([^"]+)" rel="{rel}">', response.content.decode())
+    assert link, f"no {rel} link"
+    href = html.unescape(link.group(1))
+    return client.get(URL + href if href.startswith("?") else href)
+
+
+def test_the_list_pages_on_with_next_and_previous_links(client, op_user, department) -> None:
+    # Two people with one name: each has a place of their own in the order.
+    people = PersonFactory.create_batch(28, department=department) + [
+        PersonFactory(department=department, first_name="Anna", last_name="Tweeling")
+        for _ in range(2)
+    ]
     client.force_login(op_user)
-    assert len(names(client.get(URL))) == 25
-    assert len(names(client.get(URL, {"page": 2}))) == 5
+    first = client.get(URL)
+    assert len(first.context["page"].object_list) == 25
+    assert 'rel="prev"' not in first.content.decode()
+    second = follow(client, first, "next")
+    assert len(second.context["page"].object_list) == 5
+    assert 'rel="next"' not in second.content.decode()
+    shown = [p.pk for r in (first, second) for p in r.context["page"].object_list]
+    assert sorted(shown) == sorted(p.pk for p in people)
+    back = follow(client, second, "prev")
+    assert back.context["page"].object_list == first.context["page"].object_list
+
+
+def test_paging_keeps_the_search(client, op_user, department) -> None:
+    PersonFactory.create_batch(27, department=department, last_name="Bakker")
+    PersonFactory(department=department, last_name="Smit")
+    client.force_login(op_user)
+    second = follow(client, client.get(URL, {"q": "bakker"}), "next")
+    assert names(second) == ["Bakker", "Bakker"]
+    assert second.context["count"] == 27
+
+
+def test_a_page_cannot_start_at_another_ministrys_person(
+    client, op_user, department, other_department
+) -> None:
+    PersonFactory.create_batch(3, department=department, last_name="Eigen")
+    stranger = PersonFactory(department=other_department, last_name="Aap")
+    client.force_login(op_user)
+    for direction in ("after", "before"):
+        response = client.get(URL, {direction: stranger.pk})
+        assert names(response) == ["Eigen"] * 3
+        assert "Aap" not in response.content.decode()
+
+
+def test_beyond_a_limit_the_list_says_more_than(client, op_user, department, monkeypatch) -> None:
+    monkeypatch.setattr(people_views, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(people_views, "PAGE_SIZE", 2)
+    PersonFactory.create_batch(5, department=department)
+    client.force_login(op_user)
+    assert "Meer dan 3 mensen gevonden" in client.get(URL).content.decode()
+    monkeypatch.setattr(people_views, "COUNT_LIMIT", 5)
+    assert "5 mensen gevonden" in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize("query", ["de", "DE"])
+def test_a_short_word_matches_the_start_of_a_name(client, op_user, department, query) -> None:
+    PersonFactory(department=department, first_name="Anna", particle="de", last_name="Vries")
+    PersonFactory(department=department, first_name="Bram", last_name="Dekker")
+    PersonFactory(department=department, first_name="Cor", last_name="Anders")
+    client.force_login(op_user)
+    assert sorted(names(client.get(URL, {"q": query}))) == ["Dekker", "Vries"]
+    assert names(client.get(URL, {"q": "der"})) == ["Anders"]
 
 
 def test_the_menu_links_to_people_for_each_role(client, op_user, bureau, admin_user_) -> None:
@@ -110,6 +174,19 @@ def test_queries_do_not_grow_with_rows(
     client.get(URL)
     with django_assert_max_num_queries(9):
         assert client.get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("people", [30, 60])
+def test_a_later_page_takes_as_many_queries_as_the_first(
+    client, op_user, department, django_assert_num_queries, people
+) -> None:
+    PersonFactory.create_batch(people, department=department)
+    client.force_login(op_user)
+    anchor = client.get(URL).context["page"].next_after
+    # session, user, roles; departments, the anchor, the page, its training, the bounded
+    # count.
+    with django_assert_num_queries(8):
+        assert client.get(URL, {"after": anchor}).status_code == 200
 
 
 @pytest.mark.parametrize("query", ["Vries", "de Vries", "Anna de Vries", "Vries, Anna", "DE VRIES"])

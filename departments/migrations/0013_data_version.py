@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('departments', '0011_person_search_indexes'),
+        ('departments', '0012_person_name_order_keys'),
     ]
 
     operations = [
