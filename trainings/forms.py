@@ -18,10 +18,29 @@ from trainings.models import Supplier, TrainingProgramme
 ACCEPTED = ".csv,.tsv,.txt,.xlsx,.xls,.ods"
 
 
+def _session_label(date: datetime.date, supplier: str, place: str, is_online: bool) -> str:
+    where = _("online") if is_online else place
+    return f"{date:%d-%m-%Y} – {supplier}" + (f" ({where})" if where else "")
+
+
+class _SessionChoices(forms.models.ModelChoiceIterator):
+    """The sessions as (pk, label) from four columns, without a model instance each.
+
+    Four weeks of sessions are some 500 at --scale 50: building a session and its supplier
+    per option, through a server-side cursor (ModelChoiceIterator's `.iterator()`), cost
+    more than the rest of the page. The field still checks a chosen pk with its queryset.
+    """
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list("pk", "date", "supplier__name", "place", "is_online")
+        for pk, date, supplier, place, is_online in rows:
+            yield (pk, _session_label(date, supplier, place, is_online))
+
+
 class _SessionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        where = _("online") if obj.is_online else obj.place
-        return f"{obj.date:%d-%m-%Y} – {obj.supplier.name}" + (f" ({where})" if where else "")
+    iterator = _SessionChoices
 
 
 class _ProgrammeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
