@@ -44,17 +44,15 @@ PAGE_SIZE = 25
 SEARCH_LIMIT = 20
 
 
-def _visible_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
-    """The committee, or 404 when it belongs to a department the user cannot see."""
-    return get_object_or_404(
-        SelectionCommittee.objects.visible_to(request.user).select_related("department"), pk=pk
-    )
-
-
 def _editable_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
     """404 for other departments; 403 for readers (the programme bureau) of this one."""
-    committee = _visible_committee(request, pk)
-    if not SelectionCommittee.objects.editable_by(request.user).filter(pk=pk).exists():
+    committee = get_object_or_404(
+        SelectionCommittee.objects.visible_to(request.user)
+        .with_editable(request.user)
+        .select_related("department"),
+        pk=pk,
+    )
+    if not committee.editable:
         raise PermissionDenied
     return committee
 
@@ -372,11 +370,10 @@ def _rule_breach(committee: SelectionCommittee, rows: list[MemberRow]) -> list[s
 @require_safe
 @login_required
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = get_object_or_404(committees_with_compliance(request.user), pk=pk)
-    may_edit = (
-        may_edit_department_data(request.user)
-        and SelectionCommittee.objects.editable_by(request.user).filter(pk=pk).exists()
+    committee = get_object_or_404(
+        committees_with_compliance(request.user).with_editable(request.user), pk=pk
     )
+    may_edit = may_edit_department_data(request.user) and committee.editable
     search_form = PersonSearchForm(request.GET or None)
     query = search_form.cleaned_data["q"] if search_form.is_valid() else ""
     rows = _member_rows(committee)
