@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -37,10 +36,12 @@ from committees.selectors import (
 from departments.access import is_htmx, may_edit_department_data
 from departments.models import Department, EnforcementMode, Person
 from departments.people import DuplicatePersonError, person_likely_matches
-from training_monitor.page_values import date_shown, url_for_pk
+from training_monitor.page_values import CountedUpTo, date_shown, url_for_pk
 from trainings.models import CompletionStatus, TrainingCompletion, TrainingSession, WaitlistEntry
 
 PAGE_SIZE = 25
+# The committee list counts up to this many; beyond, it says "more than" (CountedUpTo).
+COUNT_LIMIT = 1000
 SEARCH_LIMIT = 20
 
 
@@ -61,7 +62,9 @@ def _editable_committee(request: HttpRequest, pk: int) -> SelectionCommittee:
 @login_required
 def committee_list(request: HttpRequest) -> HttpResponse:
     committee_filter = committee_list_filter(request.user, request.GET)
-    page = Paginator(committee_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedUpTo(committee_filter.qs, PAGE_SIZE, count_limit=COUNT_LIMIT).get_page(
+        request.GET.get("page")
+    )
     departments = Department.objects.visible_to(request.user)
     return render(
         request,
