@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import validate_plausible_date
-from training_monitor.form_fields import DateInput
+from training_monitor.form_fields import DateInput, FetchedModelChoiceField
 from trainings.hand_entry import REASON_MAX_LENGTH, session_window, sessions_to_choose
 from trainings.models import Supplier, TrainingProgramme
 
@@ -43,7 +43,7 @@ class _SessionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     iterator = _SessionChoices
 
 
-class _ProgrammeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class _ProgrammeChoiceField(FetchedModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.supplier.name}: {obj}" if obj.supplier else str(obj)
 
@@ -72,7 +72,7 @@ class HandEntryForm(forms.Form):
         required=False,
         empty_label=_("– Not in the list: describe the training below –"),
     )
-    supplier = forms.ModelChoiceField(Supplier.objects.all(), label=_("Supplier"), required=False)
+    supplier = FetchedModelChoiceField(Supplier.objects.all(), label=_("Supplier"), required=False)
     programme = _ProgrammeChoiceField(
         TrainingProgramme.objects.select_related("supplier"),
         label=_("Programme"),
