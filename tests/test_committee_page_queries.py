@@ -82,7 +82,7 @@ OP_PAGES = {
 
 
 def urls(committee) -> dict[str, str]:
-    membership = CommitteeMembership.objects.filter(committee=committee).first()
+    membership = CommitteeMembership.objects.filter(committee=committee).earliest("pk")
     person = PersonFactory(department=committee.department)
     return {
         "list": "/committees/",
