@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -370,6 +370,50 @@ def _rule_breach(committee: SelectionCommittee, rows: list[MemberRow]) -> list[s
     ]
 
 
+@dataclass(frozen=True)
+class MemberLinks:
+    """The links of a member's row on the committee page."""
+
+    person: str
+    register: str
+    enter: str  # with ?next= back to the committee
+    role: str
+    remove: str
+    cancel: str  # of the registration shown; "" without one
+
+
+def _member_links(
+    committee: SelectionCommittee, rows: list[MemberRow]
+) -> list[tuple[MemberRow, MemberLinks]]:
+    """Each row with its links, each kind reversed once: per row the template reversed
+    six URLs (~60 µs each), more than the rest of the row took."""
+    person = url_for_pk("people:person")
+    register = url_for_pk("committees:member_register", committee.pk)
+    role = url_for_pk("committees:member_role", committee.pk)
+    remove = url_for_pk("committees:member_remove", committee.pk)
+    enter = url_for_pk("completions:enter")
+    back = quote(reverse("committees:detail", args=[committee.pk]), safe="/")
+    return [
+        (
+            row,
+            MemberLinks(
+                person=person(row.membership.person_id),
+                register=register(row.membership.pk),
+                enter=f"{enter(row.membership.person_id)}?next={back}",
+                role=role(row.membership.pk),
+                remove=remove(row.membership.pk),
+                cancel=reverse(
+                    "committees:registration_cancel",
+                    args=[committee.pk, row.membership.pk, row.registration.pk],
+                )
+                if row.registration is not None
+                else "",
+            ),
+        )
+        for row in rows
+    ]
+
+
 @require_safe
 @login_required
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -400,6 +444,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "committee": committee,
             "rows": rows,
+            "members": _member_links(committee, rows),
             "breach": _rule_breach(committee, rows),
             "history": _history(committee),
             "justifications": committee.justifications.select_related("created_by"),

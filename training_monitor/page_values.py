@@ -18,14 +18,14 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 
-def url_for_pk(viewname: str) -> Callable[[int], str]:
-    """`reverse(viewname, args=[pk])` for many pks at the cost of one reverse.
+def url_for_pk(viewname: str, *leading: Any) -> Callable[[int], str]:
+    """`reverse(viewname, args=[*leading, pk])` for many pks at the cost of one reverse.
 
-    For a URL pattern whose only argument is an `<int:pk>`: the URL is reversed once
+    For a URL pattern whose last argument is an `<int:...>`: the URL is reversed once
     with a marker number, and each pk takes the marker's place.
     """
     marker = 987654321
-    head, tail = reverse(viewname, args=[marker]).rsplit(str(marker), 1)
+    head, tail = reverse(viewname, args=[*leading, marker]).rsplit(str(marker), 1)
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
