@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from committees.models import CommitteeMembership, SelectionCommittee
-from committees.selectors import with_training_state
+from committees.models import CommitteeMembership
+from committees.selectors import committees_with_compliance, with_training_state
 from departments.access import (
     Role,
     has_a_role,
@@ -106,7 +106,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     completions = TrainingCompletion.objects.filter(person=person).select_related(
         "session__supplier", "session__programme", "entered_by", "confirmed_by"
     )
-    committees = SelectionCommittee.objects.with_compliance().select_related("department")
+    # The memberships are scoped to the reader; their committees come with them.
+    committees = committees_with_compliance(None)
     memberships = (
         CommitteeMembership.objects.visible_to(request.user)
         .filter(person=person)

@@ -34,14 +34,17 @@ def committee_list_filter(user: User | AnonymousUser, params: QueryDict | None) 
     return CommitteeFilter(params or None, queryset=committees_with_compliance(user), user=user)
 
 
-def committees_with_compliance(user: User | AnonymousUser) -> SelectionCommitteeQuerySet:
-    """The committees `user` may see, with `with_compliance()` and their department."""
-    # `.all()`: visible_to returns the queryset itself for the programme bureau.
-    return (
-        _committees_with_compliance_for(tuple(compliance.required_roles()), compliance.validity())
-        .all()
-        .visible_to(user)
-    )
+def committees_with_compliance(user: User | AnonymousUser | None) -> SelectionCommitteeQuerySet:
+    """The committees `user` may see, with `with_compliance()` and their department.
+
+    None: every committee, for a prefetch whose rows are scoped to the reader already.
+    """
+    # `.all()`: a copy, never the cached queryset (visible_to returns the queryset itself
+    # for the programme bureau).
+    committees = _committees_with_compliance_for(
+        tuple(compliance.required_roles()), compliance.validity()
+    ).all()
+    return committees if user is None else committees.visible_to(user)
 
 
 @functools.lru_cache(maxsize=8)
