@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +14,8 @@ from departments.models import Department, Person
 
 if TYPE_CHECKING:
     import datetime
+
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class CommitteeStatus(models.TextChoices):
@@ -46,6 +49,12 @@ class SelectionCommitteeQuerySet(DepartmentScopedQuerySet):
 
     def active(self) -> Self:
         return self.exclude(status=CommitteeStatus.CANCELLED)
+
+    def with_editable(self, user: User | AnonymousUser) -> Self:
+        """Annotate `editable`: whether `user` may change the committee (`editable_by`), so
+        that a page of one committee learns it in the query that reads the committee."""
+        editable = self.model._default_manager.editable_by(user)
+        return self.annotate(editable=Exists(editable.filter(pk=OuterRef("pk"))))
 
     def interviewing_between(self, start: datetime.date, end: datetime.date) -> Self:
         return self.filter(interview_date__gte=start, interview_date__lte=end)

@@ -16,8 +16,11 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from committees.models import CommitteeMembership, SelectionCommittee
-from committees.selectors import mark_training_state
+from committees.models import CommitteeMembership
+from committees.selectors import (
+    committees_with_compliance,
+    mark_training_state,
+)
 from departments.access import (
     Role,
     has_a_role,
@@ -203,7 +206,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     completions = TrainingCompletion.objects.filter(person=person).select_related(
         "session__supplier", "session__programme", "entered_by", "confirmed_by"
     )
-    committees = SelectionCommittee.objects.with_compliance().select_related("department")
+    # The memberships are scoped to the reader; their committees come with them.
+    committees = committees_with_compliance(None)
     memberships = (
         CommitteeMembership.objects.visible_to(request.user)
         .filter(person=person)

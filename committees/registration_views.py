@@ -9,6 +9,7 @@ committee relies on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -29,6 +30,7 @@ from committees.views import _editable_committee
 from training_monitor.form_fields import usable_pk
 from trainings.models import CompletionStatus, TrainingCompletion, TrainingSession, WaitlistEntry
 from trainings.services import Place, RegistrationRefused, SessionFull
+from trainings.session_cells import SessionCells, session_cells
 
 
 class SessionChoiceForm(forms.Form):
@@ -52,7 +54,12 @@ class Choice:
     registrations: list[TrainingCompletion]
     waiting: list[WaitlistEntry]
 
-    @property
+    @cached_property
+    def cells(self) -> list[SessionCells]:
+        """The sessions with the cells their rows show."""
+        return session_cells(self.sessions)
+
+    @cached_property
     def registered_sessions(self) -> set[int]:
         """The sessions the member holds a place in: no button to choose them again."""
         return {c.session_id for c in self.registrations if c.status == CompletionStatus.REGISTERED}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,7 +12,6 @@ from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -29,6 +27,7 @@ from departments.names import display_name
 from reports import dashboard, stored
 from reports.charts import trend_chart
 from reports.quarters import Quarter
+from training_monitor.page_values import url_for_pk
 from trainings.hand_entry import pending_for, pending_in_department
 
 # Rows of the action list per page; the rest on the next pages and in the downloads.
@@ -188,17 +187,6 @@ def action_display(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return shown
-
-
-def url_for_pk(viewname: str) -> Callable[[int], str]:
-    """`reverse(viewname, args=[pk])` for many pks at the cost of one reverse.
-
-    For a URL pattern whose only argument is an `<int:pk>`: the URL is reversed once
-    with a marker number, and each pk takes the marker's place.
-    """
-    marker = 987654321
-    head, tail = reverse(viewname, args=[marker]).rsplit(str(marker), 1)
-    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 @require_safe

@@ -226,3 +226,19 @@ def test_the_member_search_reads_through_indexes(client, op_user, world) -> None
     for text in ("de", "Jansen", "Anna de Vries"):
         url = f"/committees/{committee.pk}/people-search/?q={text}"
         assert plans_with_seq_scans(page_queries(client, url, HX_Request="true")) == {}, text
+
+
+def test_the_pages_on_a_committee_and_the_hand_entry_form_read_through_indexes(
+    client, op_user, world
+) -> None:
+    membership = MembershipFactory._meta.model.objects.filter(committee__department=world).first()
+    committee, person = membership.committee_id, membership.person_id
+    client.force_login(op_user)
+    for url in (
+        f"/committees/{committee}/edit/",
+        f"/committees/{committee}/members/{membership.pk}/register/",
+        f"/committees/{committee}/members/{membership.pk}/role/",
+        f"/completions/people/{person}/new/",
+        "/committees/?compliance=not_all&page=2",
+    ):
+        assert plans_with_seq_scans(page_queries(client, url)) == {}, url

@@ -115,7 +115,11 @@ TEMPLATES = [
                 "departments.context_processors.access",
             ],
             # base.html's error summary, "Error:" title and focus (training_monitor/page_errors.py).
-            "libraries": {"page_errors": "training_monitor.page_errors"},
+            # The options of every select in Python (templates/django/forms/widgets/select.html).
+            "libraries": {
+                "page_errors": "training_monitor.page_errors",
+                "widget_options": "training_monitor.widget_options",
+            },
         },
     },
 ]

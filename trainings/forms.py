@@ -11,20 +11,39 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import validate_plausible_date
-from training_monitor.form_fields import DateInput
+from training_monitor.form_fields import DateInput, FetchedModelChoiceField
 from trainings.hand_entry import REASON_MAX_LENGTH, session_window, sessions_to_choose
 from trainings.models import Supplier, TrainingProgramme
 
 ACCEPTED = ".csv,.tsv,.txt,.xlsx,.xls,.ods"
 
 
+def _session_label(date: datetime.date, supplier: str, place: str, is_online: bool) -> str:
+    where = _("online") if is_online else place
+    return f"{date:%d-%m-%Y} – {supplier}" + (f" ({where})" if where else "")
+
+
+class _SessionChoices(forms.models.ModelChoiceIterator):
+    """The sessions as (pk, label) from four columns, without a model instance each.
+
+    Four weeks of sessions are some 500 at --scale 50: building a session and its supplier
+    per option, through a server-side cursor (ModelChoiceIterator's `.iterator()`), cost
+    more than the rest of the page. The field still checks a chosen pk with its queryset.
+    """
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list("pk", "date", "supplier__name", "place", "is_online")
+        for pk, date, supplier, place, is_online in rows:
+            yield (pk, _session_label(date, supplier, place, is_online))
+
+
 class _SessionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        where = _("online") if obj.is_online else obj.place
-        return f"{obj.date:%d-%m-%Y} – {obj.supplier.name}" + (f" ({where})" if where else "")
+    iterator = _SessionChoices
 
 
-class _ProgrammeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class _ProgrammeChoiceField(FetchedModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.supplier.name}: {obj}" if obj.supplier else str(obj)
 
@@ -53,7 +72,7 @@ class HandEntryForm(forms.Form):
         required=False,
         empty_label=_("– Not in the list: describe the training below –"),
     )
-    supplier = forms.ModelChoiceField(Supplier.objects.all(), label=_("Supplier"), required=False)
+    supplier = FetchedModelChoiceField(Supplier.objects.all(), label=_("Supplier"), required=False)
     programme = _ProgrammeChoiceField(
         TrainingProgramme.objects.select_related("supplier"),
         label=_("Programme"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from departments.access import has_a_role, role_required
 from trainings.filters import SessionFilter
 from trainings.models import TrainingSession
+from trainings.session_cells import session_cells
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -36,4 +37,8 @@ def upcoming_sessions_for(user: User | AnonymousUser) -> QuerySet[TrainingSessio
 def session_list(request: HttpRequest) -> HttpResponse:
     sessions = SessionFilter(request.GET or None, queryset=upcoming_sessions_for(request.user))
     page = Paginator(sessions.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "trainings/session_list.html", {"filter": sessions, "page": page})
+    return render(
+        request,
+        "trainings/session_list.html",
+        {"filter": sessions, "page": page, "rows": session_cells(page.object_list)},
+    )

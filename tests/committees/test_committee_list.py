@@ -108,3 +108,21 @@ def test_queries_do_not_grow_with_rows(
 
 def test_anonymous_users_are_sent_to_log_in(client) -> None:
     assert client.get(URL).status_code == 302
+
+
+def test_a_long_list_is_counted_up_to_a_limit_and_paged_on(
+    client, op_user, department, monkeypatch
+) -> None:
+    monkeypatch.setattr("committees.views.COUNT_LIMIT", 2)
+    monkeypatch.setattr("committees.views.PAGE_SIZE", 1)
+    for n in range(4):
+        CommitteeFactory(department=department, vacancy_reference=f"VAC-{n}")
+    client.force_login(op_user)
+    response = client.get(URL, {"page": 4, "sort": "vacancy_reference"})
+    body = response.content.decode()
+    assert "Meer dan 2 commissies gevonden" in body
+    assert refs(response) == ["VAC-3"]
+    assert "Pagina 4" in body
+    assert "Pagina 4 van" not in body
+    assert 'rel="prev"' in body
+    assert 'rel="next"' not in body

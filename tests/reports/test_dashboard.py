@@ -15,12 +15,13 @@ from committees.models import MembershipRole
 from committees.selectors import action_list
 from departments.models import Department
 from reports.dashboard import quarterly_figures
-from reports.dashboard_views import ACTION_LIST_LIMIT, url_for_pk
+from reports.dashboard_views import ACTION_LIST_LIMIT
 from reports.models import StoredFigures
 from reports.quarters import Quarter
 from reports.stored import figures_rebuild
 from tests.factories import CommitteeFactory, CompletionFactory, MembershipFactory
 from tests.reports.test_quarter_labels import readable, reading_in
+from training_monitor.page_values import url_for_pk
 
 pytestmark = pytest.mark.django_db
 
