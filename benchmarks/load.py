@@ -52,6 +52,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from _setup import database_copy  # noqa: E402
 from pages import (  # type: ignore[import-not-found]  # noqa: E402
     BASE_URL,
     PASSWORD,
@@ -71,26 +72,6 @@ MINISTRIES = {
 CELERY_WORKERS = {"imports": 1, "reports": 2, "notifications": 1}
 # gunicorn sync workers per core, chosen by measuring (docs/scaling.md, "Workers per core").
 WORKERS_PER_CORE = 2
-
-
-def create_copy(database: str, template: str) -> None:
-    """`database` as a copy of `template`, made once (no one may be connected to the
-    template while it is copied: retried for a minute)."""
-    import psycopg
-
-    with psycopg.connect(f"{BASE_URL}/postgres", autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
-            return
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template]).fetchone():
-            raise SystemExit(f"{template} does not exist: seed it first (README, Benchmarks)")
-        for attempt in range(12):
-            try:
-                conn.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
-                return
-            except psycopg.errors.ObjectInUse:
-                if attempt == 11:
-                    raise
-                time.sleep(5)
 
 
 # --- In the child process (Django set up on the copy) --------------------------------
@@ -501,6 +482,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="default: WEB_WORKERS per core")
     parser.add_argument("--threads", type=int, default=1, help="> 1: gthread workers")
     parser.add_argument("--database", default="", help="default: tm_bench_load_<scale>")
+    parser.add_argument(
+        "--template", default="", help="copied when --database is missing: tm_bench_reports_<scale>"
+    )
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--import-rows", type=int, default=2000)
     parser.add_argument(
@@ -516,7 +500,8 @@ def main() -> None:
         return
     suffix = str(args.scale).replace(".", "_")
     args.database = args.database or f"tm_bench_load_{suffix}"
-    create_copy(args.database, f"tm_bench_reports_{suffix}")
+    if database_copy(args.database, args.template or f"tm_bench_reports_{suffix}"):
+        print(f"{args.database}: a copy of the seeded database, made once", flush=True)
     args.workers = args.workers or WORKERS_PER_CORE * (os.cpu_count() or 1)
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
@@ -555,6 +540,9 @@ def measure(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, Any], dict[s
         stop(processes)
         for log in tmp.glob("*.log"):
             text = log.read_text(errors="replace")
+            alarms = [line for line in text.splitlines() if " ERROR " in line or "CRITICAL" in line]
+            for line in alarms[:5]:
+                print(f"{log.name}: {line[:300]}")
             if "Traceback" in text:
                 print(f"{log.name}: {text.count('Traceback')} tracebacks, the last:")
                 print(text[text.rindex("Traceback") :][:3000], flush=True)

@@ -85,7 +85,7 @@ class _User(HttpUser):
             url, name=name, allow_redirects=False, catch_response=True, **kwargs
         ) as response:
             if response.status_code != 200:
-                response.failure(f"status {response.status_code}")
+                response.failure(f"status {response.status_code} {response.error or ''}")
             return response
 
     def post(
@@ -101,7 +101,7 @@ class _User(HttpUser):
             url, data=data, name=name, allow_redirects=False, catch_response=True, **kwargs
         ) as response:
             if response.status_code not in ok:
-                response.failure(f"status {response.status_code}")
+                response.failure(f"status {response.status_code} {response.error or ''}")
             return response
 
 
