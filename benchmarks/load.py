@@ -452,8 +452,10 @@ def report(mixed: dict[str, Any], floor: dict[str, Any] | None, args: argparse.N
     total = figures["total"]
     for error, count in sorted(mixed["errors"].items(), key=lambda item: -item[1])[:10]:
         print(f"  {count} x {error}")
-    for line in jobs_outcome(args.database, mixed.get("flows", {})):
+    jobs = jobs_outcome(args.database, mixed.get("flows", {}))
+    for line in jobs:
         print(line)
+    floor_figures = None
     if floor is not None:
         floor_figures = summarise(floor["requests"], args.floor_seconds)
         print_table(f"{args.users} users, {args.floor_seconds} s, only the floor:", floor_figures)
@@ -471,6 +473,21 @@ def report(mixed: dict[str, Any], floor: dict[str, Any] | None, args: argparse.N
     )
     met = total["errors"] == 0 and total["ratio"] <= 3
     print(f"goal (zero errors, p95 at most 3x the median): {'met' if met else 'NOT met'}")
+    if os.environ.get("BENCH_FIGURES"):  # make bench keeps them (run_all.py)
+        kind = f"gthread x {args.threads}" if args.threads > 1 else "sync"
+        Path(os.environ["BENCH_FIGURES"]).write_text(
+            json.dumps(
+                {
+                    "users": args.users,
+                    "seconds": args.seconds,
+                    "gunicorn": f"{args.workers} {kind} workers",
+                    "mix_ms": figures,
+                    "floor_ms": floor_figures,
+                    "errors": mixed["errors"],
+                    "jobs": jobs,
+                }
+            )
+        )
 
 
 def main() -> None:

@@ -113,23 +113,25 @@ def main() -> None:
         for name, spec in commands(args.scale, prefix).items()
         if not args.only or any(word in name for word in args.only)
     }
-    results = {
-        name: run(name, argv, copy=copy, template=template) for name, (argv, copy) in chosen.items()
-    }
+    began = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    results: dict[str, dict[str, object]] = {}
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(
-        json.dumps(
-            {
-                "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                "scale": float(args.scale),
-                "databases": prefix,
-                "machine": {"python": platform.python_version(), "cpus": _cpus()},
-                "benchmarks": results,
-            },
-            indent=2,
-            ensure_ascii=False,
+    for name, (argv, copy) in chosen.items():
+        results[name] = run(name, argv, copy=copy, template=template)
+        # After every benchmark: a run stopped halfway keeps what it measured.
+        OUT.write_text(
+            json.dumps(
+                {
+                    "measured_at": began,
+                    "scale": float(args.scale),
+                    "databases": prefix,
+                    "machine": {"python": platform.python_version(), "cpus": _cpus()},
+                    "benchmarks": results,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
         )
-    )
     print(f"figures written to {OUT}")
     sys.exit(1 if any(r["exit_status"] for r in results.values()) else 0)
 
