@@ -71,7 +71,7 @@ MINISTRIES = {
 # As docker-compose.yml runs them: one worker per queue, its concurrency.
 CELERY_WORKERS = {"imports": 1, "reports": 2, "notifications": 1}
 # gunicorn sync workers per core, chosen by measuring (docs/scaling.md, "Workers per core").
-WORKERS_PER_CORE = 2
+WORKERS_PER_CORE = 3
 
 
 # --- In the child process (Django set up on the copy) --------------------------------
@@ -459,6 +459,8 @@ def report(mixed: dict[str, Any], floor: dict[str, Any] | None, args: argparse.N
     if floor is not None:
         floor_figures = summarise(floor["requests"], args.floor_seconds)
         print_table(f"{args.users} users, {args.floor_seconds} s, only the floor:", floor_figures)
+        for error, count in sorted(floor["errors"].items(), key=lambda item: -item[1])[:5]:
+            print(f"  {count} x {error}")
         base = floor_figures["total"]
         print(
             f"\nthroughput: the mix {total['rps']:.1f} requests/s against the floor's "

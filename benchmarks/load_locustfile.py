@@ -28,6 +28,9 @@ SESSION_FORM = re.compile(
     r'name="session" value="(\d+)">\s*(<input type="hidden" name="waitlist")?'
 )
 
+WAITLIST = '<input type="hidden" name="waitlist"'
+ERROR_SUMMARY = re.compile(r'id="error-summary-title">.*?<li>(.*?)</li>', re.S)
+
 REQUESTS: list[list[Any]] = []
 ERRORS: Counter[str] = Counter()
 FLOWS: dict[str, Any] = {}
@@ -173,7 +176,23 @@ class OPStaff(_User):
         # The first session with places; the first waiting list when all are full.
         free = [pk for pk, full in sessions if not full]
         data = {"session": free[0]} if free else {"session": sessions[0][0], "waitlist": "on"}
-        self.post(url, "register for a session (POST)", {**data, **self.token(page.text)})
+        data.update(self.token(page.text))
+        name = "register for a session (POST)"
+        with self.client.post(
+            url, data=data, name=name, allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code == 302:
+                return
+            # Another user took the last place since the page was shown: the page says
+            # so and offers that session's waiting list, which a person would then join.
+            waitlist = SESSION_FORM.findall(response.text or "")
+            if response.status_code != 400 or (data["session"], WAITLIST) not in waitlist:
+                problem = ERROR_SUMMARY.search(response.text or "")
+                reason = problem.group(1).strip() if problem else ""
+                response.failure(f"status {response.status_code} {reason[:120]}")
+                return
+            response.success()
+        self.post(url, "register, waiting list after full (POST)", {**data, "waitlist": "on"})
 
 
 class Bureau(_User):
