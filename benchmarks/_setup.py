@@ -61,19 +61,38 @@ def database_copy(database: str, template: str) -> bool:
     return False
 
 
+def _seeded(database: str) -> bool:
+    """Whether `database` exists and has committees (seed_demo then leaves it as it is)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(f"{BASE}/{database}") as conn:
+            table = conn.execute("SELECT to_regclass('committees_selectioncommittee')").fetchone()
+            if not table or table[0] is None:
+                return False
+            return (
+                conn.execute("SELECT 1 FROM committees_selectioncommittee LIMIT 1").fetchone()
+                is not None
+            )
+    except psycopg.OperationalError:  # no such database yet
+        return False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, required=True)
     parser.add_argument("--database", required=True)
     args = parser.parse_args()
+    seeded = _seeded(args.database)
     began = time.perf_counter()
     setup_django(args.database, scale=args.scale)
     from committees.models import CommitteeMembership, SelectionCommittee
     from departments.models import Person
     from trainings.models import TrainingSession
 
+    done = "found seeded and migrated" if seeded else "seeded (seed_demo) and migrated"
     print(
-        f"{args.database} (scale {args.scale:g}) migrated and seeded, or found seeded, in "
+        f"{args.database} (scale {args.scale:g}) {done} in "
         f"{time.perf_counter() - began:.0f} s: {SelectionCommittee.objects.count():,} "
         f"committees, {CommitteeMembership.objects.count():,} memberships, "
         f"{Person.objects.count():,} people, {TrainingSession.objects.count():,} sessions"
