@@ -306,8 +306,9 @@ def report(results: dict[float, dict[str, Any]], scales: list[float]) -> None:
     print(f"pages missing a goal: {missed}")
     for name, why in sorted(NOT_MEASURED.items()):
         print(f"  not measured: {name}: {why}")
-    for error in results[big]["errors"]:
-        print(f"  ERROR (not 200, not measured): {error}")
+    for scale in scales:  # a page missing at 10 has no growth: say why
+        for error in results[scale]["errors"]:
+            print(f"  ERROR at scale {scale:g} (not 200, not measured): {error}")
     for name in results[big]["unknown"]:
         print(f"  NOT MEASURED AND NOT EXCUSED: {name}")
 
