@@ -399,13 +399,13 @@ def summarise(requests: list[list[Any]], seconds: float) -> dict[str, dict[str, 
 def print_table(title: str, figures: dict[str, dict[str, float]]) -> None:
     print(f"\n{title}")
     print(
-        f"{'request':30} {'count':>6} {'errors':>6} {'req/s':>6} "
+        f"{'request':41} {'count':>6} {'errors':>6} {'req/s':>6} "
         f"{'median ms':>9} {'p95 ms':>8} {'p95/med':>7}"
     )
     for name in sorted(figures, key=lambda n: (n == "total", n)):
         f = figures[name]
         print(
-            f"{name:30} {f['count']:6.0f} {f['errors']:6.0f} {f['rps']:6.1f} "
+            f"{name:41} {f['count']:6.0f} {f['errors']:6.0f} {f['rps']:6.1f} "
             f"{f['median']:9.0f} {f['p95']:8.0f} {f['ratio']:6.1f}x"
         )
 
