@@ -1,6 +1,6 @@
 """Compliance of every committee: the shared annotation against one query per member.
 
-    python benchmarks/compliance.py [--scale 1] [--repeat 3]
+    python benchmarks/compliance.py [--scale 1] [--repeat 3] [--database NAME]
 
 Baseline ("naive"): load the committees, then ask the database per member whether that
 person attended a valid session before the interview (what a straightforward template
@@ -20,8 +20,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database", default="", help="default: tm_bench_compliance_<scale>")
     args = parser.parse_args()
-    setup_django(f"tm_bench_compliance_{str(args.scale).replace('.', '_')}", scale=args.scale)
+    database = args.database or f"tm_bench_compliance_{str(args.scale).replace('.', '_')}"
+    setup_django(database, scale=args.scale)
 
     from django.db import connection
 

@@ -1,7 +1,7 @@
 """Attendance import: our bulk service against django-import-export and a raw COPY.
 
     python benchmarks/import_attendance.py [--rows 100000] [--baseline-rows 5000]
-        [--memory-rows 50000,500000] [--scale 10]
+        [--memory-rows 50000,500000] [--scale 10] [--database NAME]
 
 Generates attendance rows for the seeded `--scale` population (people and sessions of the
 supplier with the most sessions) as CSV and XLSX, then times in one run:
@@ -293,10 +293,20 @@ def memory_child(path: str, supplier_pk: int) -> None:
     )
 
 
-def measure_memory(path: Path, supplier_pk: int, scale: float) -> dict[str, Any]:
+def measure_memory(path: Path, supplier_pk: int, scale: float, database: str) -> dict[str, Any]:
     env = {**os.environ, "IMPORT_MAX_UPLOAD_BYTES": str(1 << 31)}
     done = subprocess.run(
-        [sys.executable, __file__, "--scale", str(scale), "--child", str(path), str(supplier_pk)],
+        [
+            sys.executable,
+            __file__,
+            "--scale",
+            str(scale),
+            "--database",
+            database,
+            "--child",
+            str(path),
+            str(supplier_pk),
+        ],
         check=False,
         capture_output=True,
         text=True,
@@ -432,10 +442,11 @@ def main() -> None:
     parser.add_argument("--memory-rows", default="50000,500000")
     parser.add_argument("--seed", type=int, default=4)
     parser.add_argument("--realistic", type=int, default=5_000, help="rows of case (d)")
+    parser.add_argument("--database", default=DATABASE)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("IMPORT_MAX_UPLOAD_BYTES", str(1 << 31))
-    setup_django(DATABASE, scale=args.scale)
+    setup_django(args.database, scale=args.scale)
     if args.child:
         memory_child(args.child[0], int(args.child[1]))
         return
@@ -526,7 +537,7 @@ def main() -> None:
     for size in memory_sizes:
         path = work / f"memory_{size}.csv"
         write_csv(path, pairs[:size])
-        memory[size] = measure_memory(path, supplier.pk, args.scale)
+        memory[size] = measure_memory(path, supplier.pk, args.scale, args.database)
         grown = (memory[size]["peak_kb"] - memory[size]["before_kb"]) / 1024
         print(
             f"peak memory, {size:>7,}-row import: {memory[size]['peak_kb'] / 1024:7.1f} MB "

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -306,8 +307,9 @@ def report(results: dict[float, dict[str, Any]], scales: list[float]) -> None:
     print(f"pages missing a goal: {missed}")
     for name, why in sorted(NOT_MEASURED.items()):
         print(f"  not measured: {name}: {why}")
-    for error in results[big]["errors"]:
-        print(f"  ERROR (not 200, not measured): {error}")
+    for scale in scales:  # a page missing at 10 has no growth: say why
+        for error in results[scale]["errors"]:
+            print(f"  ERROR at scale {scale:g} (not 200, not measured): {error}")
     for name in results[big]["unknown"]:
         print(f"  NOT MEASURED AND NOT EXCUSED: {name}")
 
@@ -338,7 +340,28 @@ def run(
             print(f"scale {each:g}: measured in {time.perf_counter() - began:.0f} s ({database})")
             results[each] = json.loads(out.read_text())
     report(results, scales)
+    if os.environ.get("BENCH_FIGURES"):  # make bench keeps them (run_all.py)
+        Path(os.environ["BENCH_FIGURES"]).write_text(json.dumps(figures(results, scales)))
     return results
+
+
+def figures(results: dict[float, dict[str, Any]], scales: list[float]) -> dict[str, Any]:
+    """Per role and page: the medians at both scales, the p95, and the floor's median."""
+    small, big = scales
+    rows: dict[str, Any] = {}
+    for role, data in results[big]["roles"].items():
+        earlier = results[small]["roles"].get(role, {}).get("times", {})
+        rows[role] = {
+            name: {
+                f"median_ms_{small:g}": statistics.median(earlier[name])
+                if earlier.get(name)
+                else None,
+                f"median_ms_{big:g}": statistics.median(times),
+                f"p95_ms_{big:g}": p95(times),
+            }
+            for name, times in data["times"].items()
+        }
+    return {"floor": FLOOR, "pages": rows}
 
 
 def main() -> None:

@@ -4,6 +4,7 @@
         every page of every role against the floor page, in-process: see page_matrix.py
     python benchmarks/pages.py [--scales 1 10] [--seconds 10] [--users 8] [--workers 4]
     python benchmarks/pages.py --search-scale 50 [--seconds 10] [--users 8] [--workers 4]
+        [--database NAME]
 
 For each scale: seed a PostgreSQL database of its own (`seed_demo --scale S`, once),
 serve the app with gunicorn, and load each page with locust (headless) as `op.bzk`.
@@ -218,11 +219,11 @@ def database_name(scale: float) -> str:
     return f"tm_bench_pages_{str(scale).replace('.', '_')}"
 
 
-def seed(scale: float) -> None:
+def seed(scale: float, database: str = "") -> None:
     sys.path.insert(0, str(HERE))
     from _setup import setup_django
 
-    setup_django(database_name(scale), scale=scale)
+    setup_django(database or database_name(scale), scale=scale)
 
 
 def targets(scale: float) -> dict[str, str]:
@@ -258,11 +259,16 @@ def search_targets() -> dict[str, str]:
     }
 
 
-def search_benchmark(scale: float, *, seconds: int, users: int, workers: int) -> None:
+def search_benchmark(
+    scale: float, *, seconds: int, users: int, workers: int, database: str = ""
+) -> None:
     """Print the median latency of a 500-word against a one-word committee search."""
-    print(f"seeding scale {scale} (once per database) ...", flush=True)
-    subprocess.run([sys.executable, __file__, "--seed-only", str(scale)], check=True)
-    server, base = serve(scale, workers)
+    database = database or database_name(scale)
+    print(f"seeding scale {scale} (once per database: {database}) ...", flush=True)
+    subprocess.run(
+        [sys.executable, __file__, "--seed-only", str(scale), "--database", database], check=True
+    )
+    server, base = serve_app(database, workers, port=free_port())
     try:
         results = {
             name: load(base, url, seconds=seconds, users=users)
@@ -400,6 +406,9 @@ def main() -> None:
         default="tm_bench_reports",
         help="with --scale: the databases PREFIX_10_0 and PREFIX_50_0 (seeded when empty)",
     )
+    parser.add_argument(
+        "--database", default="", help="with --search-scale: default tm_bench_pages_<scale>"
+    )
     parser.add_argument("--seed-only", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.scale is not None:
@@ -408,11 +417,15 @@ def main() -> None:
         page_matrix.run(args.scale, args.rounds, only=args.only, prefix=args.database_prefix)
         return
     if args.seed_only is not None:
-        seed(args.seed_only)
+        seed(args.seed_only, args.database)
         return
     if args.search_scale is not None:
         search_benchmark(
-            args.search_scale, seconds=args.seconds, users=args.users, workers=args.workers
+            args.search_scale,
+            seconds=args.seconds,
+            users=args.users,
+            workers=args.workers,
+            database=args.database,
         )
         return
 

@@ -1,6 +1,6 @@
 """The daily reminder run against an SMTP sink: ours against a naive per-member loop.
 
-    python benchmarks/reminders.py [--scale 1] [--today YYYY-MM-DD]
+    python benchmarks/reminders.py [--scale 1] [--today YYYY-MM-DD] [--database NAME]
 
 `--scale` is seed_demo's (1 by default, 50 supported: a database of its own per scale,
 seeded once). Both runs decide today's member reminders on the same data, write them to
@@ -141,8 +141,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--today", default="")
+    parser.add_argument(
+        "--database", default="", help="default: tm_bench_reminders_<scale> (it deletes messages)"
+    )
     args = parser.parse_args()
-    setup_django(f"tm_bench_reminders_{str(args.scale).replace('.', '_')}", scale=args.scale)
+    database = args.database or f"tm_bench_reminders_{str(args.scale).replace('.', '_')}"
+    setup_django(database, scale=args.scale)
 
     from aiosmtpd.controller import Controller
     from django.conf import settings

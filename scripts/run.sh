@@ -3,8 +3,9 @@
 # service and the smoke test (tests/production) all run these, so what is tested is what
 # is deployed. Settings come from the environment (README, "Running in production").
 #
-#   scripts/run.sh web       gunicorn on $WEB_BIND (0.0.0.0:8000), $WEB_WORKERS (3) workers,
-#                            $WEB_TIMEOUT (30) s; access log without query strings
+#   scripts/run.sh web       gunicorn on $WEB_BIND (0.0.0.0:8000), $WEB_WORKERS sync workers
+#                            (3 per CPU core; docs/scaling.md), $WEB_TIMEOUT (30) s; access
+#                            log without query strings
 #   scripts/run.sh worker    a Celery worker for $CELERY_WORKER_QUEUES (comma-separated;
 #                            default all: imports,reports,notifications) with
 #                            $CELERY_WORKER_CONCURRENCY (2) processes, named
@@ -23,9 +24,13 @@ case "${1:-}" in
         # access_log.py), so the format leaves out gunicorn's own %(t)s.
         # No control socket: gunicorn would put it in $HOME/.gunicorn, which the image's
         # system user cannot create; nobody runs gunicornc in a container.
+        # Sync workers, 3 per core: a worker waits while PostgreSQL answers; measured
+        # against 2 and 4 per core and gthread in docs/scaling.md ("Workers per core").
+        # nproc counts the CPUs the process may run on, not a container's CPU quota: with
+        # `--cpus` set WEB_WORKERS.
         exec gunicorn training_monitor.wsgi \
             --bind "${WEB_BIND:-0.0.0.0:8000}" \
-            --workers "${WEB_WORKERS:-3}" \
+            --workers "${WEB_WORKERS:-$((3 * $(nproc)))}" \
             --timeout "${WEB_TIMEOUT:-30}" \
             --access-logfile - \
             --access-logformat '%(h)s %(l)s %(u)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"' \
