@@ -29,10 +29,10 @@ from departments.access import (
     sees_all_departments,
     user_roles,
 )
-from departments.links import url_for_pk
 from departments.models import NAME_ORDER, Person, PersonQuerySet, visible_department_ids
 from departments.people import DuplicatePersonError, person_update
 from departments.people_forms import PeopleSearchForm, PersonForm
+from training_monitor.page_values import url_for_pk
 from trainings.hand_entry import people_enterable_by
 from trainings.models import TrainingCompletion
 
