@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from departments.models import validate_plausible_date
 from training_monitor.form_fields import DateInput, FetchedModelChoiceField
 from trainings.hand_entry import REASON_MAX_LENGTH, session_window, sessions_to_choose
-from trainings.models import Supplier, TrainingProgramme
+from trainings.models import Supplier, TrainingProgramme, TrainingSession
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 ACCEPTED = ".csv,.tsv,.txt,.xlsx,.xls,.ods"
 
@@ -67,7 +70,8 @@ class HandEntryForm(forms.Form):
     """A session from the list, or a training the supplier files do not describe."""
 
     session = _SessionChoiceField(
-        sessions_to_choose(),
+        # Replaced per form by the sessions its user may choose.
+        TrainingSession.objects.none(),
         label=_("Session"),
         required=False,
         empty_label=_("– Not in the list: describe the training below –"),
@@ -94,13 +98,19 @@ class HandEntryForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, around: datetime.date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: User | AnonymousUser,
+        around: datetime.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         """`around`: the date of SessionWindowForm. The form posts to its own address, so
         the session chosen is checked against the list it was chosen from."""
         super().__init__(*args, **kwargs)
         # Built per form, so "today" is the day of the request, not of the import.
         field = self.fields["session"]
-        field.queryset = sessions_to_choose(around=around)  # type: ignore[attr-defined]
+        field.queryset = sessions_to_choose(user=user, around=around)  # type: ignore[attr-defined]
         first, last = session_window(around)
         field.help_text = _(
             "Sessions held by the suppliers from %(first)s to %(last)s, newest first."

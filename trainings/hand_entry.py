@@ -93,18 +93,20 @@ def session_window(around: datetime.date | None) -> tuple[datetime.date, datetim
     return max(first, earliest_session_date(today)), min(last, today)
 
 
-def sessions_to_choose(*, around: datetime.date | None = None) -> models.QuerySet[TrainingSession]:
-    """Sessions a hand entry may name: held, not cancelled, not themselves hand entries,
-    within `session_window(around)`.
+def sessions_to_choose(
+    *, user: User | AnonymousUser, around: datetime.date | None = None
+) -> models.QuerySet[TrainingSession]:
+    """Sessions a hand entry by `user` may name: held, not cancelled, not themselves hand
+    entries, within `session_window(around)`, and only those `user` may see (O&P staff:
+    the Rijk-wide offer and their own ministries' own sessions).
 
     Not every session since the earliest date: across the Rijk that is some 20,000, a list
     nobody can choose from that took seconds to send.
     """
     first, last = session_window(around)
     return (
-        TrainingSession.objects.filter(
-            cancelled=False, entered_by_hand=False, date__range=(first, last)
-        )
+        TrainingSession.objects.visible_to(user)
+        .filter(cancelled=False, entered_by_hand=False, date__range=(first, last))
         .select_related("supplier")
         .order_by("-date", "supplier__name", "pk")
     )
@@ -139,7 +141,10 @@ def pending_in_department(user: User | AnonymousUser) -> models.Func:
     return Coalesce(models.Subquery(counts), 0)
 
 
-def _check_session(session: TrainingSession, person: Person) -> None:
+def _check_session(session: TrainingSession, person: Person, user: User) -> None:
+    if not TrainingSession.objects.visible_to(user).filter(pk=session.pk).exists():
+        # Another ministry's own session: not one to name, nor to learn about.
+        raise HandEntryRefused(_("Choose a session from the list."))
     if session.cancelled:
         raise HandEntryRefused(_("This session was cancelled: it trained nobody."))
     if session.entered_by_hand:
@@ -203,7 +208,7 @@ def completion_enter_by_hand(
                     supplier=supplier, programme=programme, date=date, place=place
                 )
             else:
-                _check_session(session, person)
+                _check_session(session, person, user)
             completion = TrainingCompletion(
                 person=person,
                 session=session,

@@ -53,7 +53,7 @@ def completion_enter(request: HttpRequest, person_pk: int) -> HttpResponse:
         raise PermissionDenied
     back = _next_url(request, reverse("people:person", args=[person.pk]))
     window = SessionWindowForm(request.GET or None)
-    form = HandEntryForm(request.POST or None, around=window.date())
+    form = HandEntryForm(request.POST or None, user=request.user, around=window.date())
     if request.method == "POST" and form.is_valid():
         try:
             completion_enter_by_hand(

@@ -219,7 +219,13 @@ def test_an_own_training_gets_a_session_of_its_own_that_is_never_offered(
     )
     assert completion.session.entered_by_hand
     assert completion.session.date == datetime.date(2025, 4, 2)
-    assert completion.session not in sessions_to_choose()
+    assert completion.session not in sessions_to_choose(user=op_user)
+
+
+def test_another_ministrys_own_session_is_refused(membership, op_user, other_department) -> None:
+    with pytest.raises(HandEntryRefused):
+        enter(membership, SessionFactory(department=other_department), op_user)
+    assert not TrainingCompletion.objects.exists()
 
 
 def test_an_own_training_with_another_suppliers_programme_is_refused(membership, op_user) -> None:

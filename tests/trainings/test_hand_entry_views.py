@@ -190,6 +190,24 @@ def test_sessions_entered_by_hand_cancelled_or_to_come_are_not_offered(
     assert not offered & set(hidden)
 
 
+def test_another_ministrys_own_sessions_are_neither_offered_nor_accepted(
+    client, op_user, person, session, other_department
+) -> None:
+    """Sessions a ministry organises itself are its own: another's O&P staff do not see
+    them in the list, and posting one's id records nothing."""
+    theirs = SessionFactory(date=session.date, department=other_department, place="Den Haag")
+    client.force_login(op_user)
+    offered = set(client.get(enter_url(person)).context["form"].fields["session"].queryset)
+    assert session in offered
+    assert theirs not in offered
+    response = client.post(
+        enter_url(person), {"session": theirs.pk, "evidence_note": "Certificaat gezien"}
+    )
+    assert response.status_code == 200
+    assert "session" in response.context["form"].errors
+    assert not TrainingCompletion.objects.exists()
+
+
 def test_the_form_offers_the_sessions_of_the_last_four_weeks_by_default(
     client, op_user, person, session
 ) -> None:
