@@ -209,8 +209,8 @@ def test_a_view_reads_the_stored_figures_and_writes_nothing(
         assert client.get(PAGE, PERIOD).status_code == 200
     statements = [q["sql"] for q in captured.captured_queries]
     assert all(sql.startswith("SELECT") for sql in statements)
-    # Session, user, roles; the first quarter with data (4, once for both quarters); the
+    # Session, user, roles; the first quarter with data (once for both quarters); the
     # stored figures.
-    assert len(statements) == 8
+    assert len(statements) == 5
     assert sum("reports_storedsupplierfigures" in sql for sql in statements) == 1
     assert not any("trainings_evaluation" in sql for sql in statements)
