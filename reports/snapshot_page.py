@@ -75,7 +75,7 @@ def snapshot_parts(
     parts = SnapshotParts(
         title=report.title,
         quarter=report.quarter,
-        figures=render_to_string("reports/_snapshot_figures.html", context(report)),
+        figures=render_to_string("reports/_report_figures.html", context(report)),
         explanations=render_to_string("reports/_explanations.html", {"report": report}),
         interventions=report.interventions,
     )

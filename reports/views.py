@@ -27,6 +27,7 @@ from departments.access import (
 from departments.models import Department
 from reports.annex import annex_report, interventions_for
 from reports.charts import chart_src
+from reports.comparison_page import comparison_parts
 from reports.forms import (
     CompileForm,
     InterventionForm,
@@ -193,7 +194,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _figures_context(report: Report) -> dict[str, Any]:
-    """The context of reports/_snapshot_figures.html: the tables and charts of `report`."""
+    """The context of reports/_report_figures.html: the tables and charts of `report`."""
     return {"tables": [table_context(t) for t in report.tables], "charts": _charts_context(report)}
 
 
@@ -462,15 +463,13 @@ def suppliers(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/suppliers.html", {"form": form}, status=400)
     first, last = form.period()
-    report = supplier_comparison(first, last)
     return render(
         request,
         "reports/suppliers.html",
         {
             "form": form,
-            "report": report,
-            "tables": [table_context(t) for t in report.tables],
-            "charts": _charts_context(report),
+            # Tables, chart and explanations, rendered once per stored figures read.
+            "parts": comparison_parts(first, last, _figures_context),
             "formats": FileFormat.choices,
             "query": request.GET.urlencode() or f"first={first}&last={last}",
         },

@@ -32,9 +32,9 @@ def test_a_quarter_whose_scheduled_compile_is_done_is_not_compiled_twice(
 ) -> None:
     compile_ended_quarter.apply()
     done = ReportJob.objects.get()
-    # The second time only finds the quarter and its job (a savepoint around the look-up):
-    # no figures, no snapshot, no status change.
-    with django_assert_num_queries(7):
+    # The second time only finds the quarter (its first data: 1 query) and its job (a
+    # savepoint around the look-up): no figures, no snapshot, no status change.
+    with django_assert_num_queries(4):
         compile_ended_quarter.apply()
     again = ReportJob.objects.get()
     assert again.pk == done.pk

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from reports.presentation.suppression import HIDDEN_SYMBOL
 from reports.quarters import Quarter
 from reports.supplier_figures import supplier_figures_rebuild
 from tests.factories import (
@@ -209,8 +210,28 @@ def test_a_view_reads_the_stored_figures_and_writes_nothing(
         assert client.get(PAGE, PERIOD).status_code == 200
     statements = [q["sql"] for q in captured.captured_queries]
     assert all(sql.startswith("SELECT") for sql in statements)
-    # Session, user, roles; the first quarter with data (4, once for both quarters); the
+    # Session, user, roles; the first quarter with data (once for both quarters); the
     # stored figures.
-    assert len(statements) == 8
+    assert len(statements) == 5
     assert sum("reports_storedsupplierfigures" in sql for sql in statements) == 1
     assert not any("trainings_evaluation" in sql for sql in statements)
+
+
+def test_a_rendering_is_never_served_after_the_figures_or_settings_changed(
+    client: Any, bureau: Any, world: World, settings: Any
+) -> None:
+    settings.REPORT_SUPPRESSION_THRESHOLD = 1
+    client.force_login(bureau)
+    assert "Nieuw BV" not in client.get(PAGE, PERIOD).content.decode()
+    session = SessionFactory(
+        supplier=SupplierFactory(code="NEW", name="Nieuw BV"), date=datetime.date(2025, 2, 3)
+    )
+    CompletionFactory(session=session)
+    supplier_figures_rebuild()  # as a service's write would, in its transaction
+    assert "Nieuw BV" in client.get(PAGE, PERIOD).content.decode()
+
+    shown = client.get(PAGE, PERIOD).content.decode()
+    settings.REPORT_SUPPRESSION_THRESHOLD = 50
+    hidden = client.get(PAGE, PERIOD).content.decode()
+    cell = f'<td class="num">{HIDDEN_SYMBOL}</td>'
+    assert hidden.count(cell) > shown.count(cell)
