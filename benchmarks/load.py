@@ -1,7 +1,8 @@
 """Mixed load at Rijk scale: simulated users against gunicorn and the Celery workers.
 
-    python benchmarks/load.py [--scale 50] [--users 100] [--seconds 120] [--workers 6]
-        [--threads 1] [--floor-seconds 30] [--database NAME] [--redis-url URL]
+    python benchmarks/load.py [--scale 50] [--users 100] [--seconds 120] [--floor-seconds 30]
+        [--workers N (3 per core)] [--threads 1] [--no-jobs] [--database NAME]
+        [--template NAME] [--redis-url URL]
 
 The database is taken by name (`--database`); by default a copy of the seeded
 `tm_bench_reports_<scale>` made once with `CREATE DATABASE ... TEMPLATE` (nothing is
@@ -15,13 +16,14 @@ Settings: training_monitor.settings_test (the seeded passwords are MD5-hashed).
 The users (locust, headless, a pause of 0.5-1.5 s between requests):
 - O&P staff of six ministries (4 in 5 of the users): dashboard, committee list, committee
   page, person page, people search; editing: a committee's note, adding a member (with
-  the justification step where the ministry asks one), registering a member for a session;
+  the justification step where the ministry asks one), registering a member for a session
+  (joining its waiting list, as the page offers, when another user took the last place);
 - the programme bureau (1 in 5): the frozen report files (XLSX, CSV, PDF), the home
   overview of all ministries, the supplier comparison;
 - one compile (the bureau POSTs the compile form, then reloads the job page every 3 s as
   its Refresh header asks) and one attendance import (an administrator uploads a CSV on the
   import page, follows the progress fragment every second, applies the preview, follows it
-  again), both started about 10 s into the run.
+  again), both started about 10 s into the run (`--no-jobs`: neither, to compare servers).
 
 Then, with `--floor-seconds` > 0, a second short run: the same number of users, logged in
 as the same people, with the same pauses, asking only the floor page (`/privacy/`, logged in,
