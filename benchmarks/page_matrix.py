@@ -65,6 +65,10 @@ NOT_MEASURED = {
     "api:token": "the API",
     "api:openapi": "the API",
     "api:me": "the API",
+    "api:session": "the API",
+    "api:attendance": "the API",
+    "api:attendance_batch": "the API",
+    "api:registrations": "the API",
 }
 # Asked as htmx asks them (without the header, a fragment's URL sends the user to its page).
 HTMX = {"committees:people_search", "imports:progress"}

@@ -105,6 +105,10 @@ NOT_PAGES = {
     "api:token": "the API: OAuth token endpoint (POST)",
     "api:openapi": "the API: its OpenAPI description (JSON)",
     "api:me": "the API: JSON",
+    "api:session": "the API: JSON",
+    "api:attendance": "the API: JSON (POST)",
+    "api:attendance_batch": "the API: JSON",
+    "api:registrations": "the API: JSON",
 }
 
 
