@@ -38,9 +38,10 @@ SEMVER = re.compile(r"^\d+\.\d+\.\d+$")
 # Static path segments that name a thing (nouns), and the verbs that must not appear.
 VERBS = {"get", "create", "update", "delete", "add", "remove", "import", "apply", "post",
          "put", "list", "send", "register", "cancel", "search", "set", "do"}  # fmt: skip
-# Singular on purpose: the client itself ("me"), an uncountable ("attendance"), the
-# schema document and the OAuth token endpoint (RFC 6749's own names).
-NOT_COLLECTIONS = {"me", "attendance", "openapi.json", "oauth", "token"}
+# Singular on purpose: the client itself ("me"), uncountables ("attendance", and the HR
+# side's "compliance" and "training" of one committee or person), the schema document
+# and the OAuth token endpoint (RFC 6749's own names).
+NOT_COLLECTIONS = {"me", "attendance", "compliance", "training", "openapi.json", "oauth", "token"}
 
 
 @pytest.fixture
