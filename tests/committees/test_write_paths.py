@@ -474,6 +474,13 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "reports:job_retry": "restarts a failed report job",
     "reports:interventions": "records an intervention for the reports",
     "reports:self_reported": "stores the figures a department reports itself",
+    # The REST API (api/): no session sign-in, so without a token every view answers 401.
+    "api:token": "issues an OAuth access token to an API client",
+    "api:me": "GET only: the API client's own name and scope",
+    "api:session": "a supplier's session (PUT): no committee",
+    "api:attendance": "a supplier's attendance records, through the import (completions only)",
+    "api:attendance_batch": "GET only: an attendance batch's status",
+    "api:registrations": "GET only: who is registered for a supplier's session",
 }
 
 # Models in the admin whose forms write none of the enforced fields. Memberships and
@@ -508,6 +515,7 @@ OTHER_ADMIN_MODELS: dict[str, str] = {
     "trainings.trainingprogramme": "programmes",
     "trainings.trainingsession": "sessions",
     "trainings.waitlistentry": "waiting lists (a new entry through trainings.services)",
+    "api.apiclient": "API clients: registered and revoked, nothing else",
 }
 
 

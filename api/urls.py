@@ -1,0 +1,20 @@
+"""/api/v1/: resource names in English, plural, kebab-case, without trailing slashes."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from api.views import core, suppliers
+
+app_name = "api"
+
+urlpatterns = [
+    path("oauth/token", core.ApiTokenView.as_view(), name="token"),
+    path("openapi.json", core.OpenApiView.as_view(), name="openapi"),
+    path("me", core.me, name="me"),
+    # Suppliers.
+    path("sessions/<str:supplier_ref>", suppliers.session, name="session"),
+    path("attendance", suppliers.attendance, name="attendance"),
+    path("attendance-batches/<int:batch_id>", suppliers.attendance_batch, name="attendance_batch"),
+    path("registrations", suppliers.registrations, name="registrations"),
+]
