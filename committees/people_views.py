@@ -27,7 +27,7 @@ from departments.models import Department, Person
 from departments.people import DuplicatePersonError, person_update
 from departments.people_forms import PeopleSearchForm, PersonForm
 from trainings.hand_entry import people_enterable_by
-from trainings.models import TrainingCompletion
+from trainings.selectors import person_completions
 
 PAGE_SIZE = 25
 
@@ -103,9 +103,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(
         Person.objects.visible_to(request.user).select_related("department"), pk=pk
     )
-    completions = TrainingCompletion.objects.filter(person=person).select_related(
-        "session__supplier", "session__programme", "entered_by", "confirmed_by"
-    )
+    completions = person_completions(person)
     committees = SelectionCommittee.objects.with_compliance().select_related("department")
     memberships = (
         CommitteeMembership.objects.visible_to(request.user)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 import functools
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import DateField, Exists, OuterRef, QuerySet, Value
+from django.db.models import DateField, Exists, OuterRef, Prefetch, QuerySet, Value
 from django.http import QueryDict
+from django.utils import timezone
 
 from committees import compliance
 from committees.filters import CommitteeFilter
@@ -18,7 +20,12 @@ from committees.models import (
     SelectionCommittee,
 )
 from departments.models import Department, EnforcementMode, Person
-from trainings.models import TrainingCompletion, TrainingSession
+from trainings.models import (
+    CompletionStatus,
+    TrainingCompletion,
+    TrainingSession,
+    WaitlistEntry,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -116,6 +123,121 @@ def action_list_page(
     """
     rows = action_list(department, today).values(*ACTION_PAGE_FIELDS)
     return list(rows[offset : offset + limit])
+
+
+@dataclass
+class MemberRow:
+    """One member of a committee, with what is known about their training: the committee
+    page and the API's compliance read the same rows."""
+
+    membership: CommitteeMembership
+    state: str  # trained, registered, untrained or exempt
+    completion: TrainingCompletion | None = None
+    registration: TrainingCompletion | None = None
+    registration_in_time: bool = False
+    # A member may come from another ministry: named here, but their page stays closed.
+    person_visible: bool = True
+    # A hand entry that would train the member once a second person confirms it.
+    pending: TrainingCompletion | None = None
+    # A spot on the waiting list of an upcoming session.
+    waiting: WaitlistEntry | None = None
+    # The registration is for a session the user may see (not another ministry's own
+    # session, arranged by that ministry for a lent member): details and a cancel link.
+    registration_visible: bool = True
+
+    @property
+    def may_register(self) -> bool:
+        """Offer "Register for a session": not trained, and no place in time."""
+        return self.state == "untrained" or (
+            self.state == "registered" and not self.registration_in_time
+        )
+
+
+def _member_rows(committee: SelectionCommittee) -> list[MemberRow]:
+    # All of the members' places in one query; newest first, so the first match wins.
+    places = (
+        TrainingCompletion.objects.filter(session__cancelled=False)
+        .filter(status__in=[CompletionStatus.ATTENDED, CompletionStatus.REGISTERED])
+        .select_related("session__supplier")
+        .order_by("-session__date", "-pk")
+    )
+    waiting = (
+        WaitlistEntry.objects.filter(session__date__gte=timezone.localdate())
+        .select_related("session__supplier")
+        .order_by("session__date", "pk")
+    )
+    memberships = (
+        committee.memberships.with_training_status()
+        .select_related("person")
+        .prefetch_related(
+            Prefetch("person__completions", queryset=places, to_attr="places"),
+            Prefetch("person__waitlist_entries", queryset=waiting, to_attr="waiting"),
+        )
+        .order_by("person__last_name", "person__first_name")
+    )
+    rows: list[MemberRow] = []
+    for membership in memberships:
+        mine: list[TrainingCompletion] = membership.person.places
+        row = MemberRow(membership=membership, state="untrained")
+        row.waiting = next(iter(membership.person.waiting), None)
+        if membership.is_trained:
+            row.state = "trained"
+            row.completion = next(
+                (
+                    c
+                    for c in mine
+                    if c.status == CompletionStatus.ATTENDED
+                    and not c.awaiting_confirmation
+                    and c.session.date <= committee.interview_date
+                ),
+                None,
+            )
+        else:
+            row.pending = next(
+                (
+                    c
+                    for c in mine
+                    if c.awaiting_confirmation and c.session.date <= committee.interview_date
+                ),
+                None,
+            )
+            registrations = [c for c in mine if c.status == CompletionStatus.REGISTERED]
+            if registrations:
+                # The earliest registration says when the member will be trained.
+                row.registration = registrations[-1]
+                row.registration_in_time = row.registration.session.date <= committee.interview_date
+                row.state = "registered"
+            if not membership.requires_training:
+                row.state = "exempt"
+        rows.append(row)
+    return rows
+
+
+def committee_member_rows(
+    committee: SelectionCommittee, *, user: User | AnonymousUser
+) -> list[MemberRow]:
+    """The committee's members and their training, as `user` may see them.
+
+    A member lent by another ministry is named, but their person and their registration
+    for that ministry's own session stay closed to `user` (`person_visible`,
+    `registration_visible`). Five queries, whatever the number of members.
+    """
+    rows = _member_rows(committee)
+    visible = set(
+        Person.objects.visible_to(user)
+        .filter(pk__in=[row.membership.person_id for row in rows])
+        .values_list("pk", flat=True)
+    )
+    sessions = set(
+        TrainingSession.objects.visible_to(user)
+        .filter(pk__in=[row.registration.session_id for row in rows if row.registration])
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.person_visible = row.membership.person_id in visible
+        if row.registration is not None:
+            row.registration_visible = row.registration.session_id in sessions
+    return rows
 
 
 def with_training_state(people: QuerySet[Person], on_date: datetime.date) -> QuerySet[Person]:
