@@ -191,7 +191,7 @@ def committee_register(
     same services, so the department's rule asks and refuses exactly what it asks there.
 
     One transaction: a refusal leaves nothing behind. A refusal is a ValidationError
-    keyed by what it is about: `members[<index>]` for a member (the same person twice),
+    keyed by what it is about: `members.<index>` for a member (the same person twice),
     `status` for a confirmation refused, `justification` when only a reason is missing.
     """
     committee = committee_create(
@@ -206,7 +206,7 @@ def committee_register(
         try:
             committee_add_member(committee=committee, person=person, role=role, user=user)
         except ValidationError as error:
-            raise ValidationError({f"members[{index}]": error.error_list}) from error
+            raise ValidationError({f"members.{index}": error.error_list}) from error
     if status == CommitteeStatus.PLANNED:
         return Registration(committee)
     check = committee_check_enforcement(committee=committee, status=status)

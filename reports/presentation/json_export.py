@@ -11,7 +11,7 @@ cell cannot be worked out from the JSON any more than from the CSV.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from decimal import Decimal
 from typing import Any
 
@@ -72,7 +72,8 @@ def export_json(report: Report) -> dict[str, Any]:
         "kind": report.kind,
         "quarter": report.quarter,
         "title": report.title,
-        "generated_at": report.generated_at.isoformat(),
+        # In UTC, as the API's design rules ask of a response (/core/date-time/timezone).
+        "generated_at": report.generated_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "suppression_threshold": threshold,
         "hidden_note": suppression_footnote(threshold),
         "tables": [_table(table) for table in report_tables(report)],

@@ -139,6 +139,6 @@ def test_the_same_person_twice_is_refused_on_the_second_entry(department) -> Non
     with pytest.raises(ValidationError) as refused:
         _register(department, [(person, "chair"), (person, "member")])
     assert refused.value.message_dict == {
-        "members[1]": ["Anna Bakker is already on this committee."]
+        "members.1": ["Anna Bakker is already on this committee."]
     }
     assert not SelectionCommittee.objects.exists()
