@@ -68,7 +68,7 @@ def test_advisory_confirms_with_the_warning_of_the_edit_page(department, op_user
         department, [(person, MembershipRole.MEMBER)], status=CommitteeStatus.CONFIRMED
     )
     assert registration.committee.status == CommitteeStatus.CONFIRMED
-    assert registration.warnings == ("Not trained yet: Anna Bakker.",)
+    assert registration.warnings == ("Nog niet getraind: Anna Bakker.",)
 
 
 def test_justify_asks_a_reason_and_leaves_nothing_behind(department, op_user) -> None:
@@ -138,7 +138,5 @@ def test_the_same_person_twice_is_refused_on_the_second_entry(department) -> Non
     person = PersonFactory(department=department, first_name="Anna", last_name="Bakker")
     with pytest.raises(ValidationError) as refused:
         _register(department, [(person, "chair"), (person, "member")])
-    assert refused.value.message_dict == {
-        "members.1": ["Anna Bakker is already on this committee."]
-    }
+    assert refused.value.message_dict == {"members.1": ["Anna Bakker zit al in deze commissie."]}
     assert not SelectionCommittee.objects.exists()
