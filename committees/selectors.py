@@ -18,6 +18,7 @@ from committees.models import (
     CommitteeMembershipQuerySet,
     CommitteeStatus,
     SelectionCommittee,
+    SelectionCommitteeQuerySet,
 )
 from departments.models import Department, EnforcementMode, Person
 from trainings.models import (
@@ -153,91 +154,124 @@ class MemberRow:
         )
 
 
-def _member_rows(committee: SelectionCommittee) -> list[MemberRow]:
-    # All of the members' places in one query; newest first, so the first match wins.
+def committees_with_compliance() -> SelectionCommitteeQuerySet:
+    """Committees with the compliance counts (`with_compliance`) and their department:
+    what the committee page and the API's compliance read one committee of. Narrow it
+    (`visible_to`, `filter`); it is never evaluated itself. Built once per value of the
+    settings the rule reads, as `_untrained_required_members` is: building the rule's
+    subqueries costs more than the query of one committee takes."""
+    return _committees_with_compliance_for(
+        tuple(compliance.required_roles()), compliance.validity()
+    ).all()
+
+
+@functools.lru_cache(maxsize=8)
+def _committees_with_compliance_for(
+    roles: tuple[str, ...], validity: datetime.timedelta | None
+) -> SelectionCommitteeQuerySet:
+    return SelectionCommittee.objects.with_compliance().select_related("department")
+
+
+@functools.lru_cache(maxsize=8)
+def _memberships_with_training_status_for(
+    roles: tuple[str, ...], validity: datetime.timedelta | None
+) -> CommitteeMembershipQuerySet:
+    return (
+        CommitteeMembership.objects.with_training_status()
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name")
+    )
+
+
+def _member_memberships(
+    committee: SelectionCommittee, *, user: User | AnonymousUser, waiting: bool
+) -> CommitteeMembershipQuerySet:
+    """The committee's memberships with their training status and each person's places
+    (and, with `waiting`, their waiting-list spots). Whether `user` may see each place's
+    session and each member's person is asked in the same queries (the `visible_to`
+    rules as subqueries), not in two more."""
+    # Newest first, so the first match wins.
     places = (
         TrainingCompletion.objects.filter(session__cancelled=False)
         .filter(status__in=[CompletionStatus.ATTENDED, CompletionStatus.REGISTERED])
         .select_related("session__supplier")
+        .annotate(
+            session_visible=Exists(
+                TrainingSession.objects.visible_to(user).filter(pk=OuterRef("session"))
+            )
+        )
         .order_by("-session__date", "-pk")
     )
-    waiting = (
-        WaitlistEntry.objects.filter(session__date__gte=timezone.localdate())
-        .select_related("session__supplier")
-        .order_by("session__date", "pk")
-    )
-    memberships = (
-        committee.memberships.with_training_status()
-        .select_related("person")
-        .prefetch_related(
-            Prefetch("person__completions", queryset=places, to_attr="places"),
-            Prefetch("person__waitlist_entries", queryset=waiting, to_attr="waiting"),
+    prefetches: list[Prefetch[Any, Any, Any]] = [
+        Prefetch("person__completions", queryset=places, to_attr="places")
+    ]
+    if waiting:
+        entries = (
+            WaitlistEntry.objects.filter(session__date__gte=timezone.localdate())
+            .select_related("session__supplier")
+            .order_by("session__date", "pk")
         )
-        .order_by("person__last_name", "person__first_name")
+        prefetches.append(Prefetch("person__waitlist_entries", queryset=entries, to_attr="waiting"))
+    return (
+        _memberships_with_training_status_for(
+            tuple(compliance.required_roles()), compliance.validity()
+        )
+        .filter(committee=committee)
+        .annotate(
+            person_visible=Exists(Person.objects.visible_to(user).filter(pk=OuterRef("person")))
+        )
+        .prefetch_related(*prefetches)
     )
-    rows: list[MemberRow] = []
-    for membership in memberships:
-        mine: list[TrainingCompletion] = membership.person.places
-        row = MemberRow(membership=membership, state="untrained")
+
+
+def _member_row(membership: Any, interview_date: datetime.date, *, waiting: bool) -> MemberRow:
+    """One membership of `_member_memberships` as the page and the API show it."""
+    mine: list[TrainingCompletion] = membership.person.places
+    row = MemberRow(
+        membership=membership, state="untrained", person_visible=membership.person_visible
+    )
+    if waiting:
         row.waiting = next(iter(membership.person.waiting), None)
-        if membership.is_trained:
-            row.state = "trained"
-            row.completion = next(
-                (
-                    c
-                    for c in mine
-                    if c.status == CompletionStatus.ATTENDED
-                    and not c.awaiting_confirmation
-                    and c.session.date <= committee.interview_date
-                ),
-                None,
-            )
-        else:
-            row.pending = next(
-                (
-                    c
-                    for c in mine
-                    if c.awaiting_confirmation and c.session.date <= committee.interview_date
-                ),
-                None,
-            )
-            registrations = [c for c in mine if c.status == CompletionStatus.REGISTERED]
-            if registrations:
-                # The earliest registration says when the member will be trained.
-                row.registration = registrations[-1]
-                row.registration_in_time = row.registration.session.date <= committee.interview_date
-                row.state = "registered"
-            if not membership.requires_training:
-                row.state = "exempt"
-        rows.append(row)
-    return rows
+    if membership.is_trained:
+        row.state = "trained"
+        row.completion = next(
+            (
+                c
+                for c in mine
+                if c.status == CompletionStatus.ATTENDED
+                and not c.awaiting_confirmation
+                and c.session.date <= interview_date
+            ),
+            None,
+        )
+        return row
+    row.pending = next(
+        (c for c in mine if c.awaiting_confirmation and c.session.date <= interview_date), None
+    )
+    registrations = [c for c in mine if c.status == CompletionStatus.REGISTERED]
+    if registrations:
+        # The earliest registration says when the member will be trained.
+        row.registration = registrations[-1]
+        row.registration_in_time = row.registration.session.date <= interview_date
+        row.registration_visible = row.registration.session_visible  # type: ignore[attr-defined]
+        row.state = "registered"
+    if not membership.requires_training:
+        row.state = "exempt"
+    return row
 
 
 def committee_member_rows(
-    committee: SelectionCommittee, *, user: User | AnonymousUser
+    committee: SelectionCommittee, *, user: User | AnonymousUser, waiting: bool = True
 ) -> list[MemberRow]:
     """The committee's members and their training, as `user` may see them.
 
     A member lent by another ministry is named, but their person and their registration
     for that ministry's own session stay closed to `user` (`person_visible`,
-    `registration_visible`). Five queries, whatever the number of members.
+    `registration_visible`). Three queries, whatever the number of members; without
+    `waiting` (the API shows no waiting list) two.
     """
-    rows = _member_rows(committee)
-    visible = set(
-        Person.objects.visible_to(user)
-        .filter(pk__in=[row.membership.person_id for row in rows])
-        .values_list("pk", flat=True)
-    )
-    sessions = set(
-        TrainingSession.objects.visible_to(user)
-        .filter(pk__in=[row.registration.session_id for row in rows if row.registration])
-        .values_list("pk", flat=True)
-    )
-    for row in rows:
-        row.person_visible = row.membership.person_id in visible
-        if row.registration is not None:
-            row.registration_visible = row.registration.session_id in sessions
-    return rows
+    memberships = _member_memberships(committee, user=user, waiting=waiting)
+    return [_member_row(m, committee.interview_date, waiting=waiting) for m in memberships]
 
 
 def with_training_state(people: QuerySet[Person], on_date: datetime.date) -> QuerySet[Person]:

@@ -26,6 +26,7 @@ from committees.selectors import (
     MemberRow,
     committee_list_filter,
     committee_member_rows,
+    committees_with_compliance,
     with_training_state,
 )
 from departments.access import is_htmx, may_edit_department_data
@@ -229,12 +230,7 @@ def _rule_breach(committee: SelectionCommittee, rows: list[MemberRow]) -> list[s
 @require_safe
 @login_required
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    committee = get_object_or_404(
-        SelectionCommittee.objects.visible_to(request.user)
-        .with_compliance()
-        .select_related("department"),
-        pk=pk,
-    )
+    committee = get_object_or_404(committees_with_compliance().visible_to(request.user), pk=pk)
     may_edit = (
         may_edit_department_data(request.user)
         and SelectionCommittee.objects.editable_by(request.user).filter(pk=pk).exists()
