@@ -61,6 +61,10 @@ NOT_MEASURED = {
     "worklists:job_file": "a file",
     "committees:registration_cancel": "a form for one registration; measured by the sessions tests",
     "password_reset_confirm": "a one-time link: it sends the user on to the form",
+    # The REST API (api/): JSON for other systems; benchmarks/api.py measures it.
+    "api:token": "the API",
+    "api:openapi": "the API",
+    "api:me": "the API",
 }
 # Asked as htmx asks them (without the header, a fragment's URL sends the user to its page).
 HTMX = {"committees:people_search", "imports:progress"}

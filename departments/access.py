@@ -78,6 +78,8 @@ GROUP_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "django_celery_beat.intervalschedule": _EDIT,
         "django_celery_beat.clockedschedule": _EDIT,
         "django_celery_beat.solarschedule": _EDIT,
+        # API clients are registered and revoked, never deleted (their history stays).
+        "api.apiclient": ("view", "add", "change"),
     },
 }
 

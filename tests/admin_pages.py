@@ -30,6 +30,7 @@ from django_celery_beat.models import (
 )
 from simple_history.admin import SimpleHistoryAdmin
 
+from api.services import api_client_register
 from committees.models import CommitteeStatus
 from committees.services import committee_update
 from departments.models import DepartmentAlias
@@ -163,6 +164,7 @@ def admin_sample_objects(user: User) -> dict[type[models.Model], models.Model]:
         DepartmentAlias.objects.create(department=department, name="Min. BZK (test)"),
         membership.person,
         supplier,
+        api_client_register(name="Koppeling leverancier", kind="supplier", supplier=supplier)[0],
         TenderFactory(),
         session.programme,
         EvaluationFactory(session=session, person=membership.person),

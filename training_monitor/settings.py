@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "axes",
     # Celery beat's schedule, in the database and the admin (training_monitor/beat.py).
     "django_celery_beat",
+    # The REST API (api/): DRF, its OpenAPI schema, OAuth 2.0 client credentials.
+    "rest_framework",
+    "drf_spectacular",
+    "oauth2_provider",
     "departments",
     "committees",
     "trainings",
@@ -72,9 +76,14 @@ INSTALLED_APPS = [
     "notifications",
     # `seed_demo` and its data; installed everywhere, so the command is always there.
     "demo",
+    # After oauth2_provider, whose admin pages it replaces with its own.
+    "api",
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer under /api/ (a 404 of no view included) carries
+    # API-Version and is problem+json when it is an error.
+    "api.middleware.ApiResponseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "training_monitor.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -143,6 +152,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://"),
+    # The API's per-client rate limit counts here: Redis in production, so that every web
+    # process counts the same requests.
+    "api": env.cache("API_CACHE_URL", default="locmemcache://api"),
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -461,3 +473,68 @@ ESCALATION_DAYS: int = env.int("ESCALATION_DAYS", default=7)
 # A failed send is tried again after 1, 2, 4, ... minutes, up to this many attempts in
 # all; then it waits for an administrator ("Nu opnieuw proberen" in the admin).
 NOTIFICATION_MAX_ATTEMPTS: int = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+
+# The REST API (api/, README "API").
+# The version every answer carries in its API-Version header (semantic versioning; the
+# path carries the major version).
+API_VERSION = "1.0.0"
+# Requests one client may make; DRF's notation ("600/min", "10/s").
+API_RATE_LIMIT: str = env.str("API_RATE_LIMIT", default="600/min")
+# Records one POST /api/v1/attendance may carry.
+API_ATTENDANCE_MAX_RECORDS: int = env.int("API_ATTENDANCE_MAX_RECORDS", default=5000)
+# Answers to an Idempotency-Key are kept this many hours; a retry later is a new request.
+API_IDEMPOTENCY_HOURS: int = env.int("API_IDEMPOTENCY_HOURS", default=24)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    # Behind one proxy (compose's Caddy): the client address is the last X-Forwarded-For.
+    "NUM_PROXIES": 1,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Training Monitor API",
+    "DESCRIPTION": (
+        "Suppliers deliver sessions and attendance; HR systems read compliance; the "
+        "programme bureau reads its quarterly figures. Errors are RFC 9457 problem details."
+    ),
+    "VERSION": API_VERSION,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "CONTACT": {"name": "Programmabureau O&P Rijk", "email": ACCESSIBILITY_CONTACT_EMAIL},
+    "LICENSE": {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
+}
+# OAuth 2.0 client credentials (django-oauth-toolkit). Tokens are kept only as their
+# SHA-256 checksum (RFC 9700 storage), expire after API_TOKEN_SECONDS, and die with
+# their client (the admin's "revoke").
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("API_TOKEN_SECONDS", default=3600),
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    # Only client credentials are used; the redirect-based flows are closed all the same.
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.ApiClientValidator",
+    "SCOPES": {"api": "Training Monitor API"},
+    "DEFAULT_SCOPES": ["api"],
+    "PKCE_REQUIRED": True,
+}
+# django-oauth-toolkit's own application model; named so that api.ApiClient's link to it
+# is a swappable dependency Django's migrations can resolve.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"

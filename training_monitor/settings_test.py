@@ -28,3 +28,13 @@ STORAGES = {
     "default": _MEDIA,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The API's rate limit counts in Redis, as in production, when the tests have one.
+if os.environ.get("TEST_REDIS_URL"):
+    CACHES = {
+        **CACHES,  # noqa: F405
+        "api": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["TEST_REDIS_URL"],
+            "KEY_PREFIX": "tm-test-api",
+        },
+    }

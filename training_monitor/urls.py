@@ -67,6 +67,7 @@ urlpatterns = [
         name="accessibility_statement",
     ),
     path("health/", health.health, name="health"),
+    path("api/v1/", include("api.urls")),
     path("health/live", health.live, name="health_live"),
     path("health/ready", health.ready, name="health_ready"),
     path("imports/", include("imports.urls")),

@@ -101,6 +101,10 @@ NOT_PAGES = {
     "committees:people_search": "an htmx fragment; without htmx it opens the committee page",
     "committees:member_add": "POST only: the form is on the committee page",
     "privacy:person_subject_access": "a file",
+    # The REST API (api/): JSON for other systems, not pages.
+    "api:token": "the API: OAuth token endpoint (POST)",
+    "api:openapi": "the API: its OpenAPI description (JSON)",
+    "api:me": "the API: JSON",
 }
 
 

@@ -474,6 +474,9 @@ OTHER_POST_VIEWS: dict[str, str] = {
     "reports:job_retry": "restarts a failed report job",
     "reports:interventions": "records an intervention for the reports",
     "reports:self_reported": "stores the figures a department reports itself",
+    # The REST API (api/): no session sign-in, so without a token every view answers 401.
+    "api:token": "issues an OAuth access token to an API client",
+    "api:me": "GET only: the API client's own name and scope",
 }
 
 # Models in the admin whose forms write none of the enforced fields. Memberships and
@@ -508,6 +511,7 @@ OTHER_ADMIN_MODELS: dict[str, str] = {
     "trainings.trainingprogramme": "programmes",
     "trainings.trainingsession": "sessions",
     "trainings.waitlistentry": "waiting lists (a new entry through trainings.services)",
+    "api.apiclient": "API clients: registered and revoked, nothing else",
 }
 
 
