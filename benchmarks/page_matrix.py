@@ -65,6 +65,10 @@ NOT_MEASURED = {
     "api:token": "the API",
     "api:openapi": "the API",
     "api:me": "the API",
+    "api:committees": "the API (POST)",
+    "api:committee-compliance": "the API: benchmarks/api_compliance.py",
+    "api:person-training": "the API: benchmarks/api_compliance.py",
+    "api:report-figures": "the API",
 }
 # Asked as htmx asks them (without the header, a fragment's URL sends the user to its page).
 HTMX = {"committees:people_search", "imports:progress"}

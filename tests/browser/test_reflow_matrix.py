@@ -105,6 +105,10 @@ NOT_PAGES = {
     "api:token": "the API: OAuth token endpoint (POST)",
     "api:openapi": "the API: its OpenAPI description (JSON)",
     "api:me": "the API: JSON",
+    "api:committees": "the API: JSON (POST)",
+    "api:committee-compliance": "the API: JSON",
+    "api:person-training": "the API: JSON",
+    "api:report-figures": "the API: JSON",
 }
 
 
