@@ -66,9 +66,13 @@ NOT_MEASURED = {
     "api:openapi": "the API",
     "api:me": "the API",
     "api:committees": "the API (POST)",
-    "api:committee-compliance": "the API: benchmarks/api_compliance.py",
-    "api:person-training": "the API: benchmarks/api_compliance.py",
-    "api:report-figures": "the API",
+    "api:committee_compliance": "the API: benchmarks/api_compliance.py",
+    "api:person_training": "the API: benchmarks/api_compliance.py",
+    "api:report_figures": "the API",
+    "api:session": "the API",
+    "api:attendance": "the API",
+    "api:attendance_batch": "the API",
+    "api:registrations": "the API",
 }
 # Asked as htmx asks them (without the header, a fragment's URL sends the user to its page).
 HTMX = {"committees:people_search", "imports:progress"}

@@ -72,6 +72,12 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ImportSource(models.TextChoices):
+    FILE = "file", _("File")
+    # Records sent to the REST API (POST /api/v1/attendance), kept as a JSON file.
+    API = "api", _("API")
+
+
 def _import_upload_path(instance: ImportBatch, filename: str) -> str:
     return f"imports/{instance.sha256[:2]}/{instance.sha256}{Path(filename).suffix.lower()}"
 
@@ -134,6 +140,15 @@ class ImportBatch(models.Model):
     preview_started_at = models.DateTimeField(_("preview started at"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    # How the rows came: an uploaded file, or records sent to the API (stored as a JSON
+    # file, so they are kept and deleted by the same rules).
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=ImportSource.choices,
+        default=ImportSource.FILE,
+        db_default=ImportSource.FILE,
     )
     hold_invalid = models.BooleanField(
         _("hold invalid rows for review"),

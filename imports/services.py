@@ -25,6 +25,8 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import io
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -58,6 +60,7 @@ from imports.models import (
     ImportBatch,
     ImportProfile,
     ImportRow,
+    ImportSource,
     ImportStatus,
     RowOutcome,
     RowResolution,
@@ -65,6 +68,7 @@ from imports.models import (
 from imports.reading import Field, ParsedFile, parse_attendance_file
 from imports.reading.fields import header_signature
 from imports.reading.messages import lazy_format
+from imports.reading.records import ParsedRecords
 from imports.reading.safety import DEFAULT_MAX_BYTES
 from imports.reading.values import Attendance
 from imports.selectors import (
@@ -152,6 +156,7 @@ def import_batch_create(
     sheet: str = "",
     department: Department | None = None,
     score_scale: int | None = None,
+    source: str = ImportSource.FILE,
 ) -> ImportBatch:
     """Store an uploaded file as a new batch; notes when the same file was applied before.
 
@@ -182,6 +187,7 @@ def import_batch_create(
         sheet=sheet,
         department=department,
         score_scale=score_scale,
+        source=source,
         uploaded_by=user if user is not None and user.is_authenticated else None,  # type: ignore[misc]
         duplicate_of=ImportBatch.objects.filter(
             supplier=supplier, sha256=sha256, status=ImportStatus.APPLIED
@@ -192,6 +198,46 @@ def import_batch_create(
     batch.file.save(batch.file_name, File(file), save=False)
     batch.save()
     return batch
+
+
+def attendance_records_import(
+    *,
+    records: Sequence[dict[str, Any]],
+    supplier: Supplier,
+    user: AbstractBaseUser | AnonymousUser | None = None,
+    score_scale: int | None = None,
+) -> ImportBatch:
+    """The records entry point (POST /api/v1/attendance): one batch per call, queued to
+    be applied like a file with "hold the others for review".
+
+    The records are kept as the batch's JSON file (imports.reading.records reads them),
+    so they pass the same value rules, matching, review queue and apply as a spreadsheet,
+    and are kept and deleted by the same rules (IMPORT_FILE_RETENTION_DAYS). The valid
+    records are applied; the others wait in the review queue. The same records sent again
+    once applied are refused, as the same file is (ImportNotAllowed), and nothing is stored.
+    """
+    content = json.dumps({"records": list(records)}, sort_keys=True, ensure_ascii=False)
+    data = content.encode()
+    earlier = (
+        ImportBatch.objects.filter(
+            supplier=supplier, sha256=hashlib.sha256(data).hexdigest(), status=ImportStatus.APPLIED
+        )
+        .order_by("-applied_at")
+        .first()
+    )
+    if earlier is not None:
+        raise ImportNotAllowed(duplicate_message(ImportBatch(duplicate_of=earlier)) or "")
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+    with transaction.atomic():
+        batch = import_batch_create(
+            file=io.BytesIO(data),
+            file_name=f"api-{stamp}.json",
+            supplier=supplier,
+            user=user,
+            score_scale=score_scale,
+            source=ImportSource.API,
+        )
+        return attendance_import_queue(batch=batch, hold_invalid=True)
 
 
 # --- planning and applying the rows -------------------------------------------------
@@ -431,7 +477,10 @@ class _Importer:
 
 
 def _parse_stored(batch: ImportBatch, stream: IO[bytes]) -> ParsedFile:
-    """The batch's stored file as its options say: profile, sheet, score scale."""
+    """The batch's stored file as its options say: profile, sheet, score scale. Records
+    sent to the API are read from their JSON file with the same value rules."""
+    if batch.source == ImportSource.API:
+        return ParsedRecords(json.load(stream)["records"], score_scale=batch.score_scale)
     return parse_attendance_file(
         stream,  # type: ignore[arg-type]
         filename=batch.file_name,

@@ -16,6 +16,7 @@ unless `hold_invalid` is given.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -114,12 +115,16 @@ class PlannedSession:
     capacity: int | None
     external_id: str
     department: Department | None
+    # Empty: the programme's latest version (a schedule names no version).
+    programme_version: str = ""
 
 
 @dataclass(frozen=True)
 class RowProblem:
     row_number: int
     message: str
+    # The field the problem is about, when it is one field's (the API's invalid-params).
+    field: str = ""
 
 
 @dataclass
@@ -230,7 +235,7 @@ class _Cells:
 
     def __init__(self, cells: Sequence[object], columns: Mapping[SessionField, int]) -> None:
         self.cells, self.columns = cells, columns
-        self.problems: list[str] = []
+        self.problems: list[tuple[str, str]] = []  # (field, message)
 
     def raw(self, name: SessionField) -> object:
         index = self.columns.get(name)
@@ -240,7 +245,7 @@ class _Cells:
         try:
             return parse(self.raw(name))
         except ValueProblem as problem:
-            self.problems.append(str(problem.message))
+            self.problems.append((name.value, str(problem.message)))
             return blank
 
 
@@ -258,21 +263,29 @@ def _row(
     cells: Sequence[object],
     columns: Mapping[SessionField, int],
     departments: DepartmentIndex,
+    *,
+    allow_past: bool = False,
 ) -> PlannedSession | list[RowProblem] | None:
-    """The row's session, or every problem of the row (None for an empty row)."""
+    """The row's session, or every problem of the row (None for an empty row).
+    `allow_past`: a past session is no problem (the API records past sessions too)."""
     if all(is_blank(value) for value in cells):
         return None
     row = _Cells(cells, columns)
     date = row.read(SessionField.DATE, parse_date, None)
-    if date is not None and date < timezone.localdate():
-        row.problems.append(_("This session lies in the past."))
+    if date is not None and date < timezone.localdate() and not allow_past:
+        row.problems.append((SessionField.DATE.value, _("This session lies in the past.")))
     starts_at = row.read(SessionField.START, parse_time, None)
     ends_at = row.read(SessionField.END, parse_time, None)
     if starts_at and ends_at and ends_at <= starts_at:
-        row.problems.append(_("The session ends before it starts."))
+        row.problems.append((SessionField.END.value, _("The session ends before it starts.")))
     texts = {name: row.read(name, partial(_text, name=name), "") for name in _TEXT_FIELDS}
     if not texts[SessionField.PLACE] and not texts[SessionField.ONLINE_LINK]:
-        row.problems.append(_("The session has neither a place nor an online link."))
+        row.problems.append(
+            (
+                SessionField.PLACE.value,
+                _("The session has neither a place nor an online link."),
+            )
+        )
     capacity = row.read(SessionField.CAPACITY, _capacity, None)
     department = row.read(
         SessionField.DEPARTMENT,
@@ -280,7 +293,7 @@ def _row(
         None,
     )
     if row.problems or date is None:
-        return [RowProblem(number, message) for message in row.problems]
+        return [RowProblem(number, message, field) for field, message in row.problems]
     return PlannedSession(
         row_number=number,
         date=date,
@@ -362,17 +375,23 @@ def read_schedule(
 
 
 def _programme(
-    supplier: Supplier, name: str, cache: dict[str, TrainingProgramme]
+    supplier: Supplier,
+    name: str,
+    cache: dict[tuple[str, str], TrainingProgramme],
+    version: str = "",
 ) -> TrainingProgramme:
+    """The supplier's programme of that name: of that version when one is given (made if
+    new), else its latest version."""
     key = name or "Workshop"
-    if key not in cache:
-        found = (
-            TrainingProgramme.objects.filter(supplier=supplier, name__iexact=key)
-            .order_by("-version")
-            .first()
+    if (key, version) not in cache:
+        programmes = TrainingProgramme.objects.filter(supplier=supplier, name__iexact=key)
+        if version:
+            programmes = programmes.filter(version=version)
+        found = programmes.order_by("-version").first()
+        cache[key, version] = found or TrainingProgramme.objects.create(
+            supplier=supplier, name=key, version=version
         )
-        cache[key] = found or TrainingProgramme.objects.create(supplier=supplier, name=key)
-    return cache[key]
+    return cache[key, version]
 
 
 def _existing(supplier: Supplier, row: PlannedSession) -> TrainingSession | None:
@@ -385,7 +404,7 @@ def _existing(supplier: Supplier, row: PlannedSession) -> TrainingSession | None
 
 
 def _write(
-    supplier: Supplier, row: PlannedSession, programmes: dict[str, TrainingProgramme]
+    supplier: Supplier, row: PlannedSession, programmes: dict[tuple[str, str], TrainingProgramme]
 ) -> str:
     values = {
         "date": row.date,
@@ -396,7 +415,7 @@ def _write(
         "online_link": row.online_link,
         "capacity": row.capacity,
         "department": row.department,
-        "programme": _programme(supplier, row.programme, programmes),
+        "programme": _programme(supplier, row.programme, programmes, row.programme_version),
     }
     session = _existing(supplier, row)
     if session is None:
@@ -434,7 +453,7 @@ def sessions_import(
     planned, problems = read_schedule(source, filename=filename, profile=profile)
     result = SessionsImportResult(problems=problems)
     writes = not dry_run and not (problems and not hold_invalid)
-    programmes: dict[str, TrainingProgramme] = {}
+    programmes: dict[tuple[str, str], TrainingProgramme] = {}
     with transaction.atomic():
         for row in planned:
             outcome = _write(supplier, row, programmes)
@@ -443,3 +462,41 @@ def sessions_import(
         transaction.set_rollback(not writes)
     result.written = writes
     return result
+
+
+@dataclass
+class SessionPut:
+    """What session_put did: "created", "updated" or "unchanged", and the session; or
+    the problems that stopped it (nothing written)."""
+
+    outcome: str = ""
+    session: TrainingSession | None = None
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def session_put(
+    *,
+    supplier: Supplier,
+    external_id: str,
+    values: Mapping[SessionField, object],
+    programme_version: str = "",
+) -> SessionPut:
+    """Create or update one session by the supplier's own id (PUT /api/v1/sessions/{id}).
+
+    The values go through the schedule import's own rules and messages (`_row`); unlike a
+    schedule, a past session may be written too: the API also records sessions that were
+    held. Writing the same values twice changes nothing.
+    """
+    cells = [values.get(name) for name in SessionField]
+    columns = {name: index for index, name in enumerate(SessionField)}
+    cells[columns[SessionField.SESSION_ID]] = external_id
+    result = _row(1, cells, columns, DepartmentIndex.load(), allow_past=True)
+    if not isinstance(result, PlannedSession):
+        return SessionPut(problems=result or [])
+    planned = dataclasses.replace(result, programme_version=programme_version)
+    with transaction.atomic():
+        outcome = _write(supplier, planned, {})
+    session = TrainingSession.objects.select_related("programme", "department").get(
+        supplier=supplier, external_id=external_id, entered_by_hand=False
+    )
+    return SessionPut(outcome=outcome, session=session)

@@ -205,6 +205,9 @@ class TrainingSession(models.Model):
     # (A database default too: the attendance import writes rows with COPY.)
     entered_by_hand = models.BooleanField(_("entered by hand"), default=False, db_default=False)
 
+    # Who created or changed a session (a page, the schedule import, an API client); the
+    # attendance import's bulk-made sessions have no history rows, their import says.
+    history = HistoricalRecords()
     objects = TrainingSessionQuerySet.as_manager()
 
     class Meta:

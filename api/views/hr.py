@@ -216,7 +216,7 @@ def committees(request: Request) -> Response:
     )
     pk = registration.committee.pk
     body = {**_compliance(request, pk), "warnings": list(registration.warnings)}
-    location = reverse("api:committee-compliance", args=[pk])
+    location = reverse("api:committee_compliance", args=[pk])
     return Response(
         RegisteredSerializer(body).data,
         status=status.HTTP_201_CREATED,

@@ -106,9 +106,13 @@ NOT_PAGES = {
     "api:openapi": "the API: its OpenAPI description (JSON)",
     "api:me": "the API: JSON",
     "api:committees": "the API: JSON (POST)",
-    "api:committee-compliance": "the API: JSON",
-    "api:person-training": "the API: JSON",
-    "api:report-figures": "the API: JSON",
+    "api:committee_compliance": "the API: JSON",
+    "api:person_training": "the API: JSON",
+    "api:report_figures": "the API: JSON",
+    "api:session": "the API: JSON",
+    "api:attendance": "the API: JSON (POST)",
+    "api:attendance_batch": "the API: JSON",
+    "api:registrations": "the API: JSON",
 }
 
 

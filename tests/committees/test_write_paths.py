@@ -504,9 +504,13 @@ OTHER_POST_VIEWS: dict[str, str] = {
     # The REST API (api/): no session sign-in, so without a token every view answers 401.
     "api:token": "issues an OAuth access token to an API client",
     "api:me": "GET only: the API client's own name and scope",
-    "api:committee-compliance": "GET only: a committee's compliance",
-    "api:person-training": "GET only: a person's training",
-    "api:report-figures": "GET only: a frozen report's figures",
+    "api:committee_compliance": "GET only: a committee's compliance",
+    "api:person_training": "GET only: a person's training",
+    "api:report_figures": "GET only: a frozen report's figures",
+    "api:session": "a supplier's session (PUT): no committee",
+    "api:attendance": "a supplier's attendance records, through the import (completions only)",
+    "api:attendance_batch": "GET only: an attendance batch's status",
+    "api:registrations": "GET only: who is registered for a supplier's session",
 }
 
 # Models in the admin whose forms write none of the enforced fields. Memberships and
