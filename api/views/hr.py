@@ -16,20 +16,21 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.authentication import request_client
-from api.hr_serializers import (
+from api.idempotency import idempotent
+from api.permissions import IsDepartmentClient
+from api.serializers.hr import (
     CommitteeInSerializer,
     ComplianceSerializer,
     PersonTrainingSerializer,
     RegisteredSerializer,
 )
-from api.permissions import IsDepartmentClient
 from committees.forms import CommitteeForm
 from committees.models import SelectionCommittee
 from committees.selectors import (
@@ -189,7 +190,19 @@ def _checked(
 @extend_schema(
     operation_id="committee_register",
     request=CommitteeInSerializer,
-    responses={201: RegisteredSerializer},
+    parameters=[
+        OpenApiParameter(
+            "Idempotency-Key",
+            str,
+            OpenApiParameter.HEADER,
+            description="A key of your own (e.g. a UUID): a retry with the same key and body "
+            "answers the first answer and registers nothing again.",
+        )
+    ],
+    responses={
+        201: RegisteredSerializer,
+        422: OpenApiResponse(description="The Idempotency-Key was used for another request."),
+    },
     tags=["hr"],
 )
 @api_view(["POST"])
@@ -199,6 +212,10 @@ def committees(request: Request) -> Response:
     like: the ministry's rule applies as on the committee page (a refusal, or a
     justification asked, is a 400 with the page's message on `status` or
     `justification`; in advisory mode the warning comes back in `warnings`)."""
+    return idempotent(request, lambda: _register(request))
+
+
+def _register(request: Request) -> Response:
     incoming = CommitteeInSerializer(data=request.data)
     incoming.is_valid(raise_exception=True)
     data = incoming.validated_data

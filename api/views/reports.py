@@ -13,8 +13,8 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.hr_serializers import ReportSerializer
 from api.permissions import IsBureauClient
+from api.serializers.hr import ReportSerializer
 from reports.models import ReportKind
 from reports.presentation.json_export import export_json
 from reports.selectors import snapshot_latest

@@ -179,3 +179,16 @@ def test_a_supplier_or_the_bureau_may_not_register(request, caller, people) -> N
 
     assert response.status_code == 403
     assert not SelectionCommittee.objects.exists()
+
+
+def test_a_retry_with_the_same_idempotency_key_registers_nothing_again(
+    department_api, people
+) -> None:
+    first = department_api.post(URL, body(("E0", "chair")), HTTP_IDEMPOTENCY_KEY="reg-1")
+    again = department_api.post(URL, body(("E0", "chair")), HTTP_IDEMPOTENCY_KEY="reg-1")
+    other = department_api.post(URL, body(("E1", "chair")), HTTP_IDEMPOTENCY_KEY="reg-1")
+
+    assert (first.status_code, again.status_code, other.status_code) == (201, 201, 422)
+    assert again.json() == first.json()
+    assert again["Location"] == first["Location"]
+    assert SelectionCommittee.objects.count() == 1
