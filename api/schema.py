@@ -28,7 +28,7 @@ class ApiClientAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ig
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "RFC 9457 problem details.",
-    "required": ["type", "title", "status"],
+    "required": ["type", "title", "status", "detail"],
     "properties": {
         "type": {"type": "string", "format": "uri-reference"},
         "title": {"type": "string"},

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponseBase
 
 logger = logging.getLogger(__name__)
@@ -76,8 +76,10 @@ class SessionLifetimeMiddleware:
                 logger.info("Session ended at its maximum lifetime: user_id=%s", request.user.pk)
                 logout(request)
         response = self.get_response(request)
-        # After the view, so the login view's own request starts the clock.
-        if request.user.is_authenticated:
+        # After the view, so the login view's own request starts the clock. Only for a
+        # user signed in by this session: an API client signs in with a token on every
+        # request and gets no session (ADR /core/stateless).
+        if request.user.is_authenticated and SESSION_KEY in request.session:
             now = int(time.time())
             if LOGIN_TIME_KEY not in request.session:
                 request.session[LOGIN_TIME_KEY] = now

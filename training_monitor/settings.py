@@ -475,6 +475,8 @@ ESCALATION_DAYS: int = env.int("ESCALATION_DAYS", default=7)
 NOTIFICATION_MAX_ATTEMPTS: int = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 
 # The REST API (api/, README "API").
+# Where clients' developers reach the API's administrators (openapi.json info.contact).
+API_CONTACT_EMAIL: str = env.str("API_CONTACT_EMAIL", default="api@training-monitor.localhost")
 # The version every answer carries in its API-Version header (semantic versioning; the
 # path carries the major version).
 API_VERSION = "1.0.0"
@@ -503,9 +505,17 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": API_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
+    # Paths relative to the server's base path, which names the major version (ADR
+    # /core/uri-version): /api/v1 + /sessions/{supplier_ref}.
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVERS": [{"url": "/api/v1", "description": "Training Monitor"}],
     "COMPONENT_SPLIT_REQUEST": True,
-    "CONTACT": {"name": "Programmabureau O&P Rijk", "email": ACCESSIBILITY_CONTACT_EMAIL},
+    "CONTACT": {
+        "name": "Beheer Training Monitor (Programmabureau O&P Rijk)",
+        "email": API_CONTACT_EMAIL,
+        "url": SITE_URL,
+    },
     "LICENSE": {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

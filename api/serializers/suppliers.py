@@ -22,9 +22,18 @@ class DateText(serializers.CharField):
     """A date as YYYY-MM-DD (the import's date reader also takes 1-3-2027 and the like)."""
 
 
-@extend_schema_field({"type": "string", "pattern": r"^\d{1,2}:\d{2}$", "example": "09:30"})
+# A time of day in the Netherlands (ADR /core/date-time: "time-local", no time zone).
+TIME_LOCAL = {"type": "string", "format": "time-local", "example": "09:30"}
+
+
+@extend_schema_field(TIME_LOCAL)
 class TimeText(serializers.CharField):
     """A time as HH:MM."""
+
+
+@extend_schema_field(TIME_LOCAL)
+class LocalTimeField(serializers.TimeField):
+    """A time of day written as HH:MM."""
 
 
 class ProgrammeSerializer(serializers.Serializer[Any]):
@@ -54,8 +63,8 @@ class SessionInSerializer(serializers.Serializer[Any]):
 
 class SessionOutSerializer(serializers.ModelSerializer[TrainingSession]):
     supplier_ref = serializers.CharField(source="external_id")
-    start_time = serializers.TimeField(source="starts_at", format="%H:%M", allow_null=True)
-    end_time = serializers.TimeField(source="ends_at", format="%H:%M", allow_null=True)
+    start_time = LocalTimeField(source="starts_at", format="%H:%M", allow_null=True)
+    end_time = LocalTimeField(source="ends_at", format="%H:%M", allow_null=True)
     programme = ProgrammeSerializer()
     ministry = serializers.CharField(source="department.code", allow_null=True, default=None)
 
@@ -83,10 +92,9 @@ def _record_field(name: str) -> serializers.Field:
         return serializers.DecimalField(
             max_digits=6, decimal_places=3, required=False, allow_null=True
         )
-    field: serializers.Field = (DateText if name == "session_date" else serializers.CharField)(
-        required=False, allow_null=True, allow_blank=True, max_length=255
-    )
-    return field
+    if name == "session_date":
+        return DateText(required=False, allow_null=True)
+    return serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=255)
 
 
 class AttendanceRecordSerializer(serializers.Serializer[Any]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -23,11 +24,21 @@ class ApiTokenView(TokenView):
     client libraries expect, rather than as a problem."""
 
 
+# drf-spectacular loads its extensions lazily and not thread-safely: two threads of one
+# gunicorn worker generating the schema at once can fail with a 500. One at a time.
+_SCHEMA_LOCK = threading.Lock()
+
+
 class OpenApiView(SpectacularJSONAPIView):
-    """The OpenAPI 3 description, public (ADR API-51): no token needed."""
+    """The OpenAPI 3 description, public (ADR /core/publish-openapi): no token needed."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        with _SCHEMA_LOCK:
+            return super().get(request, *args, **kwargs)  # type: ignore[no-untyped-call]
 
 
 ME_SERIALIZER = inline_serializer(
