@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from api.views import core, suppliers
+from api.views import core, hr, reports, suppliers
 
 app_name = "api"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("oauth/token", core.ApiTokenView.as_view(), name="token"),
     path("openapi.json", core.OpenApiView.as_view(), name="openapi"),
     path("me", core.me, name="me"),
+    # For HR and recruitment systems (department clients) and the programme bureau.
+    path("committees", hr.committees, name="committees"),
+    path("committees/<int:id>/compliance", hr.committee_compliance, name="committee_compliance"),
+    path("people/<str:employee_number>/training", hr.person_training, name="person_training"),
+    path("reports/<str:quarter>/<str:kind>", reports.report_figures, name="report_figures"),
     # Suppliers.
     path("sessions/<str:supplier_ref>", suppliers.session, name="session"),
     path("attendance", suppliers.attendance, name="attendance"),

@@ -34,7 +34,7 @@ from departments.people import DuplicatePersonError, person_update
 from departments.people_forms import PeopleSearchForm, PersonForm
 from training_monitor.page_values import url_for_pk
 from trainings.hand_entry import people_enterable_by
-from trainings.models import TrainingCompletion
+from trainings.selectors import person_completions
 
 PAGE_SIZE = 25
 # The list says how many people it found up to this number, and "more than" beyond: a
@@ -203,9 +203,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(
         Person.objects.visible_to(request.user).select_related("department"), pk=pk
     )
-    completions = TrainingCompletion.objects.filter(person=person).select_related(
-        "session__supplier", "session__programme", "entered_by", "confirmed_by"
-    )
+    completions = person_completions(person)
     # The memberships are scoped to the reader; their committees come with them.
     committees = committees_with_compliance(None)
     memberships = (

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import DateField, Exists, OuterRef, QuerySet, Value
+from django.db.models import DateField, Exists, OuterRef, Prefetch, QuerySet, Value
 from django.db.models.expressions import BaseExpression
 from django.http import QueryDict
+from django.utils import timezone
 
 from committees import compliance
 from committees.filters import CommitteeFilter
@@ -20,7 +22,12 @@ from committees.models import (
     SelectionCommitteeQuerySet,
 )
 from departments.models import Department, EnforcementMode, Person
-from trainings.models import TrainingCompletion, TrainingSession
+from trainings.models import (
+    CompletionStatus,
+    TrainingCompletion,
+    TrainingSession,
+    WaitlistEntry,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -138,6 +145,136 @@ def action_list_page(
     """
     rows = action_list(department, today).values(*ACTION_PAGE_FIELDS)
     return list(rows[offset : offset + limit])
+
+
+@dataclass
+class MemberRow:
+    """One member of a committee, with what is known about their training: the committee
+    page and the API's compliance read the same rows."""
+
+    membership: CommitteeMembership
+    state: str  # trained, registered, untrained or exempt
+    completion: TrainingCompletion | None = None
+    registration: TrainingCompletion | None = None
+    registration_in_time: bool = False
+    # A member may come from another ministry: named here, but their page stays closed.
+    person_visible: bool = True
+    # A hand entry that would train the member once a second person confirms it.
+    pending: TrainingCompletion | None = None
+    # A spot on the waiting list of an upcoming session.
+    waiting: WaitlistEntry | None = None
+    # The registration is for a session the user may see (not another ministry's own
+    # session, arranged by that ministry for a lent member): details and a cancel link.
+    registration_visible: bool = True
+
+    @property
+    def may_register(self) -> bool:
+        """Offer "Register for a session": not trained, and no place in time."""
+        return self.state == "untrained" or (
+            self.state == "registered" and not self.registration_in_time
+        )
+
+
+@functools.lru_cache(maxsize=8)
+def _memberships_with_training_status_for(
+    roles: tuple[str, ...], validity: datetime.timedelta | None
+) -> CommitteeMembershipQuerySet:
+    return (
+        CommitteeMembership.objects.with_training_status()
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name")
+    )
+
+
+def _member_memberships(
+    committee: SelectionCommittee, *, user: User | AnonymousUser, waiting: bool
+) -> CommitteeMembershipQuerySet:
+    """The committee's memberships with their training status and each person's places
+    (and, with `waiting`, their waiting-list spots). Whether `user` may see each place's
+    session and each member's person is asked in the same queries (the `visible_to`
+    rules as subqueries), not in two more."""
+    # Newest first, so the first match wins.
+    places = (
+        TrainingCompletion.objects.filter(session__cancelled=False)
+        .filter(status__in=[CompletionStatus.ATTENDED, CompletionStatus.REGISTERED])
+        .select_related("session__supplier")
+        .annotate(
+            session_visible=Exists(
+                TrainingSession.objects.visible_to(user).filter(pk=OuterRef("session"))
+            )
+        )
+        .order_by("-session__date", "-pk")
+    )
+    prefetches: list[Prefetch[Any, Any, Any]] = [
+        Prefetch("person__completions", queryset=places, to_attr="places")
+    ]
+    if waiting:
+        entries = (
+            WaitlistEntry.objects.filter(session__date__gte=timezone.localdate())
+            .select_related("session__supplier")
+            .order_by("session__date", "pk")
+        )
+        prefetches.append(Prefetch("person__waitlist_entries", queryset=entries, to_attr="waiting"))
+    return (
+        _memberships_with_training_status_for(
+            tuple(compliance.required_roles()), compliance.validity()
+        )
+        .filter(committee=committee)
+        .annotate(
+            person_visible=Exists(Person.objects.visible_to(user).filter(pk=OuterRef("person")))
+        )
+        .prefetch_related(*prefetches)
+    )
+
+
+def _member_row(membership: Any, interview_date: datetime.date, *, waiting: bool) -> MemberRow:
+    """One membership of `_member_memberships` as the page and the API show it."""
+    mine: list[TrainingCompletion] = membership.person.places
+    row = MemberRow(
+        membership=membership, state="untrained", person_visible=membership.person_visible
+    )
+    if waiting:
+        row.waiting = next(iter(membership.person.waiting), None)
+    if membership.is_trained:
+        row.state = "trained"
+        row.completion = next(
+            (
+                c
+                for c in mine
+                if c.status == CompletionStatus.ATTENDED
+                and not c.awaiting_confirmation
+                and c.session.date <= interview_date
+            ),
+            None,
+        )
+        return row
+    row.pending = next(
+        (c for c in mine if c.awaiting_confirmation and c.session.date <= interview_date), None
+    )
+    registrations = [c for c in mine if c.status == CompletionStatus.REGISTERED]
+    if registrations:
+        # The earliest registration says when the member will be trained.
+        row.registration = registrations[-1]
+        row.registration_in_time = row.registration.session.date <= interview_date
+        row.registration_visible = row.registration.session_visible  # type: ignore[attr-defined]
+        row.state = "registered"
+    if not membership.requires_training:
+        row.state = "exempt"
+    return row
+
+
+def committee_member_rows(
+    committee: SelectionCommittee, *, user: User | AnonymousUser, waiting: bool = True
+) -> list[MemberRow]:
+    """The committee's members and their training, as `user` may see them.
+
+    A member lent by another ministry is named, but their person and their registration
+    for that ministry's own session stay closed to `user` (`person_visible`,
+    `registration_visible`). Three queries, whatever the number of members; without
+    `waiting` (the API shows no waiting list) two.
+    """
+    memberships = _member_memberships(committee, user=user, waiting=waiting)
+    return [_member_row(m, committee.interview_date, waiting=waiting) for m in memberships]
 
 
 def with_training_state(people: QuerySet[Person], on_date: datetime.date) -> QuerySet[Person]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from committees.enforcement import (
     CONFIRMING_STATUSES,
     EnforcementCheck,
     EnforcementError,
+    committee_check_enforcement,
     committee_enforce,
 )
 from committees.models import (
@@ -159,6 +162,62 @@ def committee_change_status(
     return committee_update(
         committee=committee, user=user, justification=justification, status=status
     )
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A committee registered with its members (`committee_register`), and what the
+    department's rule said without refusing (who is not trained yet)."""
+
+    committee: SelectionCommittee
+    warnings: tuple[str, ...] = ()
+
+
+@transaction.atomic
+def committee_register(
+    *,
+    department: Department,
+    vacancy_reference: str,
+    vacancy_title: str,
+    interview_date: datetime.date,
+    members: Sequence[tuple[Person, str]],
+    status: str = CommitteeStatus.PLANNED,
+    notes: str = "",
+    justification: str = "",
+    user: User | AnonymousUser | None = None,
+) -> Registration:
+    """Create a committee, add its members and give it `status`: the three steps O&P
+    staff take on the pages (new committee, add members, edit the status), through the
+    same services, so the department's rule asks and refuses exactly what it asks there.
+
+    One transaction: a refusal leaves nothing behind. A refusal is a ValidationError
+    keyed by what it is about: `members.<index>` for a member (the same person twice),
+    `status` for a confirmation refused, `justification` when only a reason is missing.
+    """
+    committee = committee_create(
+        department=department,
+        vacancy_reference=vacancy_reference,
+        vacancy_title=vacancy_title,
+        interview_date=interview_date,
+        notes=notes,
+        user=user,
+    )
+    for index, (person, role) in enumerate(members):
+        try:
+            committee_add_member(committee=committee, person=person, role=role, user=user)
+        except ValidationError as error:
+            raise ValidationError({f"members.{index}": error.error_list}) from error
+    if status == CommitteeStatus.PLANNED:
+        return Registration(committee)
+    check = committee_check_enforcement(committee=committee, status=status)
+    try:
+        committee_update(committee=committee, user=user, justification=justification, status=status)
+    except EnforcementError as error:
+        field = "justification" if error.code == "justification_required" else "status"
+        raise ValidationError({field: error.error_list}) from error
+    # What the edit page shows as a warning after confirming (committees.forms).
+    warns = check.confirming and check.warns
+    return Registration(committee, (check.warning_message(),) if warns else ())
 
 
 def _member_check(

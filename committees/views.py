@@ -10,11 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -29,7 +28,9 @@ from committees.models import (
     SelectionCommittee,
 )
 from committees.selectors import (
+    MemberRow,
     committee_list_filter,
+    committee_member_rows,
     committees_with_compliance,
     mark_training_state,
 )
@@ -37,7 +38,6 @@ from departments.access import is_htmx, may_edit_department_data
 from departments.models import Department, EnforcementMode, Person
 from departments.people import DuplicatePersonError, person_likely_matches
 from training_monitor.page_values import CountedUpTo, date_shown, url_for_pk
-from trainings.models import CompletionStatus, TrainingCompletion, TrainingSession, WaitlistEntry
 
 PAGE_SIZE = 25
 # The committee list counts up to this many; beyond, it says "more than" (CountedUpTo).
@@ -168,93 +168,6 @@ def committee_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, form.enforcement_warning)
             return redirect("committees:detail", pk=pk)
     return render(request, "committees/committee_form.html", {"form": form, "committee": committee})
-
-
-@dataclass
-class MemberRow:
-    """One member on the committee page, with what is known about their training."""
-
-    membership: CommitteeMembership
-    state: str  # trained, registered, untrained or exempt
-    completion: TrainingCompletion | None = None
-    registration: TrainingCompletion | None = None
-    registration_in_time: bool = False
-    # A member may come from another ministry: named here, but their page stays closed.
-    person_visible: bool = True
-    # A hand entry that would train the member once a second person confirms it.
-    pending: TrainingCompletion | None = None
-    # A spot on the waiting list of an upcoming session.
-    waiting: WaitlistEntry | None = None
-    # The registration is for a session the user may see (not another ministry's own
-    # session, arranged by that ministry for a lent member): details and a cancel link.
-    registration_visible: bool = True
-
-    @property
-    def may_register(self) -> bool:
-        """Offer "Register for a session": not trained, and no place in time."""
-        return self.state == "untrained" or (
-            self.state == "registered" and not self.registration_in_time
-        )
-
-
-def _member_rows(committee: SelectionCommittee) -> list[MemberRow]:
-    # All of the members' places in one query; newest first, so the first match wins.
-    places = (
-        TrainingCompletion.objects.filter(session__cancelled=False)
-        .filter(status__in=[CompletionStatus.ATTENDED, CompletionStatus.REGISTERED])
-        .select_related("session__supplier")
-        .order_by("-session__date", "-pk")
-    )
-    waiting = (
-        WaitlistEntry.objects.filter(session__date__gte=timezone.localdate())
-        .select_related("session__supplier")
-        .order_by("session__date", "pk")
-    )
-    memberships = (
-        committee.memberships.with_training_status()
-        .select_related("person")
-        .prefetch_related(
-            Prefetch("person__completions", queryset=places, to_attr="places"),
-            Prefetch("person__waitlist_entries", queryset=waiting, to_attr="waiting"),
-        )
-        .order_by("person__last_name", "person__first_name")
-    )
-    rows: list[MemberRow] = []
-    for membership in memberships:
-        mine: list[TrainingCompletion] = membership.person.places
-        row = MemberRow(membership=membership, state="untrained")
-        row.waiting = next(iter(membership.person.waiting), None)
-        if membership.is_trained:
-            row.state = "trained"
-            row.completion = next(
-                (
-                    c
-                    for c in mine
-                    if c.status == CompletionStatus.ATTENDED
-                    and not c.awaiting_confirmation
-                    and c.session.date <= committee.interview_date
-                ),
-                None,
-            )
-        else:
-            row.pending = next(
-                (
-                    c
-                    for c in mine
-                    if c.awaiting_confirmation and c.session.date <= committee.interview_date
-                ),
-                None,
-            )
-            registrations = [c for c in mine if c.status == CompletionStatus.REGISTERED]
-            if registrations:
-                # The earliest registration says when the member will be trained.
-                row.registration = registrations[-1]
-                row.registration_in_time = row.registration.session.date <= committee.interview_date
-                row.state = "registered"
-            if not membership.requires_training:
-                row.state = "exempt"
-        rows.append(row)
-    return rows
 
 
 @dataclass
@@ -435,21 +348,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_edit = may_edit_department_data(request.user) and committee.editable
     search_form = PersonSearchForm(request.GET or None)
     query = search_form.cleaned_data["q"] if search_form.is_valid() else ""
-    rows = _member_rows(committee)
-    visible = set(
-        Person.objects.visible_to(request.user)
-        .filter(pk__in=[row.membership.person_id for row in rows])
-        .values_list("pk", flat=True)
-    )
-    sessions = set(
-        TrainingSession.objects.visible_to(request.user)
-        .filter(pk__in=[row.registration.session_id for row in rows if row.registration])
-        .values_list("pk", flat=True)
-    )
-    for row in rows:
-        row.person_visible = row.membership.person_id in visible
-        if row.registration is not None:
-            row.registration_visible = row.registration.session_id in sessions
+    rows = committee_member_rows(committee, user=request.user)
     return render(
         request,
         "committees/committee_detail.html",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.models import SelectionCommittee
-from reports.models import SelfReportedFigures
+from reports.models import ReportSnapshot, SelfReportedFigures
 from reports.quarters import Quarter
 from trainings.models import Tender, TrainingSession
 
@@ -118,3 +118,8 @@ def reportable_quarter(
             % {"first": first.label(), "last": last.label()}
         )
     return quarter
+
+
+def snapshot_latest(*, kind: str, quarter: str) -> ReportSnapshot | None:
+    """The newest version of a quarter's report, as the reports page lists it."""
+    return ReportSnapshot.objects.latest_versions().filter(kind=kind, quarter=quarter).first()

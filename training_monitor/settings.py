@@ -514,6 +514,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SCHEMA_PATH_PREFIX_TRIM": True,
     "SERVERS": [{"url": "/api/v1", "description": "Training Monitor"}],
+    # Fields named "status" with different choices: a name of their own each.
+    "ENUM_NAME_OVERRIDES": {
+        "CommitteeStatusEnum": "committees.models.CommitteeStatus",
+        "CompletionStatusEnum": "trainings.models.CompletionStatus",
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "CONTACT": {
         "name": "Beheer Training Monitor (Programmabureau O&P Rijk)",

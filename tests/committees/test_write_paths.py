@@ -53,6 +53,8 @@ class World:
     op_client: Client
     admin_client: Client
     user: Any
+    # The department's API client (tests/api/conftest.py), made when a path needs it.
+    api: Any = None
 
     def refresh(self) -> SelectionCommittee:
         return SelectionCommittee.objects.with_compliance().get(pk=self.committee.pk)
@@ -252,6 +254,30 @@ def page_create(w: World, justification: str) -> None:
     )
 
 
+# --- the API ------------------------------------------------------------------------------
+
+
+def api_register(w: World, justification: str) -> None:
+    from api.models import ClientKind
+    from tests.api.conftest import api_caller
+
+    if w.api is None:
+        w.api = api_caller("HR-systeem", ClientKind.DEPARTMENT, department=w.committee.department)
+    w.api.post(
+        "/api/v1/committees",
+        {
+            "vacancy_reference": "NIEUW-1",
+            "vacancy_title": "Jurist",
+            "interview_date": INTERVIEW.isoformat(),
+            "status": CommitteeStatus.CONFIRMED,
+            "justification": justification,
+            "members": [
+                {"employee_number": w.untrained.employee_number, "role": MembershipRole.MEMBER}
+            ],
+        },
+    )
+
+
 # --- admin ------------------------------------------------------------------------------
 
 
@@ -372,6 +398,7 @@ WRITE_PATHS = [
     WritePath("page edit (status)", "status", page_edit_status, "committees:edit"),
     WritePath("page edit (interview date)", "date", page_edit_date, "committees:edit"),
     WritePath("page new committee", "create", page_create, "committees:create", False),
+    WritePath("API register committee", "create", api_register, "api:committees"),
     WritePath(
         "admin membership add",
         "member",
@@ -477,6 +504,9 @@ OTHER_POST_VIEWS: dict[str, str] = {
     # The REST API (api/): no session sign-in, so without a token every view answers 401.
     "api:token": "issues an OAuth access token to an API client",
     "api:me": "GET only: the API client's own name and scope",
+    "api:committee_compliance": "GET only: a committee's compliance",
+    "api:person_training": "GET only: a person's training",
+    "api:report_figures": "GET only: a frozen report's figures",
     "api:session": "a supplier's session (PUT): no committee",
     "api:attendance": "a supplier's attendance records, through the import (completions only)",
     "api:attendance_batch": "GET only: an attendance batch's status",
