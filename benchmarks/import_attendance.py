@@ -311,7 +311,9 @@ def measure_memory(path: Path, supplier_pk: int, scale: float, database: str) ->
         capture_output=True,
         text=True,
         env=env,
-        cwd=Path(__file__).parent,
+        # The repository root: from benchmarks/ the child's Django found benchmarks/reports.py
+        # where the reports app should be ("'reports' is not a package").
+        cwd=Path(__file__).resolve().parent.parent,
     )
     if done.returncode != 0:
         raise SystemExit(f"the memory run failed:\n{done.stderr[-3000:]}")
