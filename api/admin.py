@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -23,6 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from api.models import ApiClient, ClientKind
 from api.services import api_client_register, api_client_revoke, api_tokens_revoke
+from departments.admin_scoping import ScopedFieldsMixin, ScopedModelForm
 
 # django-oauth-toolkit's own pages (applications, tokens, grants) stay out of the admin:
 # a client is registered and revoked here, with its service user, in one step.
@@ -37,7 +37,7 @@ for _model in (
         admin.site.unregister(_model)
 
 
-class ApiClientAddForm(forms.ModelForm[ApiClient]):
+class ApiClientAddForm(ScopedModelForm):
     class Meta:
         model = ApiClient
         fields = ["name", "kind", "supplier", "department"]
@@ -55,7 +55,10 @@ class ApiClientAddForm(forms.ModelForm[ApiClient]):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(SimpleHistoryAdmin):
+class ApiClientAdmin(ScopedFieldsMixin, SimpleHistoryAdmin):
+    """Only administrators reach the admin; the scoped fields are the defence in depth
+    every admin form has (a ministry or supplier the user may not use is refused)."""
+
     list_display = ["name", "kind", "supplier", "department", "active", "client_id", "created_at"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "application__client_id"]
