@@ -67,9 +67,9 @@ def committee(department):
 OP_PAGES = {
     # the rows, their count (up to a limit), the ministries shown, may the user edit
     "list": 4,
-    # the committee (with may edit), members, their places, waiting lists, which
-    # people and sessions the user may see, history (2), justifications
-    "detail": 9,
+    # the committee (with may edit), members (with which people the user may see),
+    # their places (with which sessions), waiting lists, history (2), justifications
+    "detail": 7,
     # the committee (with may edit)
     "edit": 1,
     # the committee, the member, sessions on offer, their places and waiting list
