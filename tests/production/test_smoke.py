@@ -134,7 +134,10 @@ def service_envs(
         assert env["DATABASE_URL"].startswith("postgres://training_monitor@db:5432/")
         assert "db" in compose["services"]
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
-        env.update(DATABASE_URL=database, CELERY_BROKER_URL=broker, **overrides)
+        assert env.get("API_CACHE_URL", "redis://redis:6379/").startswith("redis://redis:6379/")
+        # The API's rate limit counts in compose's Redis: here the test's.
+        env.update(DATABASE_URL=database, CELERY_BROKER_URL=broker, API_CACHE_URL=broker)
+        env.update(overrides)
         assert env.get("DEBUG", "false") == "false"
         envs[name] = env
     return envs
