@@ -183,6 +183,11 @@ class OPStaff(_User):
         ) as response:
             if response.status_code == 302:
                 return
+            if response.status_code == 400 and TRAINED_MEANWHILE in (response.text or ""):
+                # The import running beside the users trained this member since the form
+                # was shown: the page says so, and nothing is left to do (a handled race).
+                response.success()
+                return
             # Another user took the last place since the page was shown: the page says
             # so and offers that session's waiting list, which a person would then join.
             waitlist = SESSION_FORM.findall(response.text or "")
@@ -193,6 +198,10 @@ class OPStaff(_User):
                 return
             response.success()
         self.post(url, "register, waiting list after full (POST)", {**data, "waitlist": "on"})
+
+
+# The refusal's words (Dutch, the users' language) when the member needs no place.
+TRAINED_MEANWHILE = "al getraind voor deze commissie"
 
 
 class Bureau(_User):
