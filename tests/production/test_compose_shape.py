@@ -111,7 +111,8 @@ SETTINGS_AS_JSON = (
 # What compose sets on purpose, unlike the app's defaults.
 SET_ON_PURPOSE = {
     "ALLOWED_HOSTS",
-    # API_CACHE_URL: the API's rate limit counts in compose's Redis, not in one process.
+    # CACHE_URL and API_CACHE_URL: the caches and the API's rate limit are in compose's
+    # Redis, shared by every process, not one per process.
     "CACHES",
     "CELERY_BROKER_URL",
     "CELERY_TASK_ALWAYS_EAGER",

@@ -134,9 +134,12 @@ def service_envs(
         assert env["DATABASE_URL"].startswith("postgres://training_monitor@db:5432/")
         assert "db" in compose["services"]
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:6379/")
-        assert env.get("API_CACHE_URL", "redis://redis:6379/").startswith("redis://redis:6379/")
-        # The API's rate limit counts in compose's Redis: here the test's.
-        env.update(DATABASE_URL=database, CELERY_BROKER_URL=broker, API_CACHE_URL=broker)
+        for cache in ("API_CACHE_URL", "CACHE_URL"):
+            assert env[cache].startswith("redis://redis:6379/"), cache
+        # The caches are in compose's Redis: here the test's.
+        env.update(
+            DATABASE_URL=database, CELERY_BROKER_URL=broker, API_CACHE_URL=broker, CACHE_URL=broker
+        )
         env.update(overrides)
         assert env.get("DEBUG", "false") == "false"
         envs[name] = env
